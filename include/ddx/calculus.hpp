@@ -1,0 +1,53 @@
+// Derivatives. GiNaC's own `diff` does not cache, so on expressions with shared
+// subexpressions its time doubles per nesting level; ddx's differentiator visits each
+// distinct subexpression once per variable.
+#pragma once
+
+#include <ginac/ginac.h>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace ddx {
+
+/// A memoized first derivative with respect to one symbol. Keep one alive to share work
+/// across many expressions (the rows of a Jacobian, the entries of a Hessian).
+class differentiator {
+public:
+    /// `variable` must be a symbol (an ex holding it: copying a realsymbol into a
+    /// GiNaC::symbol would make a different unknown).
+    explicit differentiator(const GiNaC::ex& variable) : variable_(variable) {}
+
+    /// d e / d variable, unsimplified. Lists are differentiated element-wise.
+    GiNaC::ex operator()(const GiNaC::ex& e);
+
+    /// How many distinct subexpressions were differentiated (each exactly once).
+    size_t evaluations() const { return memo_.size(); }
+
+private:
+    GiNaC::ex compute(const GiNaC::ex& e);
+
+    GiNaC::ex variable_;
+    std::unordered_map<GiNaC::ex, GiNaC::ex, std::hash<GiNaC::ex>, GiNaC::ex_is_equal> memo_;
+};
+
+/// How many times each variable is differentiated: `diff(e, x, 2, y)` is {{x, 2}, {y, 1}}.
+using derivative_spec = std::vector<std::pair<GiNaC::ex, int>>;
+
+/// The n-th derivative, simplified after every step, stopping early at 0.
+/// `diff(parse("x^3", s), x, 2)` is `6*x`.
+GiNaC::ex diff(const GiNaC::ex& e, const GiNaC::ex& x, int order = 1);
+
+/// A mixed partial derivative, simplified.
+GiNaC::ex diff(const GiNaC::ex& e, const derivative_spec& spec);
+
+/// First partials as a list, simplified: `gradient((y - (a*x + b))^2, {a, b})`.
+GiNaC::lst gradient(const GiNaC::ex& e, const std::vector<GiNaC::ex>& variables);
+
+/// Rows are outputs, columns variables: a list of lists.
+GiNaC::lst jacobian(const GiNaC::lst& outputs, const std::vector<GiNaC::ex>& variables);
+
+/// Second partials as a symmetric list of lists, sharing the gradient's work.
+GiNaC::lst hessian(const GiNaC::ex& e, const std::vector<GiNaC::ex>& variables);
+
+}  // namespace ddx

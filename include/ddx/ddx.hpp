@@ -1,0 +1,12 @@
+// ddx: symbolic differentiation on GiNaC. Include this one header.
+#pragma once
+
+#include <ddx/calculus.hpp>
+#include <ddx/error.hpp>
+#include <ddx/evaluate.hpp>
+#include <ddx/parser.hpp>
+#include <ddx/printer.hpp>
+#include <ddx/program.hpp>
+#include <ddx/session.hpp>
+#include <ddx/simplify.hpp>
+#include <ddx/symbols.hpp>

@@ -1,0 +1,20 @@
+// Numeric evaluation: doubles through the lowered program, arbitrary precision through CLN.
+#pragma once
+
+#include <ginac/ginac.h>
+#include <map>
+#include <string>
+
+namespace ddx {
+
+/// Values for names: `{"x", 2}`. Names that the expression does not contain are ignored.
+using bindings = std::map<std::string, GiNaC::ex>;
+
+/// `e` as doubles, with the same shape (a number, a list, a list of lists). Every symbol
+/// of `e` must be bound to a real number; the error names all that are not.
+GiNaC::ex evaluate_double(const GiNaC::ex& e, const bindings& values);
+
+/// `e` evaluated exactly with `values`, then to `digits` significant digits (1..10000).
+GiNaC::ex evaluate_precise(const GiNaC::ex& e, const bindings& values, int digits);
+
+}  // namespace ddx

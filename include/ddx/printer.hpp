@@ -1,0 +1,25 @@
+// ddx's own printer. GiNaC orders terms by hash values, which differ between runs, and
+// prints `x^(-1)`, `-y+x`; this one sorts terms itself and writes what a person writes.
+#pragma once
+
+#include <ginac/ginac.h>
+#include <string>
+
+namespace ddx {
+
+struct print_options {
+    /// Significant digits for arbitrary-precision floats (0: print them as doubles).
+    int float_digits = 0;
+};
+
+/// One line, valid ddx input, and valid SymPy input once `^` reads as `**`:
+/// `-2*x*(y - a*x - b)`, `2*exp(-x)/(1 + exp(-x))^2`, `[1.0, 2.5]`.
+std::string to_string(const GiNaC::ex& e, const print_options& options = {});
+
+/// LaTeX source for `e`: `\frac{2 e^{-x}}{\left(1 + e^{-x}\right)^{2}}`.
+std::string to_latex(const GiNaC::ex& e);
+
+/// The shortest text that reads back to the same double: `2.0`, `0.1`, `1e-300`, `inf`.
+std::string format_double(double d);
+
+}  // namespace ddx

@@ -1,0 +1,72 @@
+// The interpreter: one session holds the bound names, user functions and settings. The
+// REPL, scripts, `-e` and piped input all run statements through it.
+#pragma once
+
+#include <ddx/symbols.hpp>
+#include <ddx/syntax.hpp>
+#include <ginac/ginac.h>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ddx {
+
+/// An arbitrary-precision result of `evalf`, printed with `digits` significant digits.
+struct precise_value {
+    GiNaC::ex number;
+    int digits = 0;
+};
+
+/// What a statement evaluates to: an expression (also a list or list of lists), a string
+/// (`latex(...)`, string literals) or an arbitrary-precision number.
+using value = std::variant<GiNaC::ex, std::string, precise_value>;
+
+/// A function defined with `f(x, y) = body`.
+struct user_function {
+    std::vector<GiNaC::ex> params;  // symbols
+    GiNaC::ex body;
+};
+
+class session {
+public:
+    session();
+
+    /// Parses and runs `text`; each expression statement's value is written to `out` as one
+    /// line as soon as it is computed. Throws ddx::error at the first failing statement
+    /// (nothing of that statement is written; earlier statements keep their effects).
+    void run(const std::string& text, std::ostream& out);
+
+    /// Runs one parsed statement; returns the printed value of an expression statement.
+    std::optional<std::string> execute(const statement& s);
+
+    /// Evaluates one syntax tree in this session.
+    value evaluate(const node& n);
+
+    /// The one-line text of a value, as the contract prints it.
+    std::string format(const value& v) const;
+
+    symbol_table& symbols() { return symbols_; }
+    const std::map<std::string, value>& bindings() const { return bindings_; }
+    const std::map<std::string, user_function>& functions() const { return functions_; }
+
+    /// Everything a user can type as a name: built-ins, functions, constants, bindings.
+    std::vector<std::string> completions() const;
+
+private:
+    friend struct builtin_context;
+
+    value call(const node& n);
+    value call_user_function(const node& n);
+    GiNaC::ex expression_of(const value& v, position where) const;
+
+    symbol_table symbols_;
+    std::map<std::string, value> bindings_;
+    std::map<std::string, user_function> functions_;
+    std::string defining_;            // the function being defined, to reject recursion
+    std::vector<std::string> locals_;  // its parameters, which shadow bound names
+};
+
+}  // namespace ddx

@@ -1,0 +1,21 @@
+// Simplification strategy: GiNaC supplies the canonical forms (normal, factor, expand,
+// collect); ddx chooses among them by printed length, and adds what GiNaC does not do
+// (combining exponentials, treating a rational function of exp(k*x) as one of exp(x)).
+#pragma once
+
+#include <ginac/ginac.h>
+#include <cstddef>
+
+namespace ddx {
+
+/// The shortest equivalent form found (never longer than the input).
+/// `simplify(exp(x)*exp(-x))` is 1; `simplify(d/dx tanh-as-exp)` is `2*exp(-x)/(1 + exp(-x))^2`.
+GiNaC::ex simplify(const GiNaC::ex& e);
+
+/// `exp(a)*exp(b)` -> `exp(a + b)`, `exp(a)^n` -> `exp(n*a)`, everywhere in `e`.
+GiNaC::ex combine_exponentials(const GiNaC::ex& e);
+
+/// The measure simplify minimizes: the length of ddx's printed form.
+std::size_t complexity(const GiNaC::ex& e);
+
+}  // namespace ddx

@@ -1,0 +1,293 @@
+#include "builtins.hpp"
+
+#include <algorithm>
+
+#include <ddx/calculus.hpp>
+#include <ddx/program.hpp>
+#include <ddx/evaluate.hpp>
+#include <ddx/printer.hpp>
+#include <ddx/simplify.hpp>
+
+namespace ddx {
+
+using GiNaC::ex;
+using GiNaC::is_a;
+
+void builtin_context::fail(const std::string& message, position at) const {
+    throw error(name + ": " + message, at.line > 0 ? at : where);
+}
+
+ex builtin_context::expr(size_t i) const {
+    const argument& a = positional.at(i);
+    if (a.is_range) fail("a range is not allowed here", a.where);
+    if (const auto* e = std::get_if<ex>(&a.v)) return *e;
+    if (const auto* p = std::get_if<precise_value>(&a.v)) return p->number;
+    fail("argument " + std::to_string(i + 1) + " must be an expression, not a string", a.where);
+}
+
+GiNaC::ex builtin_context::symbol(size_t i) const {
+    ex e = expr(i);
+    if (!is_a<GiNaC::symbol>(e)) {
+        fail("argument " + std::to_string(i + 1) + " must be a variable name, got " + to_string(e),
+             positional[i].where);
+    }
+    return e;
+}
+
+std::vector<GiNaC::ex> builtin_context::symbols(size_t i) const {
+    ex e = expr(i);
+    if (!is_a<GiNaC::lst>(e)) {
+        fail("argument " + std::to_string(i + 1) + " must be a list of variables like [x, y]",
+             positional[i].where);
+    }
+    std::vector<ex> out;
+    for (const ex& x : e) {
+        if (!is_a<GiNaC::symbol>(x)) {
+            fail("argument " + std::to_string(i + 1) + " must list variable names, got " + to_string(x),
+                 positional[i].where);
+        }
+        out.push_back(x);
+    }
+    return out;
+}
+
+long builtin_context::integer(size_t i, long lo, long hi) const {
+    ex e = expr(i);
+    if (!is_a<GiNaC::numeric>(e) || !GiNaC::ex_to<GiNaC::numeric>(e).is_integer()) {
+        fail("argument " + std::to_string(i + 1) + " must be an integer, got " + to_string(e),
+             positional[i].where);
+    }
+    const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(e);
+    if (n < lo || n > hi) {
+        fail("argument " + std::to_string(i + 1) + " must be between " + std::to_string(lo) + " and " +
+                 std::to_string(hi) + ", got " + to_string(e),
+             positional[i].where);
+    }
+    return n.to_long();
+}
+
+std::string builtin_context::string(size_t i) const {
+    const argument& a = positional.at(i);
+    if (const auto* s = std::get_if<std::string>(&a.v)) return *s;
+    fail("argument " + std::to_string(i + 1) + " must be a string in double quotes", a.where);
+}
+
+std::map<std::string, ex> builtin_context::option_values(const std::vector<std::string>& allowed) const {
+    std::map<std::string, ex> out;
+    for (const argument& a : options) {
+        if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), a.option) == allowed.end()) {
+            std::string names;
+            for (const std::string& n : allowed) names += (names.empty() ? "" : ", ") + n;
+            fail("unknown option '" + a.option + "' (options: " + names + ")", a.where);
+        }
+        if (out.count(a.option)) fail("option '" + a.option + "' given twice", a.where);
+        const ex* e = std::get_if<ex>(&a.v);
+        if (!e || a.is_range) fail("option '" + a.option + "' needs an expression", a.where);
+        out[a.option] = *e;
+    }
+    return out;
+}
+
+namespace {
+
+void no_options(const builtin_context& c) {
+    if (!c.options.empty()) c.fail("takes no 'name = value' options", c.options[0].where);
+}
+
+// diff(e, x), diff(e, x, n), diff(e, x, 2, y, ...)
+value diff_builtin(builtin_context& c) {
+    no_options(c);
+    derivative_spec spec;
+    for (size_t i = 1; i < c.positional.size(); ++i) {
+        ex e = c.expr(i);
+        if (is_a<GiNaC::symbol>(e)) {
+            spec.emplace_back(e, 1);
+        } else if (is_a<GiNaC::numeric>(e) && !spec.empty()) {
+            spec.back().second = static_cast<int>(c.integer(i, 0, 1000));
+        } else {
+            c.fail("argument " + std::to_string(i + 1) + " must be a variable name" +
+                       (spec.empty() ? "" : " or an order") + ", got " + to_string(e),
+                   c.positional[i].where);
+        }
+    }
+    ex e = c.expr(0);
+    if (spec.empty()) {
+        auto free = free_symbols(e);
+        if (free.size() != 1) c.fail("say which variable to differentiate by: diff(e, x)", c.where);
+        spec.emplace_back(free[0], 1);
+    }
+    return diff(e, spec);
+}
+
+value grad_builtin(builtin_context& c) {
+    no_options(c);
+    return ex(gradient(c.expr(0), c.symbols(1)));
+}
+
+value jacobian_builtin(builtin_context& c) {
+    no_options(c);
+    ex outputs = c.expr(0);
+    if (!is_a<GiNaC::lst>(outputs)) c.fail("argument 1 must be a list of expressions", c.positional[0].where);
+    return ex(jacobian(GiNaC::ex_to<GiNaC::lst>(outputs), c.symbols(1)));
+}
+
+value hessian_builtin(builtin_context& c) {
+    no_options(c);
+    return ex(hessian(c.expr(0), c.symbols(1)));
+}
+
+value simplify_builtin(builtin_context& c) {
+    no_options(c);
+    return simplify(c.expr(0));
+}
+
+template <ex (*F)(const ex&)>
+ex map_lists(const ex& e) {
+    if (!is_a<GiNaC::lst>(e)) return F(e);
+    GiNaC::lst out;
+    for (const ex& x : e) out.append(map_lists<F>(x));
+    return out;
+}
+
+ex expand_one(const ex& e) { return e.expand(); }
+ex normal_one(const ex& e) { return GiNaC::normal(e); }
+ex factor_one(const ex& e) { return GiNaC::factor(GiNaC::normal(e)); }
+
+value expand_builtin(builtin_context& c) {
+    no_options(c);
+    return map_lists<expand_one>(c.expr(0));
+}
+
+value normal_builtin(builtin_context& c) {
+    no_options(c);
+    return map_lists<normal_one>(c.expr(0));
+}
+
+value factor_builtin(builtin_context& c) {
+    no_options(c);
+    try {
+        return map_lists<factor_one>(c.expr(0));
+    } catch (const std::exception&) {
+        c.fail("factor works on polynomials and rational functions with exact coefficients", c.where);
+    }
+}
+
+value collect_builtin(builtin_context& c) {
+    no_options(c);
+    ex by = c.expr(1);
+    if (is_a<GiNaC::lst>(by)) {
+        c.symbols(1);
+    } else {
+        c.symbol(1);
+    }
+    ex e = c.expr(0);
+    return GiNaC::collect(e.expand(), by, true);
+}
+
+GiNaC::exmap substitution(const builtin_context& c, const std::map<std::string, ex>& values) {
+    GiNaC::exmap out;
+    for (const auto& [name, v] : values) out[c.s.symbols().get(name)] = v;
+    return out;
+}
+
+value subs_builtin(builtin_context& c) {
+    if (c.options.empty()) c.fail("say what to substitute: subs(e, x = value, ...)", c.where);
+    return c.expr(0).subs(substitution(c, c.option_values()), GiNaC::subs_options::no_pattern);
+}
+
+value eval_builtin(builtin_context& c) {
+    bindings values;
+    for (const auto& [name, v] : c.option_values()) values[name] = v;
+    return evaluate_double(c.expr(0), values);
+}
+
+value evalf_builtin(builtin_context& c) {
+    bindings values;
+    int digits = 17;
+    for (const auto& [name, v] : c.option_values()) {
+        if (name != "digits") {
+            values[name] = v;
+            continue;
+        }
+        if (!is_a<GiNaC::numeric>(v) || !GiNaC::ex_to<GiNaC::numeric>(v).is_integer()) {
+            c.fail("digits must be a whole number", c.where);
+        }
+        const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(v);
+        if (n < 1 || n > 10000) c.fail("digits must be between 1 and 10000", c.where);
+        digits = n.to_int();
+    }
+    return precise_value{evaluate_precise(c.expr(0), values, digits), digits};
+}
+
+value series_builtin(builtin_context& c) {
+    no_options(c);
+    ex x = c.symbol(1);
+    ex x0 = c.expr(2);
+    int order = static_cast<int>(c.integer(3, 0, 100));
+    ex s = c.expr(0).series(x == x0, order + 1);
+    return GiNaC::series_to_poly(s);
+}
+
+value latex_builtin(builtin_context& c) {
+    no_options(c);
+    return to_latex(c.expr(0));
+}
+
+value not_yet(builtin_context& c) {
+    c.fail("not available yet in this version of ddx", c.where);
+}
+
+constexpr size_t many = 1000;
+
+const std::vector<builtin> table = {
+    {"diff", 1, many, "diff(e, x), diff(e, x, n), diff(e, x, 2, y)",
+     "derivative, n-th derivative or mixed partial", "diff(x^3*y, x, 2, y)", diff_builtin},
+    {"grad", 2, 2, "grad(e, [x, y, ...])", "list of first partial derivatives",
+     "grad((y - (a*x + b))^2, [a, b])", grad_builtin},
+    {"jacobian", 2, 2, "jacobian([e1, e2, ...], [x, y, ...])", "matrix of first partials",
+     "jacobian([x*y, x + y], [x, y])", jacobian_builtin},
+    {"hessian", 2, 2, "hessian(e, [x, y, ...])", "matrix of second partials",
+     "hessian(x^2*y, [x, y])", hessian_builtin},
+    {"simplify", 1, 1, "simplify(e)", "the shortest equivalent form found",
+     "simplify(exp(x)*exp(-x))", simplify_builtin},
+    {"expand", 1, 1, "expand(e)", "multiply out products and powers", "expand((x + 1)^2)",
+     expand_builtin},
+    {"factor", 1, 1, "factor(e)", "factor a polynomial or rational function", "factor(x^2 - 1)",
+     factor_builtin},
+    {"normal", 1, 1, "normal(e)", "rational normal form (numerator/denominator)",
+     "normal(1/x + 1/y)", normal_builtin},
+    {"collect", 2, 2, "collect(e, x)", "collect powers of x (or of a list of variables)",
+     "collect(a*x + b*x + c, x)", collect_builtin},
+    {"subs", 1, 1, "subs(e, x = v, ...)", "exact substitution", "subs(x^2 + y, x = 3)",
+     subs_builtin},
+    {"eval", 1, 1, "eval(e, x = v, ...)", "value as a double (or a list of doubles)",
+     "eval(sin(x), x = 1)", eval_builtin},
+    {"evalf", 1, 1, "evalf(e, x = v, ..., digits = N)", "value with N significant digits",
+     "evalf(pi, digits = 30)", evalf_builtin},
+    {"series", 4, 4, "series(e, x, x0, n)", "Taylor series at x0 up to order n",
+     "series(exp(x), x, 0, 4)", series_builtin},
+    {"latex", 1, 1, "latex(e)", "LaTeX source", "latex(x^2/2)", latex_builtin},
+    {"ccode", 3, 3, "ccode(e, [x, y, ...], \"name\")", "C source (not available yet)",
+     "ccode(x^2, [x], \"f\")", not_yet},
+    {"plot", 1, 2, "plot(e, x = lo..hi, \"file.png\")", "plot curves (not available yet)",
+     "plot(sin(x), x = -3..3)", not_yet},
+    {"minimize", 3, 3, "minimize(e, [x, ...], [x0, ...], method = \"gd\")",
+     "numeric minimization (not available yet)", "minimize((x - 1)^2, [x], [0])", not_yet},
+    {"load", 1, 1, "load(\"file.csv\")", "read a data table (not available yet)",
+     "data = load(\"points.csv\")", not_yet},
+    {"fit", 3, 3, "fit(loss, [a, b], data, start = [a0, b0])",
+     "fit parameters to data (not available yet)", "fit((y - (a*x + b))^2, [a, b], data)", not_yet},
+};
+
+}  // namespace
+
+const std::vector<builtin>& builtin_table() { return table; }
+
+const builtin* find_builtin(const std::string& name) {
+    for (const builtin& b : table) {
+        if (name == b.name) return &b;
+    }
+    return nullptr;
+}
+
+}  // namespace ddx

@@ -1,0 +1,51 @@
+// The table of built-in functions of the language (internal to the interpreter). A
+// handler checks its arguments and calls the library; it contains no algebra.
+#pragma once
+
+#include <ddx/session.hpp>
+#include <string>
+#include <vector>
+
+namespace ddx {
+
+/// One evaluated argument of a call: positional, or `name = value` (option).
+struct argument {
+    std::string option;  // empty for a positional argument
+    value v;
+    bool is_range = false;  // `lo..hi`: v is the list [lo, hi]
+    position where;
+};
+
+/// What a handler sees: the evaluated arguments, and helpers that check their kinds and
+/// report errors at the argument's position.
+struct builtin_context {
+    session& s;
+    std::string name;
+    position where;
+    std::vector<argument> positional;
+    std::vector<argument> options;
+
+    GiNaC::ex expr(size_t i) const;
+    GiNaC::ex symbol(size_t i) const;                // a symbol
+    std::vector<GiNaC::ex> symbols(size_t i) const;  // a list of symbols
+    long integer(size_t i, long lo, long hi) const;
+    std::string string(size_t i) const;
+    /// The options as name -> expression, rejecting names not in `allowed` (empty: any).
+    std::map<std::string, GiNaC::ex> option_values(const std::vector<std::string>& allowed = {}) const;
+    [[noreturn]] void fail(const std::string& message, position at) const;
+};
+
+struct builtin {
+    const char* name;
+    size_t min_args;
+    size_t max_args;  // positional arguments
+    const char* signature;
+    const char* summary;
+    const char* example;
+    value (*handler)(builtin_context&);
+};
+
+const std::vector<builtin>& builtin_table();
+const builtin* find_builtin(const std::string& name);
+
+}  // namespace ddx

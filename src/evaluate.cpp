@@ -1,0 +1,94 @@
+#include <ddx/error.hpp>
+#include <ddx/evaluate.hpp>
+#include <ddx/program.hpp>
+
+namespace ddx {
+
+using GiNaC::ex;
+using GiNaC::is_a;
+
+namespace {
+
+// Rebuilds the shape of `like` from a flat sequence of values.
+ex reshape(const ex& like, const std::vector<double>& values, size_t& next) {
+    if (is_a<GiNaC::lst>(like)) {
+        GiNaC::lst out;
+        for (const ex& x : like) out.append(reshape(x, values, next));
+        return out;
+    }
+    return GiNaC::numeric(values[next++]);
+}
+
+// GiNaC's precision is a global; restore it whatever happens.
+struct digits_scope {
+    explicit digits_scope(long digits) : saved(GiNaC::Digits) { GiNaC::Digits = digits; }
+    ~digits_scope() { GiNaC::Digits = saved; }
+    long saved;
+};
+
+bool all_numbers(const ex& e) {
+    if (is_a<GiNaC::lst>(e)) {
+        for (const ex& x : e) {
+            if (!all_numbers(x)) return false;
+        }
+        return true;
+    }
+    return is_a<GiNaC::numeric>(e);
+}
+
+// The symbols of `e` with values, and the names of those without.
+struct bound_symbols {
+    std::vector<ex> symbols;
+    std::vector<ex> values;
+};
+
+bound_symbols bind(const ex& e, const bindings& values) {
+    bound_symbols out;
+    std::vector<std::string> missing;
+    for (const ex& s : free_symbols(e)) {
+        const std::string& name = GiNaC::ex_to<GiNaC::symbol>(s).get_name();
+        auto it = values.find(name);
+        if (it == values.end()) {
+            missing.push_back(name);
+        } else {
+            out.symbols.push_back(s);
+            out.values.push_back(it->second);
+        }
+    }
+    if (!missing.empty()) throw error(missing_values_message(missing));
+    return out;
+}
+
+}  // namespace
+
+ex evaluate_double(const ex& e, const bindings& values) {
+    bound_symbols bound = bind(e, values);
+    std::vector<double> in;
+    for (size_t i = 0; i < bound.symbols.size(); ++i) {
+        ex v = GiNaC::evalf(bound.values[i]);
+        if (!is_a<GiNaC::numeric>(v) || !GiNaC::ex_to<GiNaC::numeric>(v).is_real()) {
+            throw error("the value given for " + GiNaC::ex_to<GiNaC::symbol>(bound.symbols[i]).get_name() + " is not a real number");
+        }
+        in.push_back(GiNaC::ex_to<GiNaC::numeric>(v).to_double());
+    }
+    program p = lower(flatten(e), bound.symbols);
+    std::vector<double> out(p.outputs.size()), registers;
+    run(p, in.data(), out.data(), registers);
+    size_t next = 0;
+    return reshape(e, out, next);
+}
+
+ex evaluate_precise(const ex& e, const bindings& values, int digits) {
+    if (digits < 1 || digits > 10000) {
+        throw error("digits must be between 1 and 10000, got " + std::to_string(digits));
+    }
+    bound_symbols bound = bind(e, values);
+    GiNaC::exmap substitution;
+    for (size_t i = 0; i < bound.symbols.size(); ++i) substitution[bound.symbols[i]] = bound.values[i];
+    digits_scope scope(digits + 10);  // guard digits; printing rounds to `digits`
+    ex v = GiNaC::evalf(e.subs(substitution, GiNaC::subs_options::no_pattern));
+    if (!all_numbers(v)) throw error("the value is not a real number");
+    return v;
+}
+
+}  // namespace ddx

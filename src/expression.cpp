@@ -1,0 +1,168 @@
+#include "expression.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+namespace ddx {
+
+using GiNaC::ex;
+
+ex number_from_text(const std::string& text, position where) {
+    if (text.find_first_of(".eE") == std::string::npos) {
+        return GiNaC::numeric(text.c_str());  // exact integer of any size
+    }
+    errno = 0;
+    char* end = nullptr;
+    double d = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size()) throw error("malformed number '" + text + "'", where);
+    if (std::isinf(d)) throw error("number '" + text + "' is too large for a double", where);
+    return GiNaC::numeric(d);
+}
+
+std::optional<ex> constant(const std::string& name) {
+    if (name == "pi") return ex(GiNaC::Pi);
+    if (name == "E") return GiNaC::exp(ex(1));
+    return std::nullopt;
+}
+
+namespace {
+
+using unary_function = ex (*)(const ex&);
+
+const std::map<std::string, unary_function>& function_table() {
+    static const std::map<std::string, unary_function> table = {
+        {"exp", [](const ex& x) -> ex { return GiNaC::exp(x); }},
+        {"log", [](const ex& x) -> ex { return GiNaC::log(x); }},
+        {"sqrt", [](const ex& x) -> ex { return GiNaC::sqrt(x); }},
+        {"sin", [](const ex& x) -> ex { return GiNaC::sin(x); }},
+        {"cos", [](const ex& x) -> ex { return GiNaC::cos(x); }},
+        {"tan", [](const ex& x) -> ex { return GiNaC::tan(x); }},
+        {"asin", [](const ex& x) -> ex { return GiNaC::asin(x); }},
+        {"acos", [](const ex& x) -> ex { return GiNaC::acos(x); }},
+        {"atan", [](const ex& x) -> ex { return GiNaC::atan(x); }},
+        {"sinh", [](const ex& x) -> ex { return GiNaC::sinh(x); }},
+        {"cosh", [](const ex& x) -> ex { return GiNaC::cosh(x); }},
+        {"tanh", [](const ex& x) -> ex { return GiNaC::tanh(x); }},
+        {"asinh", [](const ex& x) -> ex { return GiNaC::asinh(x); }},
+        {"acosh", [](const ex& x) -> ex { return GiNaC::acosh(x); }},
+        {"atanh", [](const ex& x) -> ex { return GiNaC::atanh(x); }},
+        {"abs", [](const ex& x) -> ex { return GiNaC::abs(x); }},
+    };
+    return table;
+}
+
+// GiNaC throws pole_error, std::domain_error, ... with texts like
+// "power::eval(): division by zero"; keep the part a user can read.
+std::string readable(const std::exception& e) {
+    std::string what = e.what();
+    auto colon = what.find("): ");
+    if (colon != std::string::npos) what = what.substr(colon + 3);
+    if (what.find("logarithmic pole") != std::string::npos) return "log(0) is undefined";
+    return what;
+}
+
+template <class F>
+ex guarded(F f, position where) {
+    try {
+        return f();
+    } catch (const error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw error(readable(e), where);
+    }
+}
+
+ex scalar_op(char op, const ex& a, const ex& b) {
+    switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return a / b;
+    default: return GiNaC::pow(a, b);
+    }
+}
+
+}  // namespace
+
+const std::vector<std::string>& math_function_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> v;
+        for (const auto& [name, f] : function_table()) v.push_back(name);
+        return v;
+    }();
+    return names;
+}
+
+bool is_math_function(const std::string& name) { return function_table().count(name) != 0; }
+
+ex apply_math_function(const std::string& name, const ex& arg) {
+    if (GiNaC::is_a<GiNaC::lst>(arg)) {
+        GiNaC::lst out;
+        for (const ex& e : arg) out.append(apply_math_function(name, e));
+        return out;
+    }
+    return guarded([&] { return function_table().at(name)(arg); }, {});
+}
+
+ex arithmetic(char op, const ex& a, const ex& b, position where) {
+    bool a_list = GiNaC::is_a<GiNaC::lst>(a), b_list = GiNaC::is_a<GiNaC::lst>(b);
+    if (!a_list && !b_list) return guarded([&] { return scalar_op(op, a, b); }, where);
+    if (a_list && b_list && a.nops() != b.nops()) {
+        throw error("lists of different lengths (" + std::to_string(a.nops()) + " and " +
+                        std::to_string(b.nops()) + ") in '" + std::string(1, op) + "'",
+                    where);
+    }
+    size_t n = a_list ? a.nops() : b.nops();
+    GiNaC::lst out;
+    for (size_t i = 0; i < n; ++i) {
+        out.append(arithmetic(op, a_list ? a.op(i) : a, b_list ? b.op(i) : b, where));
+    }
+    return out;
+}
+
+ex negate(const ex& a) {
+    if (GiNaC::is_a<GiNaC::lst>(a)) {
+        GiNaC::lst out;
+        for (const ex& e : a) out.append(negate(e));
+        return out;
+    }
+    return -a;
+}
+
+ex build_expression(const node& n, symbol_table& symbols) {
+    switch (n.type) {
+    case node::kind::number:
+        return number_from_text(n.text, n.where);
+    case node::kind::name:
+        if (auto c = constant(n.text)) return *c;
+        return symbols.get(n.text);
+    case node::kind::negate:
+        return negate(build_expression(n.children[0], symbols));
+    case node::kind::binary:
+        return arithmetic(n.op, build_expression(n.children[0], symbols),
+                          build_expression(n.children[1], symbols), n.where);
+    case node::kind::list: {
+        GiNaC::lst out;
+        for (const node& c : n.children) out.append(build_expression(c, symbols));
+        return out;
+    }
+    case node::kind::call:
+        if (!is_math_function(n.text)) throw error("unknown function '" + n.text + "'", n.where);
+        if (n.children.size() != 1) {
+            throw error(n.text + " takes 1 argument, got " + std::to_string(n.children.size()),
+                        n.where);
+        }
+        try {
+            return apply_math_function(n.text, build_expression(n.children[0], symbols));
+        } catch (const error& e) {
+            throw e.located_at(n.where);
+        }
+    default:
+        throw error("not an expression", n.where);
+    }
+}
+
+}  // namespace ddx

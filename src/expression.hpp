@@ -1,0 +1,43 @@
+// Building GiNaC expressions from the language's pieces: numbers, constants, the
+// contract's functions and arithmetic that maps over lists. Shared by ddx::parse and the
+// session's evaluator so that both read the language the same way.
+#pragma once
+
+#include <ddx/symbols.hpp>
+#include <ddx/syntax.hpp>
+#include <ginac/ginac.h>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ddx {
+
+/// `12` exact, `2.5` / `1e-3` a double-precision float.
+GiNaC::ex number_from_text(const std::string& text, position where);
+
+/// `pi` and `E`, or nothing.
+std::optional<GiNaC::ex> constant(const std::string& name);
+
+/// The contract's one-argument functions (exp log sqrt sin ... abs).
+const std::vector<std::string>& math_function_names();
+bool is_math_function(const std::string& name);
+/// `name(arg)`, mapped over a list argument.
+GiNaC::ex apply_math_function(const std::string& name, const GiNaC::ex& arg);
+
+/// a op b for op in "+-*/^", element-wise where either side is a list (a list with a
+/// list needs equal lengths). GiNaC errors (division by zero) become ddx::error at `where`.
+GiNaC::ex arithmetic(char op, const GiNaC::ex& a, const GiNaC::ex& b, position where);
+GiNaC::ex negate(const GiNaC::ex& a);
+
+/// Builds the expression of a syntax tree that contains only numbers, names, arithmetic,
+/// lists and math functions.
+GiNaC::ex build_expression(const node& n, symbol_table& symbols);
+
+}  // namespace ddx
+
+namespace ddx {
+
+/// Whether `e` is exp(...).
+inline bool is_exp(const GiNaC::ex& e) { return GiNaC::is_the_function<GiNaC::exp_SERIAL>(e); }
+
+}  // namespace ddx

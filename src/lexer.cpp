@@ -1,0 +1,169 @@
+#include "lexer.hpp"
+
+#include <cctype>
+#include <cstdio>
+
+namespace ddx {
+namespace {
+
+bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::string describe(char c) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u >= 0x21 && u < 0x7f) return std::string("'") + c + "'";
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "byte 0x%02X", u);
+    return buf;
+}
+
+class lexer {
+public:
+    explicit lexer(const std::string& text) : text_(text) {}
+
+    const std::vector<token>& tokens() const { return out_; }
+
+    std::vector<token> run() {
+        std::vector<token>& out = out_;
+        std::vector<char> brackets;
+        while (true) {
+            skip_blanks();
+            position where{line_, column_};
+            if (at_end()) {
+                out.push_back({token::kind::end, "", where});
+                return out;
+            }
+            char c = peek();
+            if (c == '\n') {
+                advance();
+                if (brackets.empty()) out.push_back({token::kind::newline, "\n", where});
+                continue;
+            }
+            if (is_digit(c) || (c == '.' && is_digit(peek(1)))) {
+                out.push_back({token::kind::number, number(), where});
+            } else if (is_name_start(c)) {
+                std::string name;
+                while (!at_end() && is_name_char(peek())) name += advance();
+                out.push_back({token::kind::name, name, where});
+            } else if (c == '"') {
+                out.push_back({token::kind::string, string_literal(where), where});
+            } else {
+                std::string op = operator_token(where);
+                if (op == "(" || op == "[") brackets.push_back(op[0]);
+                if ((op == ")" || op == "]") && !brackets.empty()) brackets.pop_back();
+                out.push_back({token::kind::op, op, where});
+            }
+        }
+    }
+
+private:
+    bool at_end() const { return pos_ >= text_.size(); }
+    char peek(size_t ahead = 0) const {
+        return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
+    }
+    char advance() {
+        char c = text_[pos_++];
+        if (c == '\n') {
+            ++line_;
+            column_ = 1;
+        } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+            ++column_;  // a UTF-8 continuation byte does not start a new column
+        }
+        return c;
+    }
+
+    void skip_blanks() {
+        while (!at_end()) {
+            char c = peek();
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+                advance();
+            } else if (c == '#') {
+                while (!at_end() && peek() != '\n') advance();
+            } else {
+                return;
+            }
+        }
+    }
+
+    // Digits, an optional fraction and an optional exponent. `1..2` is 1, `..`, 2.
+    std::string number() {
+        std::string s;
+        while (is_digit(peek())) s += advance();
+        if (peek() == '.' && peek(1) != '.') {
+            s += advance();
+            while (is_digit(peek())) s += advance();
+        }
+        if ((peek() == 'e' || peek() == 'E') &&
+            (is_digit(peek(1)) || ((peek(1) == '+' || peek(1) == '-') && is_digit(peek(2))))) {
+            s += advance();
+            if (peek() == '+' || peek() == '-') s += advance();
+            while (is_digit(peek())) s += advance();
+        }
+        if (is_name_start(peek())) {
+            throw error("a name cannot follow a number directly (write " + s + "*" +
+                            std::string(1, peek()) + "... for a product)",
+                        {line_, column_});
+        }
+        return s;
+    }
+
+    std::string string_literal(position where) {
+        advance();  // opening quote
+        std::string s;
+        while (true) {
+            if (at_end() || peek() == '\n') throw error("unterminated string", where);
+            char c = advance();
+            if (c == '"') return s;
+            if (c == '\\' && !at_end() && peek() != '\n') c = advance();
+            if (c == '\0') throw error("NUL byte in string", where);
+            s += c;
+        }
+    }
+
+    std::string operator_token(position where) {
+        char c = advance();
+        switch (c) {
+        case '*':
+            if (peek() == '*') {
+                advance();
+                return "^";
+            }
+            return "*";
+        case '.':
+            if (peek() == '.') {
+                advance();
+                return "..";
+            }
+            break;
+        case '+': case '-': case '/': case '^': case '(': case ')': case '[': case ']':
+        case ',': case '=': case ';': case '\'':
+            return std::string(1, c);
+        default:
+            break;
+        }
+        throw error("unexpected character " + describe(c), where);
+    }
+
+    const std::string& text_;
+    std::vector<token> out_;
+    size_t pos_ = 0;
+    int line_ = 1;
+    int column_ = 1;
+};
+
+}  // namespace
+
+std::vector<token> tokenize(const std::string& text) {
+    lexer l(text);
+    try {
+        return l.run();
+    } catch (const error& e) {
+        std::vector<token> partial = l.tokens();
+        partial.push_back({token::kind::invalid, e.what(), e.where()});
+        partial.push_back({token::kind::end, "", e.where()});
+        return partial;
+    }
+}
+
+}  // namespace ddx

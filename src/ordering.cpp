@@ -1,0 +1,129 @@
+#include "ordering.hpp"
+
+#include "expression.hpp"
+
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+namespace ddx {
+
+using GiNaC::ex;
+using GiNaC::is_a;
+using GiNaC::numeric;
+
+namespace {
+
+bool is_negative_number(const ex& e) {
+    if (!is_a<numeric>(e)) return false;
+    const numeric& n = GiNaC::ex_to<numeric>(e);
+    if (n.is_real()) return n.is_negative();
+    return n.real().is_zero() && n.imag().is_negative();
+}
+
+double degree_of_factor(const ex& f) {
+    if (is_a<GiNaC::symbol>(f)) return 1;
+    if (is_exp(f)) {
+        // exp(k*x) reads like u^k with u = exp(x)
+        ex arg = f.op(0);
+        if (is_a<GiNaC::mul>(arg) && is_a<numeric>(arg.op(arg.nops() - 1))) {
+            const numeric& k = GiNaC::ex_to<numeric>(arg.op(arg.nops() - 1));
+            if (k.is_real()) return k.to_double();
+        }
+        return is_a<numeric>(arg) ? 0 : 1;
+    }
+    if (is_a<GiNaC::power>(f) && is_a<GiNaC::symbol>(f.op(0)) && is_a<numeric>(f.op(1))) {
+        const numeric& n = GiNaC::ex_to<numeric>(f.op(1));
+        if (n.is_pos_integer() && n.to_long() < 1000) return n.to_double();
+    }
+    return 0;
+}
+
+}  // namespace
+
+bool has_negative_sign(const ex& term) {
+    if (is_a<GiNaC::mul>(term)) {
+        for (const ex& f : term) {
+            if (is_negative_number(f)) return true;
+        }
+        return false;
+    }
+    return is_negative_number(term);
+}
+
+sort_key term_key(const ex& term) {
+    sort_key key;
+    if (is_a<numeric>(term)) return key;
+    key.group = 1;
+    if (is_a<GiNaC::mul>(term)) {
+        for (const ex& f : term) key.degree += degree_of_factor(f);
+    } else {
+        key.degree = degree_of_factor(term);
+    }
+    return key;
+}
+
+sort_key factor_key(const ex& factor) {
+    ex base = is_a<GiNaC::power>(factor) ? factor.op(0) : factor;
+    sort_key key;
+    if (is_a<GiNaC::symbol>(base) || is_a<GiNaC::constant>(base)) {
+        key.group = 0;
+    } else if (is_a<GiNaC::function>(base)) {
+        key.group = 1;
+    } else {
+        key.group = 2;
+    }
+    return key;
+}
+
+bool compare(const sort_key& a, const std::string& a_text, const sort_key& b,
+             const std::string& b_text) {
+    if (a.degree != b.degree) return a.degree > b.degree;
+    if (a.group != b.group) return a.group < b.group;
+    return a_text < b_text;
+}
+
+}  // namespace ddx
+
+namespace ddx {
+
+namespace {
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return h * 0x100000001b3ULL;
+}
+
+std::uint64_t text_hash(const std::string& s) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+    return h;
+}
+
+}  // namespace
+
+std::uint64_t stable_hasher::operator()(const GiNaC::ex& e) {
+    auto it = memo_.find(e);
+    if (it != memo_.end()) return it->second;
+    std::uint64_t h;
+    if (is_a<GiNaC::symbol>(e)) {
+        h = text_hash("s" + GiNaC::ex_to<GiNaC::symbol>(e).get_name());
+    } else if (is_a<GiNaC::numeric>(e) || is_a<GiNaC::constant>(e)) {
+        std::ostringstream out;
+        out << e;
+        h = text_hash("n" + out.str());
+    } else {
+        std::string tag = is_a<GiNaC::function>(e) ? GiNaC::ex_to<GiNaC::function>(e).get_name()
+                                                   : GiNaC::ex_to<GiNaC::basic>(e).class_name();
+        h = text_hash(tag);
+        bool commutative = is_a<GiNaC::add>(e) || is_a<GiNaC::mul>(e);
+        std::vector<std::uint64_t> children;
+        for (const GiNaC::ex& c : e) children.push_back((*this)(c));
+        if (commutative) std::sort(children.begin(), children.end());
+        for (std::uint64_t c : children) h = mix(h, c);
+    }
+    memo_.emplace(e, h);
+    return h;
+}
+
+}  // namespace ddx

@@ -1,0 +1,46 @@
+// A deterministic reading order for terms and factors. GiNaC orders them by hash values,
+// which change between runs; printing must not.
+#pragma once
+
+#include <ginac/ginac.h>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+namespace ddx {
+
+struct sort_key {
+    double degree = 0;  // higher first
+    int group = 0;   // lower first
+};
+
+/// Whether a term carries a minus sign of its own (a negative number or coefficient).
+bool has_negative_sign(const GiNaC::ex& term);
+
+/// Terms: higher total degree in the symbols first (`x^2 + 2*x + 1`), with exp(k*x) of
+/// degree k (`exp(2*x) - 2*exp(x) + 1`, `1 + exp(-x)`); numbers before other terms of the
+/// same degree, then by their text.
+sort_key term_key(const GiNaC::ex& term);
+
+/// Factors: names and their powers, then functions, then sums (`2*x*exp(x)*(1 + x)`).
+sort_key factor_key(const GiNaC::ex& factor);
+
+/// Strict weak order on (key, text).
+bool compare(const sort_key& a, const std::string& a_text, const sort_key& b,
+             const std::string& b_text);
+
+}  // namespace ddx
+
+namespace ddx {
+
+/// A hash of an expression's structure that is the same on every run (GiNaC's own hash
+/// values depend on memory addresses). Memoized, so it is linear in the expression DAG.
+class stable_hasher {
+public:
+    std::uint64_t operator()(const GiNaC::ex& e);
+
+private:
+    std::unordered_map<GiNaC::ex, std::uint64_t, std::hash<GiNaC::ex>, GiNaC::ex_is_equal> memo_;
+};
+
+}  // namespace ddx

@@ -1,0 +1,424 @@
+#include <ddx/printer.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cln/cln.h>
+#include <cmath>
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+#include "expression.hpp"
+#include "ordering.hpp"
+
+namespace ddx {
+
+using GiNaC::ex;
+using GiNaC::is_a;
+using GiNaC::numeric;
+
+std::string format_double(double d) {
+    if (std::isnan(d)) return "nan";
+    if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+    char buf[64];
+    auto result = std::to_chars(buf, buf + sizeof buf, d);
+    std::string s(buf, result.ptr);
+    if (s.find_first_of(".e") == std::string::npos) s += ".0";
+    return s;
+}
+
+namespace {
+
+// How tightly a printed piece binds; a piece is wrapped in parentheses where its parent
+// binds tighter.
+enum level { sum_level = 0, product_level = 1, negative_level = 2, power_level = 3, atom_level = 4 };
+
+struct piece {
+    std::string text;
+    level binding;
+};
+
+
+// N significant digits of an arbitrary-precision float, correctly rounded, always with a
+// decimal point or exponent so that it reads back as a float.
+std::string format_long_float(const numeric& x, int digits) {
+    if (x.is_zero()) return "0.0";
+    cln::cl_RA exact = cln::rational(cln::the<cln::cl_R>(x.to_cl_N()));
+    bool negative = cln::minusp(exact);
+    if (negative) exact = -exact;
+    // Decimal exponent from the double approximation, corrected below.
+    long e10 = static_cast<long>(std::floor(std::log10(cln::double_approx(exact))));
+    auto scaled = [&](long e) {
+        cln::cl_RA s = exact * cln::expt(cln::cl_RA(10), digits - 1 - e);
+        return cln::round1(s);
+    };
+    cln::cl_I m = scaled(e10);
+    cln::cl_I limit = cln::expt_pos(cln::cl_I(10), digits);
+    if (m >= limit) m = scaled(++e10);
+    if (m < cln::expt_pos(cln::cl_I(10), digits - 1)) m = scaled(--e10);
+    std::ostringstream ds;
+    cln::fprintdecimal(ds, m);
+    std::string d = ds.str();
+    while (d.size() > 1 && d.back() == '0') d.pop_back();
+    std::string out = negative ? "-" : "";
+    if (e10 >= -5 && e10 < digits) {
+        if (e10 < 0) {
+            out += "0." + std::string(static_cast<size_t>(-e10 - 1), '0') + d;
+        } else {
+            size_t point = static_cast<size_t>(e10) + 1;
+            if (d.size() < point) d += std::string(point - d.size(), '0');
+            out += d.substr(0, point) + "." + (d.size() > point ? d.substr(point) : "0");
+        }
+    } else {
+        out += d.substr(0, 1) + "." + (d.size() > 1 ? d.substr(1) : "0") + "e" + std::to_string(e10);
+    }
+    return out;
+}
+
+class printer {
+public:
+    printer(bool latex, print_options options) : latex_(latex), options_(options) {}
+
+    std::string print(const ex& e) { return piece_of(e).text; }
+
+private:
+    // Memoized: an expression DAG prints in time linear in its distinct nodes.
+    piece piece_of(const ex& e) {
+        if (is_a<numeric>(e) || is_a<GiNaC::symbol>(e)) return uncached_piece_of(e);
+        auto it = memo_.find(e);
+        if (it != memo_.end()) return it->second;
+        piece p = uncached_piece_of(e);
+        memo_.emplace(e, p);
+        return p;
+    }
+
+    piece uncached_piece_of(const ex& e) {
+        if (is_a<numeric>(e)) return number(GiNaC::ex_to<numeric>(e));
+        if (is_a<GiNaC::symbol>(e)) return {symbol_name(e), atom_level};
+        if (is_a<GiNaC::constant>(e)) return {constant_name(e), atom_level};
+        if (is_a<GiNaC::add>(e)) return sum(e);
+        if (is_a<GiNaC::mul>(e)) return product(e);
+        if (is_a<GiNaC::power>(e)) return power(e);
+        if (is_a<GiNaC::function>(e)) return function(e);
+        if (is_a<GiNaC::lst>(e) || is_a<GiNaC::matrix>(e)) return list(e);
+        if (is_a<GiNaC::pseries>(e)) return piece_of(GiNaC::series_to_poly(e));
+        if (is_a<GiNaC::relational>(e)) {
+            return {print(e.op(0)) + " = " + print(e.op(1)), sum_level};
+        }
+        std::ostringstream fallback;
+        fallback << e;
+        return {fallback.str(), atom_level};
+    }
+
+    std::string symbol_name(const ex& e) {
+        std::string name = GiNaC::ex_to<GiNaC::symbol>(e).get_name();
+        if (!latex_ || name.size() == 1) return name;
+        static const char* greek[] = {"alpha", "beta", "gamma", "delta", "epsilon", "theta",
+                                      "lambda", "mu", "nu", "rho", "sigma", "tau", "phi",
+                                      "chi", "psi", "omega"};
+        for (const char* g : greek) {
+            if (name == g) return std::string("\\") + g;
+        }
+        return "\\mathrm{" + name + "}";
+    }
+
+    std::string constant_name(const ex& e) {
+        if (e.is_equal(GiNaC::Pi)) return latex_ ? "\\pi" : "pi";
+        std::ostringstream out;
+        out << e;
+        return out.str();
+    }
+
+    piece number(const numeric& n) {
+        if (n.is_integer()) {
+            std::ostringstream out;
+            out << n;
+            std::string s = out.str();
+            return {s, s[0] == '-' ? negative_level : atom_level};
+        }
+        if (n.is_rational()) {
+            std::string num = number(n.numer()).text, den = number(n.denom()).text;
+            if (latex_) {
+                bool neg = num[0] == '-';
+                return {std::string(neg ? "-" : "") + "\\frac{" + (neg ? num.substr(1) : num) +
+                            "}{" + den + "}",
+                        neg ? negative_level : atom_level};
+            }
+            return {num + "/" + den, num[0] == '-' ? negative_level : product_level};
+        }
+        if (n.is_real()) {
+            std::string s = options_.float_digits > 0
+                                ? format_long_float(n, options_.float_digits)
+                                : format_double(n.to_double());
+            if (latex_) s = latex_float(s);
+            return {s, s[0] == '-' ? negative_level : atom_level};
+        }
+        // Complex: a + b*sqrt(-1), which reads back (the language has no `I`).
+        ex re = n.real(), im = n.imag();
+        std::string imag_text = latex_ ? print(im * GiNaC::symbol("i"))
+                                       : imaginary_text(GiNaC::ex_to<numeric>(im));
+        if (re.is_zero()) return {imag_text, imag_text[0] == '-' ? negative_level : product_level};
+        std::string re_text = print(re);
+        if (imag_text[0] == '-') return {re_text + " - " + imag_text.substr(1), sum_level};
+        return {re_text + " + " + imag_text, sum_level};
+    }
+
+    std::string imaginary_text(const numeric& im) {
+        if (im.is_equal(numeric(1))) return "sqrt(-1)";
+        if (im.is_equal(numeric(-1))) return "-sqrt(-1)";
+        piece p = number(im);
+        return (p.binding < product_level ? "(" + p.text + ")" : p.text) + "*sqrt(-1)";
+    }
+
+    static std::string latex_float(const std::string& s) {
+        auto e = s.find('e');
+        if (e == std::string::npos) return s;
+        return s.substr(0, e) + " \\cdot 10^{" + s.substr(e + 1) + "}";
+    }
+
+    // GiNaC distributes numbers over sums (2*(x - y) is stored as 2*x - 2*y); put the
+    // common factor back in front where that reads shorter.
+    piece sum(const ex& e) {
+        piece plain = sum_terms(e);
+        numeric content = sum_content(e);
+        if (content.is_equal(numeric(1))) return plain;
+        piece inner = sum_terms(GiNaC::expand(e / content));
+        bool negative = content.is_negative();
+        if (negative) content = -content;
+        std::string text = "(" + inner.text + ")";
+        if (latex_) {
+            std::string n = content.numer().is_equal(numeric(1)) ? "" : print(content.numer()) + " ";
+            text = content.denom().is_equal(numeric(1))
+                       ? n + paren(inner.text)
+                       : "\\frac{" + n + "}{" + print(content.denom()) + "} " + paren(inner.text);
+        } else {
+            if (!content.numer().is_equal(numeric(1))) text = print(content.numer()) + "*" + text;
+            if (!content.denom().is_equal(numeric(1))) text += "/" + print(content.denom());
+        }
+        if (negative) text = "-" + text;
+        if (text.size() >= plain.text.size()) return plain;
+        return {text, negative ? negative_level : product_level};
+    }
+
+    // The gcd of the rational coefficients of a sum's terms, negative when all are.
+    static numeric sum_content(const ex& e) {
+        numeric numer_gcd = 0, denom_lcm = 1;
+        bool all_negative = true;
+        for (const ex& t : e) {
+            numeric c = 1;
+            if (is_a<numeric>(t)) {
+                c = GiNaC::ex_to<numeric>(t);
+            } else if (is_a<GiNaC::mul>(t)) {
+                for (const ex& f : t) {
+                    if (is_a<numeric>(f)) c *= GiNaC::ex_to<numeric>(f);
+                }
+            }
+            if (!c.is_rational()) return 1;
+            numer_gcd = GiNaC::gcd(numer_gcd, c.numer());
+            denom_lcm = GiNaC::lcm(denom_lcm, c.denom());
+            all_negative = all_negative && c.is_negative();
+        }
+        numeric content = numer_gcd / denom_lcm;
+        return all_negative ? -content : content;
+    }
+
+    piece sum_terms(const ex& e) {
+        struct term {
+            sort_key key;
+            bool negative;
+            std::string text;  // without its sign
+        };
+        std::vector<term> terms;
+        for (const ex& t : e) {
+            bool negative = has_negative_sign(t);
+            ex magnitude = negative ? -t : t;
+            terms.push_back({term_key(magnitude), negative, piece_of(magnitude).text});
+        }
+        std::sort(terms.begin(), terms.end(), [](const term& a, const term& b) {
+            return compare(a.key, a.text, b.key, b.text);
+        });
+        // A sum reads best starting with a positive term: `y - a*x - b`, not `-a*x - b + y`.
+        auto first_positive = std::find_if(terms.begin(), terms.end(),
+                                           [](const term& t) { return !t.negative; });
+        if (first_positive != terms.end()) std::rotate(terms.begin(), first_positive, first_positive + 1);
+        std::string out;
+        for (size_t i = 0; i < terms.size(); ++i) {
+            if (i == 0) {
+                out = (terms[i].negative ? "-" : "") + terms[i].text;
+            } else {
+                out += (terms[i].negative ? " - " : " + ") + terms[i].text;
+            }
+        }
+        return {out, sum_level};
+    }
+
+    piece product(const ex& e) {
+        numeric coefficient(1);
+        std::vector<ex> numerator, denominator;
+        auto add_factor = [&](const ex& f) {
+            if (is_a<numeric>(f)) {
+                coefficient *= GiNaC::ex_to<numeric>(f);
+            } else if (is_a<GiNaC::power>(f) && is_a<numeric>(f.op(1)) &&
+                       GiNaC::ex_to<numeric>(f.op(1)).is_real() &&
+                       GiNaC::ex_to<numeric>(f.op(1)).is_negative()) {
+                denominator.push_back(GiNaC::pow(f.op(0), -f.op(1)));
+            } else {
+                numerator.push_back(f);
+            }
+        };
+        if (is_a<GiNaC::mul>(e)) {
+            for (const ex& f : e) add_factor(f);
+        } else {
+            add_factor(e);
+        }
+        bool negative = coefficient.is_real() && coefficient.is_negative();
+        if (negative) coefficient = -coefficient;
+        std::vector<std::string> num = factor_texts(numerator), den = factor_texts(denominator);
+        if (!coefficient.is_equal(numeric(1))) {
+            if (coefficient.is_rational()) {
+                if (!coefficient.numer().is_equal(numeric(1))) num.insert(num.begin(), print(coefficient.numer()));
+                if (!coefficient.denom().is_equal(numeric(1))) den.insert(den.begin(), print(coefficient.denom()));
+            } else {
+                piece c = number(coefficient);
+                num.insert(num.begin(), c.binding < power_level ? "(" + c.text + ")" : c.text);
+            }
+        }
+        std::string sign = negative ? "-" : "";
+        if (latex_) {
+            std::string n = num.empty() ? "1" : join(num, " ");
+            if (den.empty()) return {sign + n, negative ? negative_level : product_level};
+            return {sign + "\\frac{" + n + "}{" + join(den, " ") + "}",
+                    negative ? negative_level : product_level};
+        }
+        std::string n = num.empty() ? "1" : join(num, "*");
+        bool single = num.size() <= 1 && den.empty();
+        std::string text = n;
+        if (!den.empty()) {
+            text += "/" + (den.size() == 1 ? den[0] : "(" + join(den, "*") + ")");
+        }
+        if (negative) return {sign + text, negative_level};
+        if (single && numerator.size() == 1) return piece_of(numerator[0]);
+        return {text, product_level};
+    }
+
+    // Factors of a product in reading order: names and their powers, then functions, then
+    // bracketed sums; each wrapped where it binds looser than `*`.
+    std::vector<std::string> factor_texts(const std::vector<ex>& factors) {
+        struct factor {
+            sort_key key;
+            std::string text;
+        };
+        std::vector<factor> sorted;
+        for (const ex& f : factors) {
+            piece p = piece_of(f);
+            // LaTeX juxtaposes factors, so only sums and signs need brackets there.
+            bool wrap = latex_ ? p.binding == sum_level || p.binding == negative_level
+                               : p.binding < power_level;
+            std::string text = wrap ? paren(p.text) : p.text;
+            sorted.push_back({factor_key(f), text});
+        }
+        std::sort(sorted.begin(), sorted.end(), [](const factor& a, const factor& b) {
+            return compare(a.key, a.text, b.key, b.text);
+        });
+        std::vector<std::string> out;
+        for (auto& f : sorted) out.push_back(std::move(f.text));
+        return out;
+    }
+
+    piece power(const ex& e) {
+        const ex& base = e.op(0);
+        const ex& exponent = e.op(1);
+        if (is_a<numeric>(exponent)) {
+            const numeric& n = GiNaC::ex_to<numeric>(exponent);
+            if (n.is_real() && n.is_negative()) return product(e);
+            if (n.is_equal(numeric(1, 2))) {
+                std::string inner = print(base);
+                return {latex_ ? "\\sqrt{" + inner + "}" : "sqrt(" + inner + ")", atom_level};
+            }
+        }
+        if (latex_ && is_exp(base)) {
+            return power(GiNaC::pow(GiNaC::exp(1), base.op(0) * exponent));
+        }
+        piece b = piece_of(base);
+        std::string base_text = b.binding < atom_level ? paren(b.text) : b.text;
+        if (latex_) {
+            if (is_a<GiNaC::function>(base) && !is_exp(base)) base_text = paren(b.text);
+            return {base_text + "^{" + print(exponent) + "}", power_level};
+        }
+        piece x = piece_of(exponent);
+        std::string exponent_text = x.binding < atom_level ? paren(x.text) : x.text;
+        return {base_text + "^" + exponent_text, power_level};
+    }
+
+
+    piece function(const ex& e) {
+        const auto& f = GiNaC::ex_to<GiNaC::function>(e);
+        std::string name = f.get_name();
+        if (name == "exp" && e.op(0).is_equal(ex(1))) return {latex_ ? "e" : "E", atom_level};
+        std::vector<std::string> args;
+        for (const ex& a : e) args.push_back(print(a));
+        if (!latex_) return {name + "(" + join(args, ", ") + ")", atom_level};
+        std::string arg = join(args, ", ");
+        if (name == "exp") return {"e^{" + arg + "}", power_level};
+        if (name == "abs") return {"\\left|" + arg + "\\right|", atom_level};
+        static const char* known[] = {"sin", "cos", "tan", "sinh", "cosh", "tanh", "log"};
+        for (const char* k : known) {
+            if (name == k) return {std::string("\\") + name + paren(arg), atom_level};
+        }
+        return {"\\operatorname{" + name + "}" + paren(arg), atom_level};
+    }
+
+    piece list(const ex& e) {
+        std::vector<std::string> items;
+        if (is_a<GiNaC::matrix>(e)) {
+            const auto& m = GiNaC::ex_to<GiNaC::matrix>(e);
+            for (unsigned r = 0; r < m.rows(); ++r) {
+                std::vector<std::string> row;
+                for (unsigned c = 0; c < m.cols(); ++c) row.push_back(print(m(r, c)));
+                items.push_back(latex_ ? join(row, " & ") : "[" + join(row, ", ") + "]");
+            }
+        } else if (latex_ && e.nops() != 0 && is_a<GiNaC::lst>(e.op(0))) {
+            for (const ex& row : e) {
+                std::vector<std::string> cells;
+                if (is_a<GiNaC::lst>(row)) {
+                    for (const ex& c : row) cells.push_back(print(c));
+                } else {
+                    cells.push_back(print(row));
+                }
+                items.push_back(join(cells, " & "));
+            }
+            return {"\\begin{pmatrix}" + join(items, " \\\\ ") + "\\end{pmatrix}", atom_level};
+        } else {
+            for (const ex& x : e) items.push_back(print(x));
+        }
+        if (latex_) return {"\\left[" + join(items, ", ") + "\\right]", atom_level};
+        return {"[" + join(items, ", ") + "]", atom_level};
+    }
+
+    std::string paren(const std::string& s) const {
+        return latex_ ? "\\left(" + s + "\\right)" : "(" + s + ")";
+    }
+
+    static std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+        std::string out;
+        for (size_t i = 0; i < parts.size(); ++i) {
+            if (i) out += sep;
+            out += parts[i];
+        }
+        return out;
+    }
+
+    bool latex_;
+    print_options options_;
+    std::unordered_map<ex, piece, std::hash<ex>, GiNaC::ex_is_equal> memo_;
+};
+
+}  // namespace
+
+std::string to_string(const ex& e, const print_options& options) {
+    return printer(false, options).print(e);
+}
+
+std::string to_latex(const ex& e) { return printer(true, {}).print(e); }
+
+}  // namespace ddx

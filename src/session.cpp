@@ -1,0 +1,234 @@
+#include <ddx/calculus.hpp>
+#include <ddx/parser.hpp>
+#include <ddx/printer.hpp>
+#include <ddx/session.hpp>
+#include <ddx/simplify.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "builtins.hpp"
+#include "expression.hpp"
+
+namespace ddx {
+
+using GiNaC::ex;
+
+namespace {
+
+// Bad input must end in an error, never in a crash: GiNaC and CLN report failures as
+// std::exception subclasses with their own wording.
+template <class F>
+auto reporting_at(position where, F f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const error& e) {
+        throw e.located_at(where);
+    } catch (const std::bad_alloc&) {
+        throw error("out of memory", where);
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        auto colon = what.find("): ");
+        if (colon != std::string::npos) what = what.substr(colon + 3);
+        throw error(what, where);
+    }
+}
+
+bool is_reserved(const std::string& name) {
+    return constant(name).has_value() || is_math_function(name) || find_builtin(name) != nullptr;
+}
+
+}  // namespace
+
+session::session() = default;
+
+void session::run(const std::string& text, std::ostream& out) {
+    statement_reader reader(text);
+    while (auto s = reader.next()) {
+        if (auto printed = execute(*s)) out << *printed << '\n' << std::flush;
+    }
+}
+
+std::optional<std::string> session::execute(const statement& s) {
+    switch (s.type) {
+    case statement::kind::expression:
+        return format(evaluate(s.body));
+    case statement::kind::assignment: {
+        if (is_reserved(s.name)) throw error("cannot assign to '" + s.name + "': it is built in", s.where);
+        value v = evaluate(s.body);
+        functions_.erase(s.name);
+        bindings_[s.name] = v;
+        return std::nullopt;
+    }
+    case statement::kind::definition: {
+        if (is_reserved(s.name)) throw error("cannot redefine '" + s.name + "': it is built in", s.where);
+        user_function f;
+        for (const std::string& p : s.params) f.params.push_back(symbols_.get(p));
+        struct scope {
+            session& self;
+            std::vector<std::string> saved_locals;
+            ~scope() {
+                self.locals_ = saved_locals;
+                self.defining_.clear();
+            }
+        } restore{*this, locals_};
+        locals_ = s.params;
+        defining_ = s.name;
+        f.body = expression_of(evaluate(s.body), s.body.where);
+        bindings_.erase(s.name);
+        functions_[s.name] = f;
+        return std::nullopt;
+    }
+    }
+    return std::nullopt;
+}
+
+std::string session::format(const value& v) const {
+    if (const auto* e = std::get_if<ex>(&v)) return to_string(*e);
+    if (const auto* p = std::get_if<precise_value>(&v)) {
+        print_options options;
+        options.float_digits = p->digits;
+        return to_string(p->number, options);
+    }
+    return std::get<std::string>(v);
+}
+
+ex session::expression_of(const value& v, position where) const {
+    if (const auto* e = std::get_if<ex>(&v)) return *e;
+    if (const auto* p = std::get_if<precise_value>(&v)) return p->number;
+    throw error("a string is not an expression", where);
+}
+
+value session::evaluate(const node& n) {
+    switch (n.type) {
+    case node::kind::number:
+        return number_from_text(n.text, n.where);
+    case node::kind::string:
+        return n.text;
+    case node::kind::name: {
+        if (std::find(locals_.begin(), locals_.end(), n.text) != locals_.end()) {
+            return ex(symbols_.get(n.text));
+        }
+        auto it = bindings_.find(n.text);
+        if (it != bindings_.end()) return it->second;
+        if (auto c = constant(n.text)) return *c;
+        if (functions_.count(n.text) || is_math_function(n.text) || find_builtin(n.text)) {
+            throw error("'" + n.text + "' is a function: call it with arguments, like " + n.text + "(x)", n.where);
+        }
+        return ex(symbols_.get(n.text));
+    }
+    case node::kind::negate:
+        return negate(expression_of(evaluate(n.children[0]), n.children[0].where));
+    case node::kind::binary: {
+        ex a = expression_of(evaluate(n.children[0]), n.children[0].where);
+        ex b = expression_of(evaluate(n.children[1]), n.children[1].where);
+        return arithmetic(n.op, a, b, n.where);
+    }
+    case node::kind::list: {
+        GiNaC::lst out;
+        for (const node& c : n.children) out.append(expression_of(evaluate(c), c.where));
+        return ex(out);
+    }
+    case node::kind::call:
+    case node::kind::derivative:
+        return call(n);
+    case node::kind::range:
+        throw error("a range lo..hi is only allowed as an option, like x = -1..1", n.where);
+    case node::kind::option:
+        throw error("'name = value' is only allowed in a call", n.where);
+    }
+    throw error("cannot evaluate this", n.where);
+}
+
+value session::call(const node& n) {
+    if (n.text == defining_) {
+        throw error("recursive definition: " + n.text + " cannot call itself", n.where);
+    }
+    if (functions_.count(n.text)) return call_user_function(n);
+    if (n.type == node::kind::derivative) {
+        if (!is_math_function(n.text)) throw error("unknown function '" + n.text + "'", n.where);
+        if (n.children.size() != 1) throw error(n.text + "' takes 1 argument", n.where);
+        ex arg = expression_of(evaluate(n.children[0]), n.children[0].where);
+        ex t = GiNaC::realsymbol();
+        return reporting_at(n.where, [&] {
+            return diff(apply_math_function(n.text, t), t, n.primes).subs(t == arg);
+        });
+    }
+    if (is_math_function(n.text)) {
+        if (n.children.size() != 1) {
+            throw error(n.text + " takes 1 argument, got " + std::to_string(n.children.size()), n.where);
+        }
+        const node& a = n.children[0];
+        if (a.type == node::kind::option) throw error(n.text + " takes no options", a.where);
+        ex arg = expression_of(evaluate(a), a.where);
+        return reporting_at(n.where, [&] { return ex(apply_math_function(n.text, arg)); });
+    }
+    const builtin* b = find_builtin(n.text);
+    if (!b) throw error("unknown function '" + n.text + "'", n.where);
+    builtin_context context{*this, n.text, n.where, {}, {}};
+    for (const node& a : n.children) {
+        argument arg;
+        arg.where = a.where;
+        const node* v = &a;
+        if (a.type == node::kind::option) {
+            arg.option = a.text;
+            v = &a.children[0];
+        }
+        if (v->type == node::kind::range) {
+            arg.is_range = true;
+            arg.v = ex(GiNaC::lst{expression_of(evaluate(v->children[0]), v->children[0].where),
+                                  expression_of(evaluate(v->children[1]), v->children[1].where)});
+        } else {
+            arg.v = evaluate(*v);
+        }
+        (arg.option.empty() ? context.positional : context.options).push_back(std::move(arg));
+    }
+    if (context.positional.size() < b->min_args || context.positional.size() > b->max_args) {
+        std::string expected = b->min_args == b->max_args
+                                   ? std::to_string(b->min_args)
+                                   : b->max_args > 100 ? "at least " + std::to_string(b->min_args)
+                                                       : std::to_string(b->min_args) + " to " + std::to_string(b->max_args);
+        throw error(std::string(b->name) + " takes " + expected + " argument" +
+                        (expected == "1" ? "" : "s") + ", got " + std::to_string(context.positional.size()) +
+                        " (usage: " + b->signature + ")",
+                    n.where);
+    }
+    return reporting_at(n.where, [&] { return b->handler(context); });
+}
+
+value session::call_user_function(const node& n) {
+    const user_function& f = functions_.at(n.text);
+    if (n.type == node::kind::derivative && f.params.size() != 1) {
+        throw error(n.text + std::string(static_cast<size_t>(n.primes), '\'') +
+                        " needs a function of one variable; use diff for partial derivatives",
+                    n.where);
+    }
+    if (n.children.size() != f.params.size()) {
+        throw error(n.text + " takes " + std::to_string(f.params.size()) + " argument" +
+                        (f.params.size() == 1 ? "" : "s") + ", got " + std::to_string(n.children.size()),
+                    n.where);
+    }
+    GiNaC::exmap args;
+    for (size_t i = 0; i < f.params.size(); ++i) {
+        const node& a = n.children[i];
+        if (a.type == node::kind::option) throw error(n.text + " takes no options", a.where);
+        args[f.params[i]] = expression_of(evaluate(a), a.where);
+    }
+    return reporting_at(n.where, [&] {
+        ex body = n.type == node::kind::derivative ? diff(f.body, f.params[0], n.primes) : f.body;
+        return body.subs(args, GiNaC::subs_options::no_pattern);
+    });
+}
+
+std::vector<std::string> session::completions() const {
+    std::set<std::string> names;
+    for (const builtin& b : builtin_table()) names.insert(b.name);
+    for (const std::string& f : math_function_names()) names.insert(f);
+    for (const auto& [name, f] : functions_) names.insert(name);
+    for (const auto& [name, v] : bindings_) names.insert(name);
+    names.insert("pi");
+    names.insert("E");
+    return {names.begin(), names.end()};
+}
+
+}  // namespace ddx

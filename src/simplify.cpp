@@ -1,0 +1,216 @@
+#include <ddx/printer.hpp>
+#include <ddx/simplify.hpp>
+
+#include "expression.hpp"
+
+#include <map>
+#include <vector>
+
+namespace ddx {
+
+using GiNaC::ex;
+using GiNaC::is_a;
+using GiNaC::numeric;
+
+namespace {
+
+// Above this many nodes the expensive candidates (factor) are skipped so that simplify
+// stays in milliseconds where GiNaC's normal does.
+constexpr size_t factor_node_limit = 400;
+constexpr size_t normal_node_limit = 20000;
+
+size_t node_count(const ex& e, size_t limit) {
+    size_t n = 0;
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (++n > limit) break;
+    }
+    return n;
+}
+
+
+// The argument of an exponential split as coefficient * base (`-2*x` -> -2, x).
+std::pair<numeric, ex> split_coefficient(const ex& arg) {
+    if (is_a<numeric>(arg)) return {GiNaC::ex_to<numeric>(arg), 1};
+    if (is_a<GiNaC::mul>(arg)) {
+        numeric c = 1;
+        ex rest = 1;
+        for (const ex& f : arg) {
+            if (is_a<numeric>(f)) {
+                c *= GiNaC::ex_to<numeric>(f);
+            } else {
+                rest *= f;
+            }
+        }
+        if (c.is_rational()) return {c, rest};
+    }
+    return {1, arg};
+}
+
+struct combine_exp_map : GiNaC::map_function {
+    ex operator()(const ex& e) override {
+        ex mapped = e.map(*this);
+        if (is_a<GiNaC::power>(mapped) && is_exp(mapped.op(0))) {
+            return GiNaC::exp(mapped.op(0).op(0) * mapped.op(1));
+        }
+        if (!is_a<GiNaC::mul>(mapped)) return mapped;
+        ex exponent = 0, rest = 1;
+        int count = 0;
+        for (const ex& f : mapped) {
+            if (is_exp(f)) {
+                exponent += f.op(0);
+                ++count;
+            } else {
+                rest *= f;
+            }
+        }
+        return count < 2 ? mapped : rest * GiNaC::exp(exponent);
+    }
+};
+
+// Replaces exp(k*base) by u^(k/g) with one symbol u per base (g: the gcd of the k), so that
+// normal() and factor() see a rational function; `back` undoes it.
+struct exp_as_power {
+    ex rational;
+    GiNaC::exmap back;
+};
+
+exp_as_power exponentials_as_powers(const ex& e, bool flip) {
+    // base -> gcd of the coefficients seen with it
+    std::map<ex, numeric, GiNaC::ex_is_less> gcds;
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (!is_exp(*it)) continue;
+        auto [c, base] = split_coefficient(it->op(0));
+        if (c.is_zero()) continue;
+        auto g = gcds.find(base);
+        if (g == gcds.end()) {
+            gcds.emplace(base, c.is_negative() ? -c : c);
+        } else {
+            g->second = GiNaC::gcd(g->second.numer(), c.numer()) / GiNaC::lcm(g->second.denom(), c.denom());
+        }
+    }
+    exp_as_power out;
+    std::map<ex, ex, GiNaC::ex_is_less> symbol_of;
+    for (const auto& [base, g] : gcds) {
+        numeric step = flip ? -g : g;
+        GiNaC::symbol u;
+        symbol_of.emplace(base, u);
+        out.back[u] = GiNaC::exp(step * base);
+    }
+    struct replace : GiNaC::map_function {
+        const std::map<ex, numeric, GiNaC::ex_is_less>& gcds;
+        const std::map<ex, ex, GiNaC::ex_is_less>& symbols;
+        bool flip;
+        replace(const std::map<ex, numeric, GiNaC::ex_is_less>& g,
+                const std::map<ex, ex, GiNaC::ex_is_less>& s, bool f)
+            : gcds(g), symbols(s), flip(f) {}
+        ex operator()(const ex& e) override {
+            if (is_exp(e)) {
+                auto [c, base] = split_coefficient(e.op(0));
+                auto it = symbols.find(base);
+                if (it != symbols.end() && !c.is_zero()) {
+                    numeric step = flip ? -gcds.at(base) : gcds.at(base);
+                    return GiNaC::pow(it->second, c / step);
+                }
+            }
+            return e.map(*this);
+        }
+    } replacer(gcds, symbol_of, flip);
+    out.rational = replacer(e);
+    return out;
+}
+
+// Rational normal form with numerator and denominator factored, over the non-rational
+// parts (sin(x), sqrt(...)) held as temporary symbols.
+void rational_candidates(const ex& e, std::vector<ex>& out) {
+    GiNaC::exmap parts;
+    ex r = e.to_rational(parts);
+    ex n = GiNaC::normal(r);
+    out.push_back(n.subs(parts, GiNaC::subs_options::no_pattern));
+    if (node_count(n, factor_node_limit) >= factor_node_limit) return;
+    try {
+        ex nd = GiNaC::numer_denom(n);
+        ex f = GiNaC::factor(nd.op(0)) / GiNaC::factor(nd.op(1));
+        out.push_back(f.subs(parts, GiNaC::subs_options::no_pattern));
+    } catch (const std::exception&) {
+        // factor refuses float coefficients; the normal form stands
+    }
+}
+
+// (number of exponentials with a positive coefficient) - (those with a negative one)
+int exponent_sign_balance(const ex& e) {
+    int balance = 0;
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (!is_exp(*it)) continue;
+        numeric c = split_coefficient(it->op(0)).first;
+        balance += c.is_negative() ? -1 : 1;
+    }
+    return balance;
+}
+
+size_t count_exponentials(const ex& e) {
+    size_t n = 0;
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) n += is_exp(*it);
+    return n;
+}
+
+ex simplify_scalar(const ex& e) {
+    if (is_a<GiNaC::numeric>(e) || is_a<GiNaC::symbol>(e)) return e;
+    // (candidate, extra cost): the extra cost keeps the user's orientation of exponentials.
+    std::vector<std::pair<ex, size_t>> candidates{{e, 0}};
+    ex combined = combine_exponentials(e);
+    candidates.emplace_back(combined, 0);
+    if (node_count(combined, normal_node_limit) < normal_node_limit) {
+        try {
+            // exp(x) or exp(-x) as the variable: both are tried. Writing the other sign than
+            // the input's majority costs one character per exponential, so it wins only when
+            // it is really shorter (the user wrote exp(-x): keep exp(-x)).
+            bool prefer_negative = exponent_sign_balance(combined) < 0;
+            bool has_exp = count_exponentials(combined) > 0;
+            for (bool flip : {prefer_negative, !prefer_negative}) {
+                if (flip != prefer_negative && !has_exp) break;
+                exp_as_power p = exponentials_as_powers(combined, flip);
+                std::vector<ex> rational;
+                rational_candidates(p.rational, rational);
+                for (const ex& r : rational) {
+                    ex c = combine_exponentials(r.subs(p.back, GiNaC::subs_options::no_pattern));
+                    candidates.emplace_back(c, flip == prefer_negative ? 0 : count_exponentials(c));
+                }
+            }
+            ex expanded = combined.expand();
+            candidates.emplace_back(expanded, 0);
+            candidates.emplace_back(GiNaC::collect_common_factors(expanded), 0);
+        } catch (const std::exception&) {
+            // a candidate that GiNaC cannot form is simply not a candidate
+        }
+    }
+    ex best = e;
+    size_t best_cost = complexity(e);
+    for (const auto& [c, extra] : candidates) {
+        size_t cost = complexity(c) + extra;
+        if (cost < best_cost) {
+            best = c;
+            best_cost = cost;
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
+ex combine_exponentials(const ex& e) {
+    combine_exp_map m;
+    return m(e);
+}
+
+size_t complexity(const ex& e) { return to_string(e).size(); }
+
+ex simplify(const ex& e) {
+    if (is_a<GiNaC::lst>(e)) {
+        GiNaC::lst out;
+        for (const ex& x : e) out.append(simplify(x));
+        return out;
+    }
+    return simplify_scalar(e);
+}
+
+}  // namespace ddx
