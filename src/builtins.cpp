@@ -20,9 +20,10 @@ void builtin_context::fail(const std::string& message, position at) const {
 ex builtin_context::expr(size_t i) const {
     const argument& a = positional.at(i);
     if (a.is_range) fail("a range is not allowed here", a.where);
-    if (const auto* e = std::get_if<ex>(&a.v)) return *e;
-    if (const auto* p = std::get_if<precise_value>(&a.v)) return p->number;
-    fail("argument " + std::to_string(i + 1) + " must be an expression, not a string", a.where);
+    if (std::holds_alternative<std::string>(a.v)) {
+        fail("argument " + std::to_string(i + 1) + " must be an expression, not a string", a.where);
+    }
+    return as_expression(a.v, a.where);
 }
 
 GiNaC::ex builtin_context::symbol(size_t i) const {
@@ -198,7 +199,8 @@ value subs_builtin(builtin_context& c) {
 value eval_builtin(builtin_context& c) {
     bindings values;
     for (const auto& [name, v] : c.option_values()) values[name] = v;
-    return evaluate_double(c.expr(0), values);
+    ex e = c.expr(0);
+    return double_value{evaluate_double(e, values), e};
 }
 
 value evalf_builtin(builtin_context& c) {

@@ -9,16 +9,6 @@ using GiNaC::is_a;
 
 namespace {
 
-// Rebuilds the shape of `like` from a flat sequence of values.
-ex reshape(const ex& like, const std::vector<double>& values, size_t& next) {
-    if (is_a<GiNaC::lst>(like)) {
-        GiNaC::lst out;
-        for (const ex& x : like) out.append(reshape(x, values, next));
-        return out;
-    }
-    return GiNaC::numeric(values[next++]);
-}
-
 // GiNaC's precision is a global; restore it whatever happens.
 struct digits_scope {
     explicit digits_scope(long digits) : saved(GiNaC::Digits) { GiNaC::Digits = digits; }
@@ -61,7 +51,7 @@ bound_symbols bind(const ex& e, const bindings& values) {
 
 }  // namespace
 
-ex evaluate_double(const ex& e, const bindings& values) {
+std::vector<double> evaluate_double(const ex& e, const bindings& values) {
     bound_symbols bound = bind(e, values);
     std::vector<double> in;
     for (size_t i = 0; i < bound.symbols.size(); ++i) {
@@ -74,8 +64,7 @@ ex evaluate_double(const ex& e, const bindings& values) {
     program p = lower(flatten(e), bound.symbols);
     std::vector<double> out(p.outputs.size()), registers;
     run(p, in.data(), out.data(), registers);
-    size_t next = 0;
-    return reshape(e, out, next);
+    return out;
 }
 
 ex evaluate_precise(const ex& e, const bindings& values, int digits) {

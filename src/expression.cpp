@@ -1,5 +1,7 @@
 #include "expression.hpp"
 
+#include <ddx/simplify.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -50,6 +52,8 @@ const std::map<std::string, unary_function>& function_table() {
         {"acosh", [](const ex& x) -> ex { return GiNaC::acosh(x); }},
         {"atanh", [](const ex& x) -> ex { return GiNaC::atanh(x); }},
         {"abs", [](const ex& x) -> ex { return GiNaC::abs(x); }},
+        // not in the contract's list, but it says conjugate(x) is x: symbols are real
+        {"conjugate", [](const ex& x) -> ex { return drop_conjugates(x.conjugate()); }},
     };
     return table;
 }
@@ -81,7 +85,7 @@ ex scalar_op(char op, const ex& a, const ex& b) {
     case '-': return a - b;
     case '*': return a * b;
     case '/': return a / b;
-    default: return GiNaC::pow(a, b);
+    default: return drop_conjugates(GiNaC::pow(a, b));  // abs(u)^2 is u^2, not u*conjugate(u)
     }
 }
 

@@ -31,7 +31,9 @@ public:
             skip_blanks();
             position where{line_, column_};
             if (at_end()) {
-                out.push_back({token::kind::end, "", where});
+                // "unexpected end of input" points just past the last token, not at an
+                // empty line after it
+                out.push_back({token::kind::end, "", end_of_last_token_});
                 return out;
             }
             char c = peek();
@@ -54,6 +56,7 @@ public:
                 if ((op == ")" || op == "]") && !brackets.empty()) brackets.pop_back();
                 out.push_back({token::kind::op, op, where});
             }
+            end_of_last_token_ = {line_, column_};
         }
     }
 
@@ -67,8 +70,8 @@ private:
         if (c == '\n') {
             ++line_;
             column_ = 1;
-        } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-            ++column_;  // a UTF-8 continuation byte does not start a new column
+        } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && c != '\r') {
+            ++column_;  // neither a UTF-8 continuation byte nor CR starts a new column
         }
         return c;
     }
@@ -147,6 +150,7 @@ private:
 
     const std::string& text_;
     std::vector<token> out_;
+    position end_of_last_token_{1, 1};
     size_t pos_ = 0;
     int line_ = 1;
     int column_ = 1;

@@ -205,9 +205,7 @@ private:
         default:
             break;
         }
-        throw unexpected(t.type == token::kind::op && (t.text == ")" || t.text == "]")
-                             ? "(no matching opening bracket)"
-                             : "(expected a number, a name or '(')");
+        throw unexpected("(expected a number, a name or '(')");
     }
 
     std::vector<node> arguments(const char* closer, const token& open, bool options_allowed) {

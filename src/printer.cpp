@@ -46,20 +46,23 @@ std::string format_long_float(const numeric& x, int digits) {
     cln::cl_RA exact = cln::rational(cln::the<cln::cl_R>(x.to_cl_N()));
     bool negative = cln::minusp(exact);
     if (negative) exact = -exact;
-    // Decimal exponent from the double approximation, corrected below.
-    long e10 = static_cast<long>(std::floor(std::log10(cln::double_approx(exact))));
+    // Decimal exponent from the binary lengths (the value may be far outside the double
+    // range), corrected below.
+    long bits = static_cast<long>(cln::integer_length(cln::numerator(exact))) -
+                static_cast<long>(cln::integer_length(cln::denominator(exact)));
+    long e10 = static_cast<long>(std::floor(static_cast<double>(bits) * 0.30102999566398120));
     auto scaled = [&](long e) {
         cln::cl_RA s = exact * cln::expt(cln::cl_RA(10), digits - 1 - e);
         return cln::round1(s);
     };
     cln::cl_I m = scaled(e10);
-    cln::cl_I limit = cln::expt_pos(cln::cl_I(10), digits);
-    if (m >= limit) m = scaled(++e10);
-    if (m < cln::expt_pos(cln::cl_I(10), digits - 1)) m = scaled(--e10);
+    const cln::cl_I upper = cln::expt_pos(cln::cl_I(10), digits);
+    const cln::cl_I lower = cln::expt_pos(cln::cl_I(10), digits - 1);
+    while (m >= upper) m = scaled(++e10);
+    while (m < lower) m = scaled(--e10);
     std::ostringstream ds;
     cln::fprintdecimal(ds, m);
     std::string d = ds.str();
-    while (d.size() > 1 && d.back() == '0') d.pop_back();
     std::string out = negative ? "-" : "";
     if (e10 >= -5 && e10 < digits) {
         if (e10 < 0) {
@@ -181,8 +184,11 @@ private:
     piece sum(const ex& e) {
         piece plain = sum_terms(e);
         numeric content = sum_content(e);
-        if (content.is_equal(numeric(1))) return plain;
-        piece inner = sum_terms(GiNaC::expand(e / content));
+        if (content.is_equal(numeric(1)) && !prefers_negation(e)) return plain;
+        if (prefers_negation(e)) content = -content;
+        ex inner_sum = GiNaC::expand(e / content);
+        if (!is_a<GiNaC::add>(inner_sum)) return plain;  // the terms merged: not a sum to show
+        piece inner = sum_terms(inner_sum);
         bool negative = content.is_negative();
         if (negative) content = -content;
         std::string text = "(" + inner.text + ")";
@@ -200,10 +206,9 @@ private:
         return {text, negative ? negative_level : product_level};
     }
 
-    // The gcd of the rational coefficients of a sum's terms, negative when all are.
+    // The gcd of the rational coefficients of a sum's terms.
     static numeric sum_content(const ex& e) {
         numeric numer_gcd = 0, denom_lcm = 1;
-        bool all_negative = true;
         for (const ex& t : e) {
             numeric c = 1;
             if (is_a<numeric>(t)) {
@@ -216,10 +221,8 @@ private:
             if (!c.is_rational()) return 1;
             numer_gcd = GiNaC::gcd(numer_gcd, c.numer());
             denom_lcm = GiNaC::lcm(denom_lcm, c.denom());
-            all_negative = all_negative && c.is_negative();
         }
-        numeric content = numer_gcd / denom_lcm;
-        return all_negative ? -content : content;
+        return numer_gcd / denom_lcm;
     }
 
     piece sum_terms(const ex& e) {
@@ -255,13 +258,14 @@ private:
     piece product(const ex& e) {
         numeric coefficient(1);
         std::vector<ex> numerator, denominator;
-        auto add_factor = [&](const ex& f) {
+        auto add_factor = [&](ex f) {
+            if (flip_sign_of_sum_factor(f)) coefficient = -coefficient;
             if (is_a<numeric>(f)) {
                 coefficient *= GiNaC::ex_to<numeric>(f);
             } else if (is_a<GiNaC::power>(f) && is_a<numeric>(f.op(1)) &&
                        GiNaC::ex_to<numeric>(f.op(1)).is_real() &&
                        GiNaC::ex_to<numeric>(f.op(1)).is_negative()) {
-                denominator.push_back(GiNaC::pow(f.op(0), -f.op(1)));
+                denominator.push_back(held_power(f.op(0), -f.op(1)));
             } else {
                 numerator.push_back(f);
             }
@@ -301,6 +305,52 @@ private:
         return {text, product_level};
     }
 
+    // GiNaC may hold a sum factor either way round (-2*x*(y - b) or 2*x*(b - y)); print
+    // the one with more positive terms, or on a tie the one whose leading term is positive,
+    // so that the text never depends on how the expression was built. Returns whether the
+    // factor's sign flipped (the product's sign then flips too).
+    bool flip_sign_of_sum_factor(ex& f) {
+        bool is_power = is_a<GiNaC::power>(f);
+        const ex& base = is_power ? f.op(0) : f;
+        if (!is_a<GiNaC::add>(base) || !prefers_negation(base)) return false;
+        if (!is_power) {
+            f = GiNaC::expand(-f);
+            return true;
+        }
+        const ex& exponent = f.op(1);
+        if (!is_a<numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_integer()) return false;
+        f = held_power(GiNaC::expand(-base), exponent);
+        return GiNaC::ex_to<numeric>(exponent).is_odd();
+    }
+
+    // GiNaC would turn (1 - x)^(-1) back into -(x - 1)^(-1), undoing the printer's choice.
+    static ex held_power(const ex& base, const ex& exponent) {
+        if (exponent.is_equal(ex(1))) return base;
+        return GiNaC::power(base, exponent).hold();
+    }
+
+    bool prefers_negation(const ex& sum) {
+        int balance = 0;
+        for (const ex& t : sum) balance += has_negative_sign(t) ? -1 : 1;
+        if (balance != 0) return balance < 0;
+        bool leading_negative = false, first = true;
+        sort_key leading_key;
+        std::string leading_text;
+        for (const ex& t : sum) {
+            bool negative = has_negative_sign(t);
+            ex magnitude = negative ? -t : t;
+            sort_key key = term_key(magnitude);
+            std::string text = piece_of(magnitude).text;
+            if (first || compare(key, text, leading_key, leading_text)) {
+                first = false;
+                leading_negative = negative;
+                leading_key = key;
+                leading_text = text;
+            }
+        }
+        return leading_negative;
+    }
+
     // Factors of a product in reading order: names and their powers, then functions, then
     // bracketed sums; each wrapped where it binds looser than `*`.
     std::vector<std::string> factor_texts(const std::vector<ex>& factors) {
@@ -328,17 +378,23 @@ private:
     piece power(const ex& e) {
         const ex& base = e.op(0);
         const ex& exponent = e.op(1);
+        if (is_a<GiNaC::add>(base) && is_a<numeric>(exponent) &&
+            GiNaC::ex_to<numeric>(exponent).is_even() && prefers_negation(base)) {
+            return power_of(GiNaC::expand(-base), exponent);  // (b - a)^2 reads as (a - b)^2
+        }
+        return power_of(base, exponent);
+    }
+
+    piece power_of(const ex& base, const ex& exponent) {
         if (is_a<numeric>(exponent)) {
             const numeric& n = GiNaC::ex_to<numeric>(exponent);
-            if (n.is_real() && n.is_negative()) return product(e);
+            if (n.is_real() && n.is_negative()) return product(held_power(base, exponent));
             if (n.is_equal(numeric(1, 2))) {
                 std::string inner = print(base);
                 return {latex_ ? "\\sqrt{" + inner + "}" : "sqrt(" + inner + ")", atom_level};
             }
         }
-        if (latex_ && is_exp(base)) {
-            return power(GiNaC::pow(GiNaC::exp(1), base.op(0) * exponent));
-        }
+        if (latex_ && is_exp(base)) return {"e^{" + print(base.op(0) * exponent) + "}", power_level};
         piece b = piece_of(base);
         std::string base_text = b.binding < atom_level ? paren(b.text) : b.text;
         if (latex_) {

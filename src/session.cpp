@@ -5,6 +5,8 @@
 #include <ddx/simplify.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <set>
 
 #include "builtins.hpp"
@@ -74,7 +76,7 @@ std::optional<std::string> session::execute(const statement& s) {
         } restore{*this, locals_};
         locals_ = s.params;
         defining_ = s.name;
-        f.body = expression_of(evaluate(s.body), s.body.where);
+        f.body = as_expression(evaluate(s.body), s.body.where);
         bindings_.erase(s.name);
         functions_[s.name] = f;
         return std::nullopt;
@@ -83,6 +85,29 @@ std::optional<std::string> session::execute(const statement& s) {
     return std::nullopt;
 }
 
+namespace {
+
+std::string format_doubles(const double_value& d) {
+    std::string out;
+    size_t next = 0;
+    std::function<void(const ex&)> walk = [&](const ex& shape) {
+        if (!GiNaC::is_a<GiNaC::lst>(shape)) {
+            out += format_double(d.values[next++]);
+            return;
+        }
+        out += "[";
+        for (size_t i = 0; i < shape.nops(); ++i) {
+            if (i) out += ", ";
+            walk(shape.op(i));
+        }
+        out += "]";
+    };
+    walk(d.shape);
+    return out;
+}
+
+}  // namespace
+
 std::string session::format(const value& v) const {
     if (const auto* e = std::get_if<ex>(&v)) return to_string(*e);
     if (const auto* p = std::get_if<precise_value>(&v)) {
@@ -90,12 +115,33 @@ std::string session::format(const value& v) const {
         options.float_digits = p->digits;
         return to_string(p->number, options);
     }
+    if (const auto* d = std::get_if<double_value>(&v)) return format_doubles(*d);
     return std::get<std::string>(v);
 }
 
-ex session::expression_of(const value& v, position where) const {
+namespace {
+
+// The doubles as GiNaC numbers, laid out like the shape.
+ex numbers_in_shape(const double_value& d, const ex& shape, size_t& next, position where) {
+    if (GiNaC::is_a<GiNaC::lst>(shape)) {
+        GiNaC::lst out;
+        for (const ex& x : shape) out.append(numbers_in_shape(d, x, next, where));
+        return out;
+    }
+    double v = d.values[next++];
+    if (!std::isfinite(v)) throw error(format_double(v) + " cannot be used in an expression", where);
+    return GiNaC::numeric(v);
+}
+
+}  // namespace
+
+ex as_expression(const value& v, position where) {
     if (const auto* e = std::get_if<ex>(&v)) return *e;
     if (const auto* p = std::get_if<precise_value>(&v)) return p->number;
+    if (const auto* d = std::get_if<double_value>(&v)) {
+        size_t next = 0;
+        return numbers_in_shape(*d, d->shape, next, where);
+    }
     throw error("a string is not an expression", where);
 }
 
@@ -118,15 +164,15 @@ value session::evaluate(const node& n) {
         return ex(symbols_.get(n.text));
     }
     case node::kind::negate:
-        return negate(expression_of(evaluate(n.children[0]), n.children[0].where));
+        return negate(as_expression(evaluate(n.children[0]), n.children[0].where));
     case node::kind::binary: {
-        ex a = expression_of(evaluate(n.children[0]), n.children[0].where);
-        ex b = expression_of(evaluate(n.children[1]), n.children[1].where);
+        ex a = as_expression(evaluate(n.children[0]), n.children[0].where);
+        ex b = as_expression(evaluate(n.children[1]), n.children[1].where);
         return arithmetic(n.op, a, b, n.where);
     }
     case node::kind::list: {
         GiNaC::lst out;
-        for (const node& c : n.children) out.append(expression_of(evaluate(c), c.where));
+        for (const node& c : n.children) out.append(as_expression(evaluate(c), c.where));
         return ex(out);
     }
     case node::kind::call:
@@ -148,7 +194,7 @@ value session::call(const node& n) {
     if (n.type == node::kind::derivative) {
         if (!is_math_function(n.text)) throw error("unknown function '" + n.text + "'", n.where);
         if (n.children.size() != 1) throw error(n.text + "' takes 1 argument", n.where);
-        ex arg = expression_of(evaluate(n.children[0]), n.children[0].where);
+        ex arg = as_expression(evaluate(n.children[0]), n.children[0].where);
         ex t = GiNaC::realsymbol();
         return reporting_at(n.where, [&] {
             return diff(apply_math_function(n.text, t), t, n.primes).subs(t == arg);
@@ -160,7 +206,7 @@ value session::call(const node& n) {
         }
         const node& a = n.children[0];
         if (a.type == node::kind::option) throw error(n.text + " takes no options", a.where);
-        ex arg = expression_of(evaluate(a), a.where);
+        ex arg = as_expression(evaluate(a), a.where);
         return reporting_at(n.where, [&] { return ex(apply_math_function(n.text, arg)); });
     }
     const builtin* b = find_builtin(n.text);
@@ -176,8 +222,8 @@ value session::call(const node& n) {
         }
         if (v->type == node::kind::range) {
             arg.is_range = true;
-            arg.v = ex(GiNaC::lst{expression_of(evaluate(v->children[0]), v->children[0].where),
-                                  expression_of(evaluate(v->children[1]), v->children[1].where)});
+            arg.v = ex(GiNaC::lst{as_expression(evaluate(v->children[0]), v->children[0].where),
+                                  as_expression(evaluate(v->children[1]), v->children[1].where)});
         } else {
             arg.v = evaluate(*v);
         }
@@ -212,7 +258,7 @@ value session::call_user_function(const node& n) {
     for (size_t i = 0; i < f.params.size(); ++i) {
         const node& a = n.children[i];
         if (a.type == node::kind::option) throw error(n.text + " takes no options", a.where);
-        args[f.params[i]] = expression_of(evaluate(a), a.where);
+        args[f.params[i]] = as_expression(evaluate(a), a.where);
     }
     return reporting_at(n.where, [&] {
         ex body = n.type == node::kind::derivative ? diff(f.body, f.params[0], n.primes) : f.body;

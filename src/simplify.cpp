@@ -147,6 +147,21 @@ int exponent_sign_balance(const ex& e) {
     return balance;
 }
 
+// sin^2 + cos^2 = 1 and cosh^2 - sinh^2 = 1, each way round; a rewrite is kept only
+// where the result is shorter.
+const std::vector<GiNaC::relational>& pythagorean_rules() {
+    static const std::vector<GiNaC::relational> rules = [] {
+        GiNaC::ex w = GiNaC::wild(0);
+        return std::vector<GiNaC::relational>{
+            GiNaC::pow(GiNaC::sin(w), 2) == 1 - GiNaC::pow(GiNaC::cos(w), 2),
+            GiNaC::pow(GiNaC::cos(w), 2) == 1 - GiNaC::pow(GiNaC::sin(w), 2),
+            GiNaC::pow(GiNaC::cosh(w), 2) == 1 + GiNaC::pow(GiNaC::sinh(w), 2),
+            GiNaC::pow(GiNaC::sinh(w), 2) == GiNaC::pow(GiNaC::cosh(w), 2) - 1,
+        };
+    }();
+    return rules;
+}
+
 size_t count_exponentials(const ex& e) {
     size_t n = 0;
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) n += is_exp(*it);
@@ -176,6 +191,12 @@ ex simplify_scalar(const ex& e) {
                     candidates.emplace_back(c, flip == prefer_negative ? 0 : count_exponentials(c));
                 }
             }
+            for (const GiNaC::relational& rule : pythagorean_rules()) {
+                if (!combined.has(rule.lhs(), GiNaC::has_options::algebraic)) continue;
+                ex r = combined.subs(rule, GiNaC::subs_options::algebraic).expand();
+                candidates.emplace_back(r, 0);
+                candidates.emplace_back(GiNaC::normal(r), 0);
+            }
             ex expanded = combined.expand();
             candidates.emplace_back(expanded, 0);
             candidates.emplace_back(GiNaC::collect_common_factors(expanded), 0);
@@ -204,13 +225,23 @@ ex combine_exponentials(const ex& e) {
 
 size_t complexity(const ex& e) { return to_string(e).size(); }
 
+ex drop_conjugates(const ex& e) {
+    struct drop : GiNaC::map_function {
+        ex operator()(const ex& x) override {
+            if (GiNaC::is_the_function<GiNaC::conjugate_function_SERIAL>(x)) return (*this)(x.op(0));
+            return x.map(*this);
+        }
+    } d;
+    return e.has(GiNaC::conjugate_function(GiNaC::wild())) ? d(e) : e;
+}
+
 ex simplify(const ex& e) {
     if (is_a<GiNaC::lst>(e)) {
         GiNaC::lst out;
         for (const ex& x : e) out.append(simplify(x));
         return out;
     }
-    return simplify_scalar(e);
+    return simplify_scalar(drop_conjugates(e));
 }
 
 }  // namespace ddx

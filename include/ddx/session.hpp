@@ -20,9 +20,19 @@ struct precise_value {
     int digits = 0;
 };
 
+/// Doubles from `eval`, laid out like `shape` (a number, a list or a list of lists).
+/// Separate from GiNaC numbers because these may be inf or nan.
+struct double_value {
+    std::vector<double> values;
+    GiNaC::ex shape;
+};
+
 /// What a statement evaluates to: an expression (also a list or list of lists), a string
-/// (`latex(...)`, string literals) or an arbitrary-precision number.
-using value = std::variant<GiNaC::ex, std::string, precise_value>;
+/// (`latex(...)`, string literals), an arbitrary-precision number or doubles.
+using value = std::variant<GiNaC::ex, std::string, precise_value, double_value>;
+
+/// A value as an expression: strings, inf and nan are errors at `where`.
+GiNaC::ex as_expression(const value& v, position where = {});
 
 /// A function defined with `f(x, y) = body`.
 struct user_function {
@@ -60,7 +70,6 @@ private:
 
     value call(const node& n);
     value call_user_function(const node& n);
-    GiNaC::ex expression_of(const value& v, position where) const;
 
     symbol_table symbols_;
     std::map<std::string, value> bindings_;

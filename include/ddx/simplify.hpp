@@ -15,6 +15,10 @@ GiNaC::ex simplify(const GiNaC::ex& e);
 /// `exp(a)*exp(b)` -> `exp(a + b)`, `exp(a)^n` -> `exp(n*a)`, everywhere in `e`.
 GiNaC::ex combine_exponentials(const GiNaC::ex& e);
 
+/// conjugate(u) -> u everywhere: ddx's symbols are real, so an expression is real wherever
+/// it is defined, but GiNaC writes abs(u)^2 as u*conjugate(u) when it cannot prove u real.
+GiNaC::ex drop_conjugates(const GiNaC::ex& e);
+
 /// The measure simplify minimizes: the length of ddx's printed form.
 std::size_t complexity(const GiNaC::ex& e);
 

@@ -1,0 +1,127 @@
+// Parser: precedence, positions on errors, nesting limit, statements.
+#include <doctest/doctest.h>
+
+#include <ddx/ddx.hpp>
+
+#include <string>
+
+using GiNaC::ex;
+
+namespace {
+
+bool same(const ex& a, const ex& b) { return (a - b).expand().is_zero(); }
+
+ddx::position error_position(const std::string& text) {
+    try {
+        ddx::parse_program(text);
+    } catch (const ddx::error& e) {
+        return e.where();
+    }
+    FAIL("no error for: " << text);
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("operators follow the contract's precedence") {
+    ddx::symbol_table s;
+    ex x = s.get("x"), y = s.get("y"), z = s.get("z");
+    CHECK(same(ddx::parse("-x^2", s), -GiNaC::pow(x, 2)));
+    CHECK(same(ddx::parse("x^-2", s), GiNaC::pow(x, -2)));
+    CHECK(ddx::parse("x^y^z", s).is_equal(GiNaC::pow(x, GiNaC::pow(y, z))));
+    CHECK(ddx::parse("x**y", s).is_equal(GiNaC::pow(x, y)));
+    CHECK(same(ddx::parse("x - y - z", s), x - y - z));
+    CHECK(same(ddx::parse("x / y / z", s), x / y / z));
+    CHECK(same(ddx::parse("2 + 3*x^2", s), 2 + 3 * GiNaC::pow(x, 2)));
+    CHECK(same(ddx::parse("-(x + y)", s), -x - y));
+}
+
+TEST_CASE("numbers: integers and rationals exact, decimals are doubles") {
+    ddx::symbol_table s;
+    ex third = ddx::parse("1/3", s);
+    CHECK(GiNaC::ex_to<GiNaC::numeric>(third).is_rational());
+    CHECK(third.is_equal(GiNaC::numeric(1, 3)));
+    ex big = ddx::parse("123456789012345678901234567890", s);
+    CHECK(GiNaC::ex_to<GiNaC::numeric>(big).is_integer());
+    ex d = ddx::parse("2.5", s);
+    CHECK_FALSE(GiNaC::ex_to<GiNaC::numeric>(d).is_rational());
+    CHECK(GiNaC::ex_to<GiNaC::numeric>(ddx::parse("1e-3", s)).to_double() == 1e-3);
+}
+
+TEST_CASE("one symbol per name") {
+    ddx::symbol_table s;
+    ex a = ddx::parse("x + 1", s), b = ddx::parse("x - 1", s);
+    CHECK((a - b).is_equal(2));
+}
+
+TEST_CASE("statements: expressions, assignments, definitions, separators, comments") {
+    auto program = ddx::parse_program("a = 1; f(x, y) = x*y # comment\n\n  a + 1\n");
+    REQUIRE(program.size() == 3);
+    CHECK(program[0].type == ddx::statement::kind::assignment);
+    CHECK(program[0].name == "a");
+    CHECK(program[1].type == ddx::statement::kind::definition);
+    CHECK(program[1].params == std::vector<std::string>{"x", "y"});
+    CHECK(program[2].type == ddx::statement::kind::expression);
+    CHECK(program[2].where.line == 3);
+    CHECK(program[2].where.column == 3);
+}
+
+TEST_CASE("calls take options and ranges; `..` is one token") {
+    auto program = ddx::parse_program("plot(e, x = -7..7, \"f.png\")");
+    const ddx::node& call = program.at(0).body;
+    REQUIRE(call.type == ddx::node::kind::call);
+    REQUIRE(call.children.size() == 3);
+    CHECK(call.children[1].type == ddx::node::kind::option);
+    CHECK(call.children[1].children[0].type == ddx::node::kind::range);
+    CHECK(call.children[2].type == ddx::node::kind::string);
+    auto derivative = ddx::parse_program("f''(x)").at(0).body;
+    CHECK(derivative.type == ddx::node::kind::derivative);
+    CHECK(derivative.primes == 2);
+}
+
+TEST_CASE("syntax errors carry line and column") {
+    ddx::position p = error_position("x = 1\ny = 2 +* 3");
+    CHECK(p.line == 2);
+    CHECK(p.column == 8);
+    p = error_position("sin(x");
+    CHECK(p.line == 1);
+    CHECK(p.column == 6);
+    p = error_position("a\n  b)");
+    CHECK(p.line == 2);
+    CHECK(p.column == 4);
+    p = error_position("x $ y");
+    CHECK(p.column == 3);
+    p = error_position("2x");
+    CHECK(p.column == 2);
+    p = error_position("\"open");
+    CHECK(p.column == 1);
+    CHECK(error_position("(x + 1) = 3").column == 9);
+    CHECK(error_position("f(1) = 3").column == 3);
+}
+
+TEST_CASE("nesting beyond the limit is an error, not a stack overflow") {
+    for (const char* unit : {"(", "-", "x^", "["}) {
+        std::string text;
+        for (int i = 0; i < 200000; ++i) text += unit;
+        text += "x";
+        CHECK_THROWS_AS(ddx::parse_program(text), ddx::error);
+    }
+    std::string ok;
+    for (int i = 0; i < 100; ++i) ok += "(";
+    ok += "x";
+    for (int i = 0; i < 100; ++i) ok += ")";
+    CHECK(ddx::parse_program(ok).size() == 1);
+}
+
+TEST_CASE("CRLF, tabs and newlines inside brackets") {
+    auto program = ddx::parse_program("a = [1,\r\n\t2]\r\nb = 3\r\n");
+    CHECK(program.size() == 2);
+    CHECK(ddx::needs_more_input("f(x,"));
+    CHECK(ddx::needs_more_input("[[1, 2],"));
+    CHECK_FALSE(ddx::needs_more_input("f(x)"));
+}
+
+TEST_CASE("NUL bytes and invalid UTF-8 are errors") {
+    CHECK_THROWS_AS(ddx::parse_program(std::string("x\0y", 3)), ddx::error);
+    CHECK_THROWS_AS(ddx::parse_program("x \xff y"), ddx::error);
+}

@@ -1,0 +1,105 @@
+// Printer: readable forms, round trips, shortest doubles, determinism.
+#include <doctest/doctest.h>
+
+#include <ddx/ddx.hpp>
+
+#include <cmath>
+#include <limits>
+
+using GiNaC::ex;
+
+namespace {
+
+std::string print(const std::string& text) {
+    ddx::symbol_table s;
+    return ddx::to_string(ddx::parse(text, s));
+}
+
+}  // namespace
+
+TEST_CASE("readable as a person writes it") {
+    CHECK(print("-y + x") == "x - y");
+    CHECK(print("x^(-1)") == "1/x");
+    CHECK(print("x^(1/2)") == "sqrt(x)");
+    CHECK(print("x^(-1/2)") == "1/sqrt(x)");
+    CHECK(print("2*x/3") == "2*x/3");
+    CHECK(print("-x/3") == "-x/3");
+    CHECK(print("x*y/(z*w)") == "x*y/(w*z)");
+    CHECK(print("(x + 1)^2") == "(x + 1)^2");
+    CHECK(print("x^2 + 2*x + 1") == "x^2 + 2*x + 1");
+    CHECK(print("1 - exp(-x)") == "1 - exp(-x)");
+    CHECK(print("exp(-x) + 1") == "1 + exp(-x)");
+    CHECK(print("y - a*x - b") == "y - a*x - b");
+    CHECK(print("-2*x*(y - a*x - b)") == "2*x*(a*x + b - y)");  // more positive terms
+    CHECK(print("2*a*x + 2*b - 2*y") == "2*(a*x + b - y)");
+    CHECK(print("2*x + 2") == "2*x + 2");
+    CHECK(print("(-2)^x") == "(-2)^x");
+    CHECK(print("(1/2)^x") == "(1/2)^x");
+    CHECK(print("x^y^z") == "x^(y^z)");
+    CHECK(print("(x^y)^z") == "(x^y)^z");
+    CHECK(print("exp(1)") == "E");
+    CHECK(print("pi") == "pi");
+    CHECK(print("sqrt(-1)") == "sqrt(-1)");
+    CHECK(print("[x, [1, 2]]") == "[x, [1, 2]]");
+    CHECK(print("1/3") == "1/3");
+}
+
+TEST_CASE("doubles print shortest and read back") {
+    CHECK(ddx::format_double(2.0) == "2.0");
+    CHECK(ddx::format_double(0.1) == "0.1");
+    CHECK(ddx::format_double(0.39322386648296376) == "0.39322386648296376");
+    CHECK(ddx::format_double(1e-300) == "1e-300");
+    CHECK(ddx::format_double(-0.5) == "-0.5");
+    CHECK(ddx::format_double(std::numeric_limits<double>::infinity()) == "inf");
+    CHECK(ddx::format_double(-std::numeric_limits<double>::infinity()) == "-inf");
+    CHECK(ddx::format_double(std::nan("")) == "nan");
+    CHECK(print("2.0") == "2.0");
+    CHECK(print("0.1 + 0.2") == "0.30000000000000004");
+    CHECK(print("3.0*x") == "3.0*x");
+}
+
+TEST_CASE("printed text parses back to an equal expression") {
+    const char* inputs[] = {
+        "-2*x*(y - a*x - b)", "2*exp(-x)/(1 + exp(-x))^2", "x^(3/2) - 1/sqrt(x + 1)",
+        "(-x)^y + (1/3)^x", "sin(x)^2/(1 - cos(x))", "abs(x - y)/(2*x)", "-(x + y)/3",
+        "atan(y/x) - asinh(x)^(-2)", "x^y^z", "log(x)*E - pi/2", "[x/2, [1/x, -y]]",
+        "1.5*x - 2.25", "-x^2", "(x*y)^(1/3)",
+    };
+    for (const char* text : inputs) {
+        ddx::symbol_table s;
+        ex e = ddx::parse(text, s);
+        std::string printed = ddx::to_string(e);
+        ex back = ddx::parse(printed, s);
+        INFO(text << " -> " << printed);
+        CHECK((back - e).expand().is_zero());
+        CHECK(ddx::to_string(back) == printed);
+    }
+}
+
+TEST_CASE("term order does not depend on creation order") {
+    ddx::symbol_table s1, s2;
+    s2.get("z");
+    s2.get("y");  // different symbol serials, same names
+    CHECK(ddx::to_string(ddx::parse("x + y + z + x*y + 1", s1)) ==
+          ddx::to_string(ddx::parse("1 + x*y + z + y + x", s2)));
+}
+
+TEST_CASE("arbitrary-precision floats print the requested digits") {
+    ex pi30 = ddx::evaluate_precise(GiNaC::Pi, {}, 30);
+    ddx::print_options o;
+    o.float_digits = 30;
+    CHECK(ddx::to_string(pi30, o) == "3.14159265358979323846264338328");
+    o.float_digits = 5;
+    CHECK(ddx::to_string(ddx::evaluate_precise(ex(1) / 3, {}, 5), o) == "0.33333");
+    o.float_digits = 3;
+    CHECK(ddx::to_string(ddx::evaluate_precise(GiNaC::numeric(123456), {}, 3), o) == "1.23e5");
+    CHECK(ddx::to_string(ddx::evaluate_precise(GiNaC::numeric(-1, 800), {}, 3), o) == "-0.00125");
+}
+
+TEST_CASE("LaTeX") {
+    ddx::symbol_table s;
+    CHECK(ddx::to_latex(ddx::parse("x^2/2", s)) == "\\frac{x^{2}}{2}");
+    CHECK(ddx::to_latex(ddx::parse("sqrt(x)", s)) == "\\sqrt{x}");
+    CHECK(ddx::to_latex(ddx::parse("sin(x)", s)) == "\\sin\\left(x\\right)");
+    CHECK(ddx::to_latex(ddx::parse("exp(-x)", s)) == "e^{-x}");
+}

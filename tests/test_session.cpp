@@ -1,0 +1,108 @@
+// The interpreter: bindings, user functions, built-ins, errors that keep the state.
+#include <doctest/doctest.h>
+
+#include <ddx/ddx.hpp>
+
+#include <sstream>
+
+namespace {
+
+std::string run(ddx::session& s, const std::string& text) {
+    std::ostringstream out;
+    s.run(text, out);
+    return out.str();
+}
+
+std::string run(const std::string& text) {
+    ddx::session s;
+    return run(s, text);
+}
+
+std::string error_of(ddx::session& s, const std::string& text) {
+    std::ostringstream out;
+    try {
+        s.run(text, out);
+    } catch (const ddx::error& e) {
+        return ddx::format_error(e, text);
+    }
+    return "no error";
+}
+
+std::string error_of(const std::string& text) {
+    ddx::session s;
+    return error_of(s, text);
+}
+
+}  // namespace
+
+TEST_CASE("the questions ddx exists for") {
+    CHECK(run("grad((y - (a*x + b))^2, [a, b])") == "[2*x*(a*x + b - y), 2*(a*x + b - y)]\n");
+    CHECK(run("f(x, y) = x*x + x*y\nsubs(grad(f(x, y), [x, y]), x = 2, y = 3)") == "[7, 2]\n");
+    CHECK(run("f(x, y) = x*x + x*y\neval(grad(f(x, y), [x, y]), x = 2, y = 3)") == "[7.0, 2.0]\n");
+    CHECK(run("t(x) = (1 - exp(-x))/(1 + exp(-x)); eval(t'(1))") == "0.39322386648296376\n");
+    CHECK(run("t(x) = (1 - exp(-x))/(1 + exp(-x)); t'(x)") == "2*exp(-x)/(1 + exp(-x))^2\n");
+}
+
+TEST_CASE("assignments and definitions print nothing; expressions one line each") {
+    CHECK(run("a = 2; f(x) = x^a; f(3); f'(x); f''(x)") == "9\n2*x\n2\n");
+    CHECK(run("v = [x, y]; grad(x*y, v)") == "[y, x]\n");
+    CHECK(run("# only a comment\n\n;;") == "");
+}
+
+TEST_CASE("parameters shadow bound names; bodies use the bindings of definition time") {
+    CHECK(run("x = 5; f(x) = x^2; f(3)") == "9\n");
+    CHECK(run("a = 2; f(x) = a*x; a = 10; f(1)") == "2\n");
+}
+
+TEST_CASE("diff forms") {
+    CHECK(run("diff(x^3*y^2, x, 2, y)") == "12*x*y\n");
+    CHECK(run("diff(x^3, x, 2)") == "6*x\n");
+    CHECK(run("diff(x^3, x, 0)") == "x^3\n");
+    CHECK(run("diff(sin(x), x, 4)") == "sin(x)\n");
+    CHECK(run("diff(x^2, x, 1000)") == "0\n");
+}
+
+TEST_CASE("eval and evalf") {
+    CHECK(run("eval(x^2, x = 3)") == "9.0\n");
+    CHECK(run("eval(2, x = 3)") == "2.0\n");
+    CHECK(run("eval([x, 2*x], x = 1.5)") == "[1.5, 3.0]\n");
+    CHECK(run("eval(1/x, x = 0)") == "inf\n");
+    CHECK(run("evalf(pi, digits = 30)") == "3.14159265358979323846264338328\n");
+    CHECK(run("evalf(sqrt(x), x = 2, digits = 20)") == "1.4142135623730950488\n");
+}
+
+TEST_CASE("algebra built-ins") {
+    CHECK(run("expand((x + 1)^2)") == "x^2 + 2*x + 1\n");
+    CHECK(run("normal(1/x + 1/y)") == "(x + y)/(x*y)\n");
+    CHECK(run("subs(x^2 + y, x = 3)") == "y + 9\n");
+    CHECK(run("series(exp(x), x, 0, 3)") == "x^3/6 + x^2/2 + x + 1\n");
+    CHECK(run("latex(x^2/2)") == "\\frac{x^{2}}{2}\n");
+    CHECK(run("simplify(exp(x)*exp(-x))") == "1\n");
+}
+
+TEST_CASE("symbols are real") {
+    CHECK(run("abs(x)^2") == "x^2\n");
+    CHECK(run("conjugate(x)") == "x\n");
+    CHECK(run("conjugate(x*sin(y))") == "x*sin(y)\n");
+}
+
+TEST_CASE("errors carry positions and keep the session's state") {
+    ddx::session s;
+    run(s, "a = 2");
+    CHECK(error_of(s, "a + (1") .rfind("error: 1:7: ", 0) == 0);
+    CHECK(error_of(s, "1/0").rfind("error: 1:2: division by zero", 0) == 0);
+    CHECK(error_of(s, "sin(x, y)").rfind("error: 1:1: sin takes 1 argument, got 2", 0) == 0);
+    CHECK(error_of(s, "foo(x)").rfind("error: 1:1: unknown function 'foo'", 0) == 0);
+    CHECK(error_of(s, "f(x) = f(x) + 1").find("recursive definition") != std::string::npos);
+    CHECK(error_of(s, "eval(x + y*z)").find("no values for x, y, z") != std::string::npos);
+    CHECK(error_of(s, "a = 3; b = 1/0") .rfind("error: 1:13:", 0) == 0);
+    CHECK(run(s, "a") == "3\n");  // statements before the error took effect
+    CHECK(error_of(s, "ccode(x, [x], \"f\")").find("not available yet") != std::string::npos);
+    CHECK(error_of(s, "diff(x, 2)").find("argument 2") != std::string::npos);
+    CHECK(error_of(s, "pi = 3").find("built in") != std::string::npos);
+    CHECK(run(s, "a + 1") == "4\n");
+}
+
+TEST_CASE("an error's message shows the line and a caret") {
+    CHECK(error_of("x = 1\ny = 2 +* 3") == "error: 2:8: unexpected '*' (expected a number, a name or '(')\n  y = 2 +* 3\n         ^");
+}
