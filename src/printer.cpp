@@ -289,9 +289,15 @@ private:
         }
         std::string sign = negative ? "-" : "";
         if (latex_) {
-            std::string n = num.empty() ? "1" : join(num, " ");
+            // \frac{}{} groups by itself: a lone sum above or below the bar needs no brackets
+            auto group = [&](const std::vector<std::string>& texts, const std::vector<ex>& factors) {
+                if (texts.empty()) return std::string("1");
+                if (texts.size() == 1 && factors.size() == 1) return print(factors[0]);
+                return join(texts, " ");
+            };
+            std::string n = group(num, numerator);
             if (den.empty()) return {sign + n, negative ? negative_level : product_level};
-            return {sign + "\\frac{" + n + "}{" + join(den, " ") + "}",
+            return {sign + "\\frac{" + n + "}{" + group(den, denominator) + "}",
                     negative ? negative_level : product_level};
         }
         std::string n = num.empty() ? "1" : join(num, "*");
