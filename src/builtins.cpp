@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <ddx/calculus.hpp>
+#include <ddx/codegen.hpp>
 #include <ddx/program.hpp>
 #include <ddx/evaluate.hpp>
 #include <ddx/printer.hpp>
@@ -235,6 +236,13 @@ value latex_builtin(builtin_context& c) {
     return to_latex(c.expr(0));
 }
 
+value ccode_builtin(builtin_context& c) {
+    no_options(c);
+    std::string source = emit_c({c.expr(0)}, c.symbols(1), c.string(2));
+    source.pop_back();  // the statement's own newline ends the text
+    return source;
+}
+
 value not_yet(builtin_context& c) {
     c.fail("not available yet in this version of ddx", c.where);
 }
@@ -269,8 +277,9 @@ const std::vector<builtin> table = {
     {"series", 4, 4, "series(e, x, x0, n)", "Taylor series at x0 up to order n",
      "series(exp(x), x, 0, 4)", series_builtin},
     {"latex", 1, 1, "latex(e)", "LaTeX source", "latex(x^2/2)", latex_builtin},
-    {"ccode", 3, 3, "ccode(e, [x, y, ...], \"name\")", "C source (not available yet)",
-     "ccode(x^2, [x], \"f\")", not_yet},
+    {"ccode", 3, 3, "ccode(e, [x, y, ...], \"name\")",
+     "C99 function void name(const double *in, double *out)", "ccode([x^2, sin(x)*y], [x, y], \"f\")",
+     ccode_builtin},
     {"plot", 1, 2, "plot(e, x = lo..hi, \"file.png\")", "plot curves (not available yet)",
      "plot(sin(x), x = -3..3)", not_yet},
     {"minimize", 3, 3, "minimize(e, [x, ...], [x0, ...], method = \"gd\")",

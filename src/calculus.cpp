@@ -73,6 +73,9 @@ ex differentiator::compute(const ex& e) {
     if (is_a<GiNaC::function>(e) && e.nops() == 1) {
         ex du = (*this)(e.op(0));
         if (du.is_zero()) return 0;
+        // d abs(u) = u/abs(u) du, reusing this very abs(u) (rebuilding it would let GiNaC
+        // rewrite it with real_part or conjugate)
+        if (GiNaC::is_the_function<GiNaC::abs_SERIAL>(e)) return e.op(0) / e * du;
         return outer_derivative(e, e.op(0)) * du;
     }
     return e.diff(GiNaC::ex_to<GiNaC::symbol>(variable_));

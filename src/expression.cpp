@@ -12,6 +12,23 @@ namespace ddx {
 
 using GiNaC::ex;
 
+ex real_abs(const ex& u) {
+    if (GiNaC::is_a<GiNaC::numeric>(u)) return GiNaC::abs(u);
+    // GiNaC's abs rewrites abs(exp(v)) as exp(real_part(v)) and abs(b^e) with real_part and
+    // atan2; on real arguments these are simply:
+    if (is_exp(u)) return u;
+    if (GiNaC::is_a<GiNaC::power>(u) && GiNaC::is_a<GiNaC::numeric>(u.op(1)) &&
+        GiNaC::ex_to<GiNaC::numeric>(u.op(1)).is_even()) {
+        return u;
+    }
+    ex a = GiNaC::abs(u);
+    bool plain = !a.has(GiNaC::real_part_function(GiNaC::wild())) &&
+                 !a.has(GiNaC::imag_part_function(GiNaC::wild())) &&
+                 !a.has(GiNaC::atan2(GiNaC::wild(0), GiNaC::wild(1))) &&
+                 !a.has(GiNaC::conjugate_function(GiNaC::wild()));
+    return plain ? a : GiNaC::abs(u).hold();
+}
+
 ex number_from_text(const std::string& text, position where) {
     if (text.find_first_of(".eE") == std::string::npos) {
         return GiNaC::numeric(text.c_str());  // exact integer of any size
@@ -51,7 +68,7 @@ const std::map<std::string, unary_function>& function_table() {
         {"asinh", [](const ex& x) -> ex { return GiNaC::asinh(x); }},
         {"acosh", [](const ex& x) -> ex { return GiNaC::acosh(x); }},
         {"atanh", [](const ex& x) -> ex { return GiNaC::atanh(x); }},
-        {"abs", [](const ex& x) -> ex { return GiNaC::abs(x); }},
+        {"abs", [](const ex& x) -> ex { return real_abs(x); }},
         // not in the contract's list, but it says conjugate(x) is x: symbols are real
         {"conjugate", [](const ex& x) -> ex { return drop_conjugates(x.conjugate()); }},
     };

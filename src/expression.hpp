@@ -15,6 +15,10 @@ namespace ddx {
 /// `12` exact, `2.5` / `1e-3` a double-precision float.
 GiNaC::ex number_from_text(const std::string& text, position where);
 
+/// abs(u) for real u: GiNaC's abs, without the complex rewrites it makes when it cannot
+/// prove u real (real_part, atan2, conjugate).
+GiNaC::ex real_abs(const GiNaC::ex& u);
+
 /// `pi` and `E`, or nothing.
 std::optional<GiNaC::ex> constant(const std::string& name);
 

@@ -235,7 +235,12 @@ private:
         for (const ex& t : e) {
             bool negative = has_negative_sign(t);
             ex magnitude = negative ? -t : t;
-            terms.push_back({term_key(magnitude), negative, piece_of(magnitude).text});
+            std::string text = piece_of(magnitude).text;
+            if (text[0] == '-') {  // the product chose to show a sign of its own
+                negative = !negative;
+                text.erase(0, 1);
+            }
+            terms.push_back({term_key(magnitude), negative, text});
         }
         std::sort(terms.begin(), terms.end(), [](const term& a, const term& b) {
             return compare(a.key, a.text, b.key, b.text);

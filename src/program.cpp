@@ -2,8 +2,10 @@
 #include <ddx/program.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -65,6 +67,9 @@ public:
 
 private:
     int emit(instruction i) {
+        if (i.op != instruction::kind::constant && i.op != instruction::kind::input && folds(i)) {
+            return constant(fold(i));
+        }
         // Structural sharing: the same operation on the same registers is computed once.
         auto key = std::make_tuple(static_cast<int>(i.op), i.a, i.b, i.value,
                                    static_cast<int>(i.function));
@@ -76,6 +81,24 @@ private:
         return r;
     }
     int constant(double v) { return emit({instruction::kind::constant, -1, -1, v, {}}); }
+
+    bool is_constant(int r) const { return r >= 0 && p_.code[r].op == instruction::kind::constant; }
+    bool folds(const instruction& i) const { return is_constant(i.a) && (i.b < 0 || is_constant(i.b)); }
+
+    // Operations on constants are done now, with the same double arithmetic as at run time.
+    double fold(instruction i) const {
+        program one;
+        one.code.push_back({instruction::kind::constant, -1, -1, p_.code[i.a].value, {}});
+        if (i.b >= 0) one.code.push_back({instruction::kind::constant, -1, -1, p_.code[i.b].value, {}});
+        i.a = 0;
+        if (i.b >= 0) i.b = 1;
+        one.code.push_back(i);
+        one.outputs.push_back(static_cast<int>(one.code.size()) - 1);
+        double result = 0;
+        std::vector<double> registers;
+        ddx::run(one, nullptr, &result, registers);
+        return result;
+    }
     int binary(instruction::kind k, int a, int b) { return emit({k, a, b, 0.0, {}}); }
 
     int value(const ex& e) {
@@ -114,6 +137,9 @@ private:
         }
         if (is_a<GiNaC::function>(e) && e.nops() == 1) {
             std::string name = GiNaC::ex_to<GiNaC::function>(e).get_name();
+            if (name == "exp") {
+                if (auto power = exponential_as_power(e.op(0))) return *power;
+            }
             for (const fn_info& f : functions) {
                 if (name == f.ginac_name) {
                     return emit({instruction::kind::call, value(e.op(0)), -1, 0.0, f.fn});
@@ -131,8 +157,63 @@ private:
         return parts;
     }
 
-    // Positive terms added, negative ones subtracted: `a - b`, not `a + (-1)*b`.
+    // GiNaC distributes numbers over sums (2*(a - b) is stored as 2*a - 2*b) and keeps a
+    // sum either way round; lower every sum as content * primitive sum, oriented by a
+    // fixed rule, so that 2*a - 2*b, b - a and a - b all share one subtraction.
     int sum(const ex& e) {
+        numeric content = sum_content(e);
+        if (leading_term_negative(e)) content = -content;
+        if (!content.is_equal(numeric(1))) {
+            ex primitive = GiNaC::expand(e / content);
+            if (is_a<GiNaC::add>(primitive)) {
+                bool negative = content.is_negative();
+                int v = value(primitive);
+                if (negative) content = -content;
+                if (!content.is_equal(numeric(1))) v = binary(instruction::kind::mul, constant(content.to_double()), v);
+                return negative ? emit({instruction::kind::neg, v, -1, 0.0, {}}) : v;
+            }
+        }
+        return primitive_sum(e);
+    }
+
+    // The orientation rule: the sign of the term whose magnitude hashes lowest (a rule that
+    // negating the sum or scaling it by its content does not change).
+    bool leading_term_negative(const ex& e) {
+        bool negative = false;
+        std::uint64_t lowest = 0;
+        bool first = true;
+        for (const ex& t : e) {
+            bool n = has_negative_sign(t);
+            std::uint64_t h = hash_(n ? -t : t);
+            if (first || h < lowest) {
+                first = false;
+                lowest = h;
+                negative = n;
+            }
+        }
+        return negative;
+    }
+
+    static numeric sum_content(const ex& e) {
+        numeric numer_gcd = 0, denom_lcm = 1;
+        for (const ex& t : e) {
+            numeric c = 1;
+            if (is_a<numeric>(t)) {
+                c = GiNaC::ex_to<numeric>(t);
+            } else if (is_a<GiNaC::mul>(t)) {
+                for (const ex& f : t) {
+                    if (is_a<numeric>(f)) c *= GiNaC::ex_to<numeric>(f);
+                }
+            }
+            if (!c.is_rational()) return 1;
+            numer_gcd = GiNaC::gcd(numer_gcd, c.numer());
+            denom_lcm = GiNaC::lcm(denom_lcm, c.denom());
+        }
+        return numer_gcd.is_zero() ? numeric(1) : numer_gcd / denom_lcm;
+    }
+
+    // Positive terms added, negative ones subtracted: `a - b`, not `a + (-1)*b`.
+    int primitive_sum(const ex& e) {
         int acc = -1;
         std::vector<std::pair<bool, ex>> terms;
         for (const ex& t : ordered(e)) {
@@ -200,6 +281,17 @@ private:
         return binary(instruction::kind::pow, value(base), value(exponent));
     }
 
+    // exp(k*a) for a small integer k as exp(a)^k or exp(-a)^|k|: one exp call serves them all.
+    std::optional<int> exponential_as_power(const ex& arg) {
+        if (!is_a<GiNaC::mul>(arg)) return std::nullopt;
+        const ex& last = arg.op(arg.nops() - 1);
+        if (!is_a<numeric>(last) || !GiNaC::ex_to<numeric>(last).is_integer()) return std::nullopt;
+        long k = GiNaC::ex_to<numeric>(last).to_long();
+        if (k == 1 || k == -1 || k > max_multiplied_power || k < -max_multiplied_power) return std::nullopt;
+        ex unit = GiNaC::exp(arg / std::abs(k));
+        return integer_power(unit, std::abs(k));
+    }
+
     // Binary powering; the squares are shared with every other power of the same base.
     int integer_power(const ex& base, long n) {
         if (n == 1) return value(base);
@@ -242,6 +334,151 @@ void flatten_into(const ex& e, std::vector<ex>& out) {
     }
 }
 
+// Multiplication chains across the whole program share their common pairs of factors: the
+// greedy pair extraction of classic CSE (the pair that occurs in most chains becomes one
+// temporary, repeatedly). On a gradient, 2*r*w*s*x_1, 2*r*w*s*x_2, 2*r*h, ... become
+// t = 2*r, u = t*w, v = u*s, then v*x_1, v*x_2: what a hand-written backward pass does.
+class product_sharing {
+public:
+    explicit product_sharing(const program& p)
+        : p_(p), uses_(p.code.size(), 0), used_by_mul_(p.code.size(), false) {
+        for (const instruction& i : p.code) {
+            if (i.op == instruction::kind::input || i.op == instruction::kind::constant) continue;
+            for (int operand : {i.a, i.b}) {
+                if (operand < 0) continue;
+                ++uses_[operand];
+                used_by_mul_[operand] = i.op == instruction::kind::mul;
+            }
+        }
+        for (int o : p.outputs) uses_[o] += 2;  // an output is never absorbed into a chain
+    }
+
+    program run() {
+        std::vector<int> roots;
+        for (size_t i = 0; i < p_.code.size(); ++i) {
+            if (is_mul(static_cast<int>(i)) && !absorbed(static_cast<int>(i))) {
+                roots.push_back(static_cast<int>(i));
+                std::vector<int> leaves;
+                collect_leaves(static_cast<int>(i), leaves);
+                std::sort(leaves.begin(), leaves.end());
+                chains_[static_cast<int>(i)] = leaves;
+            }
+        }
+        extract_pairs();
+        return rebuild();
+    }
+
+private:
+    bool is_mul(int r) const { return p_.code[r].op == instruction::kind::mul; }
+    // An intermediate product used once, by another product: part of that chain.
+    bool absorbed(int r) const { return is_mul(r) && uses_[r] == 1 && used_by_mul_[r]; }
+
+    void collect_leaves(int r, std::vector<int>& leaves) const {
+        for (int operand : {p_.code[r].a, p_.code[r].b}) {
+            if (absorbed(operand)) {
+                collect_leaves(operand, leaves);
+            } else {
+                leaves.push_back(operand);
+            }
+        }
+    }
+
+    using pair_key = std::pair<int, int>;
+
+    static std::vector<pair_key> pairs_of(const std::vector<int>& leaves) {
+        std::vector<pair_key> out;
+        for (size_t i = 0; i < leaves.size(); ++i) {
+            for (size_t j = i + 1; j < leaves.size(); ++j) out.emplace_back(leaves[i], leaves[j]);
+        }
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+
+    void extract_pairs() {
+        constexpr size_t max_work = 2000000;  // pairs counted over all chains; beyond, no sharing
+        size_t work = 0;
+        for (const auto& [root, leaves] : chains_) work += leaves.size() * leaves.size();
+        if (work > max_work) return;
+        int next_id = static_cast<int>(p_.code.size());
+        for (int round = 0; round < 100000; ++round) {
+            std::map<pair_key, int> counts;
+            for (const auto& [root, leaves] : chains_) {
+                for (const pair_key& k : pairs_of(leaves)) ++counts[k];
+            }
+            pair_key best{-1, -1};
+            int best_count = 1;
+            for (const auto& [k, n] : counts) {
+                if (n > best_count) {
+                    best = k;
+                    best_count = n;
+                }
+            }
+            if (best_count < 2) return;
+            int id = next_id++;
+            pairs_[id] = best;
+            for (auto& [root, leaves] : chains_) {
+                auto a = std::find(leaves.begin(), leaves.end(), best.first);
+                if (a == leaves.end()) continue;
+                auto b = std::find(a + 1, leaves.end(), best.second);
+                if (b == leaves.end()) continue;
+                leaves.erase(b);
+                leaves.erase(a);
+                leaves.push_back(id);
+                std::sort(leaves.begin(), leaves.end());
+            }
+        }
+    }
+
+    program rebuild() {
+        program out;
+        out.inputs = p_.inputs;
+        std::vector<int> mapped(p_.code.size(), -1);
+        std::map<int, int> pair_registers;
+        std::function<int(int)> leaf = [&](int id) -> int {
+            if (id < static_cast<int>(p_.code.size())) return mapped[id];
+            auto it = pair_registers.find(id);
+            if (it != pair_registers.end()) return it->second;
+            int r = push(out, {instruction::kind::mul, leaf(pairs_.at(id).first), leaf(pairs_.at(id).second), 0.0, {}});
+            pair_registers[id] = r;
+            return r;
+        };
+        for (size_t i = 0; i < p_.code.size(); ++i) {
+            int r = static_cast<int>(i);
+            if (absorbed(r)) continue;
+            auto chain = chains_.find(r);
+            if (chain == chains_.end()) {
+                instruction x = p_.code[i];
+                if (x.op != instruction::kind::input && x.op != instruction::kind::constant) {
+                    if (x.a >= 0) x.a = mapped[x.a];
+                    if (x.b >= 0) x.b = mapped[x.b];
+                }
+                mapped[i] = push(out, x);
+                continue;
+            }
+            int acc = -1;
+            for (int id : chain->second) {
+                int v = leaf(id);
+                acc = acc < 0 ? v : push(out, {instruction::kind::mul, acc, v, 0.0, {}});
+            }
+            mapped[i] = acc;
+        }
+        for (int o : p_.outputs) out.outputs.push_back(mapped[o]);
+        return out;
+    }
+
+    static int push(program& p, const instruction& i) {
+        p.code.push_back(i);
+        return static_cast<int>(p.code.size()) - 1;
+    }
+
+    const program& p_;
+    std::vector<int> uses_;
+    std::vector<bool> used_by_mul_;  // meaningful where uses_ is 1: that one user is a product
+    std::map<int, std::vector<int>> chains_;
+    std::map<int, pair_key> pairs_;
+};
+
 }  // namespace
 
 const char* c_name(math_fn f) { return info(f).c; }
@@ -256,7 +493,8 @@ program lower(const std::vector<ex>& outputs, const std::vector<ex>& inputs) {
         }
     }
     if (!missing.empty()) throw error(missing_values_message({missing.begin(), missing.end()}));
-    return lowering(inputs).finish(outputs);
+    program p = lowering(inputs).finish(outputs);
+    return product_sharing(p).run();
 }
 
 void run(const program& p, const double* in, double* out, std::vector<double>& r) {

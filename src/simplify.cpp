@@ -199,7 +199,11 @@ ex simplify_scalar(const ex& e) {
             }
             ex expanded = combined.expand();
             candidates.emplace_back(expanded, 0);
-            candidates.emplace_back(GiNaC::collect_common_factors(expanded), 0);
+            // collect_common_factors recurses without end on factors like (x^x)^(-1):
+            // give it the rational skeleton only
+            GiNaC::exmap parts;
+            ex skeleton = expanded.to_rational(parts);
+            candidates.emplace_back(GiNaC::collect_common_factors(skeleton).subs(parts, GiNaC::subs_options::no_pattern), 0);
         } catch (const std::exception&) {
             // a candidate that GiNaC cannot form is simply not a candidate
         }

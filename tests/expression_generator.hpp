@@ -2,7 +2,9 @@
 // parser is exercised too). Used by the derivative tests and the benchmarks.
 //
 // Deterministic on every platform: only the raw output of std::mt19937 is used, which the
-// standard fixes bit for bit (std::uniform_*_distribution is implementation-defined).
+// standard fixes bit for bit (std::uniform_*_distribution is implementation-defined), and
+// every random draw is its own statement (C++ leaves the evaluation order of the operands
+// of `a() + b()` unspecified).
 //
 // The variables are x and y. Functions with a restricted real domain get arguments built
 // to lie inside it on x, y > 0 (log and sqrt of positive expressions, asin of values in
@@ -69,9 +71,8 @@ public:
             }
             case category::exp_log:
                 return combine(chance(0.5) ? "exp(" + any(d - 1) + ")" : "log(" + positive(d - 1) + ")", d);
-            case category::trig: return combine(pick({"sin", "cos", "tan"}) + "(" + any(d - 1) + ")", d);
-            case category::hyperbolic:
-                return combine(pick({"sinh", "cosh", "tanh"}) + "(" + any(d - 1) + ")", d);
+            case category::trig: return combine(call({"sin", "cos", "tan"}, d - 1), d);
+            case category::hyperbolic: return combine(call({"sinh", "cosh", "tanh"}, d - 1), d);
             case category::inverse_trig: return combine(restricted_function(d - 1), d);
             case category::root: return combine("sqrt(" + positive(d - 1) + ")", d);
             case category::absolute: return combine("abs(" + any(d - 1) + ")", d);
@@ -115,6 +116,13 @@ private:
 
     static std::string paren(const std::string& s) { return atomic(s) ? s : "(" + s + ")"; }
 
+    // One of `names` applied to any expression.
+    std::string call(std::initializer_list<const char*> names, int depth) {
+        std::string name = pick(names);
+        std::string argument = any(depth);
+        return name + "(" + argument + ")";
+    }
+
     // --- grammar ---
     std::string variable() { return below(3) == 0 ? "y" : "x"; }
 
@@ -143,7 +151,11 @@ private:
     std::string combine(const std::string& head, int depth) {
         switch (below(4)) {
             case 0: return head;
-            case 1: return head + " " + pick({"+", "-"}) + " " + paren(any(depth - 2));
+            case 1: {
+                std::string op = pick({" + ", " - "});
+                std::string rest = any(depth - 2);
+                return head + op + paren(rest);
+            }
             case 2: return paren(any(depth - 2)) + "*" + paren(head);
             default: return paren(head) + "/" + paren(positive(depth - 2));
         }
@@ -170,12 +182,12 @@ private:
         int r = below(100);
         if (r < 10) return leaf();
         if (r < 42) {
-            switch (below(4)) {
-                case 0: return any(depth - 1) + " + " + paren(any(depth - 2));
-                case 1: return any(depth - 1) + " - " + paren(any(depth - 2));
-                case 2: return paren(any(depth - 1)) + "*" + paren(any(depth - 2));
-                default: return paren(any(depth - 1)) + "/" + paren(below(2) ? positive(depth - 2) : any(depth - 2));
-            }
+            static const char* const ops[] = {" + ", " - ", "*", "/"};
+            int op = below(4);
+            std::string left = any(depth - 1);
+            // Half the denominators are positive, so that not every quotient has poles.
+            std::string right = op == 3 && below(2) ? positive(depth - 2) : any(depth - 2);
+            return (op < 2 ? left : paren(left)) + ops[op] + paren(right);
         }
         if (r < 56) {
             // Integer powers -3..4 (not 0 or 1).
@@ -192,8 +204,16 @@ private:
     std::string symbolic_power(int depth) {
         switch (below(4)) {
             case 0: return pick({"x^y", "y^x", "x^x"});
-            case 1: return positive_number() + "^" + paren(exponent(depth));
-            default: return paren(positive(depth)) + "^" + paren(exponent(depth));
+            case 1: {
+                std::string base = positive_number();
+                std::string power = exponent(depth);
+                return base + "^" + paren(power);
+            }
+            default: {
+                std::string base = positive(depth);
+                std::string power = exponent(depth);
+                return paren(base) + "^" + paren(power);
+            }
         }
     }
 
@@ -203,7 +223,7 @@ private:
             case 0: return variable();
             case 1: return pick({"x*y", "y - x", "x/2", "-x", "1 - y"});
             case 2: return "2*" + unit(depth);
-            case 3: return pick({"sin", "cos", "atan"}) + "(" + any(depth) + ")";
+            case 3: return call({"sin", "cos", "atan"}, depth);
             default: return any(depth > 1 ? 1 : depth);
         }
     }
@@ -211,15 +231,21 @@ private:
     // An expression that is > 0 for x, y > 0.
     std::string positive(int depth) {
         if (depth <= 0) return below(3) == 0 ? positive_number() : variable();
-        switch (below(9)) {
+        int kind = below(9);
+        switch (kind) {
             case 0: return variable();
             case 1: return "exp(" + any(depth - 1) + ")";
             case 2: return "1 + " + paren(any(depth - 1)) + "^2";
             case 3: return "cosh(" + any(depth - 1) + ")";
-            case 4: return positive(depth - 1) + " + " + paren(positive(depth - 2));
-            case 5: return paren(positive(depth - 1)) + "*" + paren(positive(depth - 2));
-            case 6: return paren(positive(depth - 1)) + "/" + paren(positive(depth - 2));
-            case 7: return "2 + " + pick({"sin", "cos", "tanh"}) + "(" + any(depth - 1) + ")";
+            case 4:
+            case 5:
+            case 6: {
+                std::string left = positive(depth - 1);
+                std::string right = positive(depth - 2);
+                if (kind == 4) return left + " + " + paren(right);
+                return paren(left) + (kind == 5 ? "*" : "/") + paren(right);
+            }
+            case 7: return "2 + " + call({"sin", "cos", "tanh"}, depth - 1);
             default: return "sqrt(" + positive(depth - 1) + ")";
         }
     }
@@ -252,8 +278,8 @@ private:
 
     std::string function(int depth) {
         switch (below(9)) {
-            case 0: return pick({"exp", "sin", "cos"}) + "(" + any(depth) + ")";
-            case 1: return pick({"sinh", "cosh", "tanh"}) + "(" + any(depth) + ")";
+            case 0: return call({"exp", "sin", "cos"}, depth);
+            case 1: return call({"sinh", "cosh", "tanh"}, depth);
             case 2: return "tan(" + any(depth) + ")";
             case 3: return "log(" + positive(depth) + ")";
             case 4: return "sqrt(" + positive(depth) + ")";

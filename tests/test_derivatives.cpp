@@ -53,6 +53,21 @@ double value_at(const ex& e, point p) {
     return r.size() == 1 ? r[0] : std::nan("");
 }
 
+// e at p with 400 digits, for where doubles round an intermediate to a singular value
+// (1 - tanh(u)^2 is 0 for |u| > 19, making a finite derivative 0/0); nan if e has no real
+// value there.
+double precise_value_at(const ex& e, point p) {
+    try {
+        ex r = ddx::evaluate_precise(e, ddx::bindings{{"x", GiNaC::numeric(p.x)}, {"y", GiNaC::numeric(p.y)}}, 400);
+        if (GiNaC::is_a<GiNaC::numeric>(r) && GiNaC::ex_to<GiNaC::numeric>(r).is_real()) {
+            return GiNaC::ex_to<GiNaC::numeric>(r).to_double();
+        }
+    } catch (const std::exception&) {
+        // no real value: reported as nan
+    }
+    return std::nan("");
+}
+
 // Nested central differences: the last variable of `spec` ("x", "xx", "xy") is
 // differenced outermost. nan if any value on the stencil is not finite or too large.
 double central(const ex& f, const std::string& spec, point p, double h, double& largest) {
@@ -120,8 +135,9 @@ struct corpus {
     ddx::symbol_table symbols;
     ex x, y;
     std::vector<generated_case> cases;
-    std::vector<std::string> crashes;  // expressions whose symbolic work crashed or hung
-    int redrawn = 0;                   // drawn again: finite differences cannot check them
+    std::vector<std::string> failures;  // expressions on which ddx crashed, hung or threw
+    int generated = 0;                  // cases from the generator; the rest are regressions
+    int redrawn = 0;                    // drawn again: invalid, or no point to check them at
 };
 
 struct checked_point {
@@ -129,6 +145,7 @@ struct checked_point {
     double fd, exact;
     bool agrees;
     double tol;
+    bool precise;  // the double value was not finite; `exact` is from 400 digits
 };
 
 struct fd_comparison {
@@ -149,10 +166,12 @@ fd_comparison compare_with_fd(const generated_case& g, const derivative_check& d
             fd_estimate fd = estimate(g.f, d.spec, p);
             if (!fd.usable) continue;
             double exact = value_at(d.value, p);
+            bool precise = !std::isfinite(exact);
+            if (precise) exact = precise_value_at(d.value, p);
             double tol = tolerance(d.spec.size(), fd.value, fd.largest);
-            out.points.push_back({p, fd.value, exact, std::fabs(fd.value - exact) <= tol, tol});
+            out.points.push_back({p, fd.value, exact, std::fabs(fd.value - exact) <= tol, tol, precise});
         }
-    } catch (const ddx::error& err) {
+    } catch (const std::exception& err) {
         out.error = err.what();
     }
     return out;
@@ -206,36 +225,68 @@ std::string run_isolated(const std::function<void()>& work) {
     return "";
 }
 
-// All the symbolic work of one case: parse, differentiate, print, parse the prints.
-void symbolic_work(corpus& c, const std::string& text, bool second_order) {
+// All the work of one case that could crash: parse, differentiate, print, parse the
+// prints, evaluate (lowering to doubles is recursive too).
+void risky_work(corpus& c, const std::string& text, bool second_order) {
     ex f = ddx::parse(text, c.symbols);
     ddx::parse(ddx::to_string(f), c.symbols);
+    value_at(f, {1.1, 0.7});
     for (const std::string& spec : specs_for(c, f, second_order)) {
-        ddx::parse(ddx::to_string(derivative(c, f, spec)), c.symbols);
+        ex d = derivative(c, f, spec);
+        ddx::parse(ddx::to_string(d), c.symbols);
+        value_at(d, {1.1, 0.7});
     }
 }
+
+// Expressions on which ddx was found wrong, kept so that the bugs stay covered whatever
+// the generator draws. Each is checked like a generated one, second derivatives included.
+// BUG: at commit 80d760b these still fail:
+//  - `1/x^x`: diff crashes (unbounded recursion in GiNaC::collect_common_factors, called
+//    from ddx::simplify on a sum with a factor (x^x)^(-1));
+//  - `abs(exp(x^x))` reads as `exp(abs(x)^x*cos(x*atan2(0, x)))`: atan2 is not in the
+//    language, so the text does not parse back, and eval rejects it;
+//  - `abs(log(x)^4)` reads as `conjugate(log(x))^2*log(x)^2`, which eval rejects;
+//  - d/dx of `tanh(x^x)/(1 + x^2)` prints `... - -x^x*(1 + log(x))*...`.
+// Fixed since 80a05d6, kept as regressions: conjugate in the second derivative of
+// `abs(cosh(x^y))`, and the printer's content extraction, which printed
+// `y*(2*x - 1)/2 + y/2` as `(x + y + 2)/2` and so d/dy of `exp(y/2)^(2*tanh(x))` wrongly.
+const char* const regressions[] = {
+    "1/x^x",          "abs(exp(x^x))",       "abs(log(x)^4)",        "tanh(x^x)/(1 + x^2)",
+    "abs(cosh(x^y))", "y*(2*x - 1)/2 + y/2", "exp(y/2)^(2*tanh(x))",
+};
 
 corpus build_corpus() {
     corpus c;
     c.x = c.symbols.get("x");
     c.y = c.symbols.get("y");
-    ddx_test::expression_generator gen(seed, 4);
-    int second_order_cases = 0;
-    while (static_cast<int>(c.cases.size()) < expression_count) {
+    // Adds `text` to the corpus unless it is a constant or, when `may_redraw`, invalid
+    // (`1/(x - x)`) or such that finite differences cannot check it; returns whether it
+    // was added.
+    auto add = [&](const std::string& text, const std::string& category, bool second_order, bool may_redraw) {
         generated_case g;
         g.index = static_cast<int>(c.cases.size());
-        g.text = gen.next();
-        g.category = ddx_test::expression_generator::name(gen.last_category());
-        bool second_order = second_order_cases < second_order_count;
-        std::string problem = run_isolated([&] { symbolic_work(c, g.text, second_order); });
+        g.text = text;
+        g.category = category;
+        std::string problem = run_isolated([&] { risky_work(c, text, second_order); });
         if (!problem.empty()) {
-            c.crashes.push_back("`" + g.text + "` " + problem);
-            continue;
+            c.failures.push_back("`" + text + "` " + problem);
+            return false;
         }
-        g.f = ddx::parse(g.text, c.symbols);
-        if (!g.f.has(c.x) && !g.f.has(c.y)) continue;  // a constant: nothing to differentiate
-        for (const std::string& spec : specs_for(c, g.f, second_order)) {
-            g.checks.push_back({spec, derivative(c, g.f, spec)});
+        try {
+            g.f = ddx::parse(text, c.symbols);
+        } catch (const ddx::error& err) {
+            if (!may_redraw) c.failures.push_back("`" + text + "` does not parse: " + err.what());
+            c.redrawn += may_redraw;
+            return false;
+        }
+        if (!g.f.has(c.x) && !g.f.has(c.y)) return false;  // nothing to differentiate
+        try {
+            for (const std::string& spec : specs_for(c, g.f, second_order)) {
+                g.checks.push_back({spec, derivative(c, g.f, spec)});
+            }
+        } catch (const std::exception& err) {
+            c.failures.push_back("`" + text + "` threw while differentiating: " + err.what());
+            return false;
         }
         // Overflowing or wildly oscillating expressions leave finite differences nothing
         // to compare with: draw again (counted). An evaluation error stays in, to fail.
@@ -243,13 +294,25 @@ corpus build_corpus() {
             fd_comparison r = compare_with_fd(g, d);
             return !r.error.empty() || !r.points.empty();
         });
-        if (!checkable) {
+        if (!checkable && may_redraw) {
             ++c.redrawn;
-            continue;
+            return false;
         }
-        second_order_cases += second_order && g.f.has(c.x);
         c.cases.push_back(std::move(g));
+        return true;
+    };
+
+    ddx_test::expression_generator gen(seed, 4);
+    int second_order_cases = 0;
+    while (c.generated < expression_count) {
+        std::string text = gen.next();
+        bool second_order = second_order_cases < second_order_count;
+        if (add(text, ddx_test::expression_generator::name(gen.last_category()), second_order, true)) {
+            ++c.generated;
+            second_order_cases += second_order && c.cases.back().f.has(c.x);
+        }
     }
+    for (const char* text : regressions) add(text, "regression", true, false);
     return c;
 }
 
@@ -277,7 +340,8 @@ std::string describe_point(const checked_point& c) {
 }
 
 // The finite-difference assertions for one derivative; whether any point was checked.
-bool check_with_fd(const generated_case& g, const derivative_check& d, int& points_checked) {
+// `precise_points` counts points where doubles failed and 400 digits were needed.
+bool check_with_fd(const generated_case& g, const derivative_check& d, int& points_checked, int& precise_points) {
     fd_comparison r = compare_with_fd(g, d);
     if (!r.error.empty()) {
         FAIL_CHECK(describe(g, d) << "\n  ddx cannot evaluate it: " << r.error);
@@ -285,7 +349,10 @@ bool check_with_fd(const generated_case& g, const derivative_check& d, int& poin
     }
     // Every derivative must really be checked somewhere: no silent skipping.
     CHECK_MESSAGE(!r.points.empty(), describe(g, d) << "\n  no smooth point found in the box");
-    for (const checked_point& p : r.points) CHECK_MESSAGE(p.agrees, describe(g, d) << describe_point(p));
+    for (const checked_point& p : r.points) {
+        CHECK_MESSAGE(p.agrees, describe(g, d) << describe_point(p));
+        precise_points += p.precise;
+    }
     points_checked += static_cast<int>(r.points.size());
     return !r.points.empty();
 }
@@ -341,15 +408,26 @@ def real_abs(e):
 def evaluator(e):
     try:
         fn = sp.lambdify((x, y), e, modules='mpmath')
-        return lambda px, py: mpmath.mpmathify(fn(px, py))
+        at = lambda px, py: mpmath.mpmathify(fn(px, py))
     except Exception:  # forms lambdify cannot print
-        return lambda px, py: mpmath.mpmathify(complex(e.evalf(30, subs={x: px, y: py})))
+        at = lambda px, py: mpmath.mpmathify(complex(e.evalf(mpmath.mp.dps, subs={x: px, y: py})))
+    def value(px, py):
+        try:
+            v = at(px, py)
+            if mpmath.isfinite(v):
+                return v
+        except (ZeroDivisionError, ValueError):
+            pass
+        # an intermediate rounded to a singular value (1 - tanh(u)**2 == 0): more digits
+        with mpmath.workdps(400):
+            return at(px, py)
+    return value
 
 for line in open(sys.argv[1]):
     ident, spec, f_text, d_text, points = line.rstrip('\n').split('\t')
     try:
         f = parse_expr(f_text, local_dict=names)
-        d = parse_expr(d_text, local_dict=names)
+        d = parse_expr(d_text, local_dict=names, evaluate=False)  # only evaluated numerically
         expected = sp.diff(real_abs(f), *[names[v] for v in spec])
         want, got = evaluator(expected), evaluator(d)
         verdict = 'OK'
@@ -379,49 +457,56 @@ std::string for_sympy(const ex& e) {
 
 TEST_CASE("generated expressions: first derivatives agree with finite differences") {
     corpus& c = shared_corpus();
-    // BUG: ddx crashes (stack overflow in GiNaC::collect_common_factors, called from
-    // ddx::simplify) on `diff(1/x^x, x)`; such expressions are reported here.
-    for (const std::string& crash : c.crashes) FAIL_CHECK("ddx " << crash);
+    // BUG: `1/x^x` crashes ddx (see `regressions`); crashes are reported here. Also fails
+    // where ddx cannot evaluate `conjugate` or `atan2` in f.
+    for (const std::string& failure : c.failures) FAIL_CHECK("ddx on " << failure);
 
-    int expressions_checked = 0, points_checked = 0;
+    int expressions_checked = 0, points_checked = 0, precise_points = 0;
     std::map<std::string, int> per_category;
     for (const generated_case& g : c.cases) {
         bool all_checked = true;
         for (const derivative_check& d : g.checks) {
-            if (d.spec.size() == 1) all_checked = check_with_fd(g, d, points_checked) && all_checked;
+            if (d.spec.size() == 1) all_checked = check_with_fd(g, d, points_checked, precise_points) && all_checked;
         }
         if (all_checked) ++per_category[g.category];
-        expressions_checked += all_checked;
+        expressions_checked += all_checked && g.category != "regression";
     }
     std::ostringstream summary;
-    summary << expressions_checked << " expressions checked at " << points_checked << " points ("
-            << c.redrawn << " redrawn: no smooth point);";
+    summary << expressions_checked << " expressions checked at " << points_checked << " points (" << precise_points
+            << " with 400 digits; " << c.redrawn << " redrawn);";
     for (const auto& [category, n] : per_category) summary << " " << category << ": " << n;
     MESSAGE(summary.str());
     CHECK(expressions_checked >= 200);
-    CHECK(per_category.size() == static_cast<size_t>(ddx_test::expression_generator::category::count));
+    for (int k = 0; k < static_cast<int>(ddx_test::expression_generator::category::count); ++k) {
+        auto category = static_cast<ddx_test::expression_generator::category>(k);
+        CHECK_MESSAGE(per_category[ddx_test::expression_generator::name(category)] >= 10, "too few checked in a category");
+    }
     // Redrawing must stay rare, or the generator (or evaluation) has gone wrong.
     CHECK(c.redrawn <= expression_count / 10);
 }
 
 TEST_CASE("generated expressions: second derivatives and mixed partials agree with nested differences") {
+    // BUG: fails where ddx cannot evaluate `atan2` in f (see `regressions`).
     corpus& c = shared_corpus();
-    int second = 0, mixed = 0, points_checked = 0;
+    int second = 0, mixed = 0, points_checked = 0, precise_points = 0;
     for (const generated_case& g : c.cases) {
         for (const derivative_check& d : g.checks) {
-            if (d.spec.size() == 2 && check_with_fd(g, d, points_checked)) ++(d.spec == "xx" ? second : mixed);
+            if (d.spec.size() == 2 && check_with_fd(g, d, points_checked, precise_points)) ++(d.spec == "xx" ? second : mixed);
         }
     }
     MESSAGE(second << " second derivatives and " << mixed << " mixed partials checked at " << points_checked
-                   << " points");
+                   << " points (" << precise_points << " with 400 digits)");
     CHECK(second >= 50);
     CHECK(mixed >= 25);
 }
 
 TEST_CASE("generated expressions: printed derivatives parse back to equal expressions") {
+    // BUG: fails on `conjugate` and `atan2` in printed results and on doubled signs
+    // (`a - -b`); see `regressions`.
     corpus& c = shared_corpus();
     std::mt19937 rng(seed);
     int round_trips = 0;
+    std::vector<std::string> doubled_signs;
     auto round_trip = [&](const generated_case& g, const ex& e, const std::string& what) {
         std::string text = ddx::to_string(e);
         std::string where = what + " of case " + std::to_string(g.index) + " (generated `" + g.text + "`)";
@@ -429,10 +514,17 @@ TEST_CASE("generated expressions: printed derivatives parse back to equal expres
         for (std::string banned : {"sign", "csgn", "conjugate", "D["}) {
             CHECK_MESSAGE(text.find(banned) == std::string::npos, where << " prints " << banned << ": " << text);
         }
+        // ... and the text reads as a person writes it (`a + b`, not `a - -b`).
+        for (std::string doubled : {"--", "- -", "+ -"}) {
+            if (text.find(doubled) != std::string::npos) {
+                doubled_signs.push_back(where + ": " + text);
+                break;
+            }
+        }
         ex reparsed;
         try {
             reparsed = ddx::parse(text, c.symbols);
-        } catch (const ddx::error& err) {
+        } catch (const std::exception& err) {
             FAIL_CHECK(where << " does not parse: `" << text << "`: " << std::string(err.what()));
             return;
         }
@@ -440,7 +532,7 @@ TEST_CASE("generated expressions: printed derivatives parse back to equal expres
         bool same = false;
         try {
             same = same_expression(e, reparsed, rng, why);
-        } catch (const ddx::error& err) {
+        } catch (const std::exception& err) {
             why = std::string("cannot evaluate: ") + err.what();
         }
         CHECK_MESSAGE(same, where << ": `" << text << "` reads back as " << quote(reparsed) << ": " << why);
@@ -450,6 +542,9 @@ TEST_CASE("generated expressions: printed derivatives parse back to equal expres
         round_trip(g, g.f, "f");
         for (const derivative_check& d : g.checks) round_trip(g, d.value, "d/d" + d.spec);
     }
+    std::string examples;
+    for (size_t i = 0; i < doubled_signs.size() && i < 3; ++i) examples += "\n  " + doubled_signs[i].substr(0, 300);
+    CHECK_MESSAGE(doubled_signs.empty(), doubled_signs.size() << " printed expressions have doubled signs, such as" << examples);
     MESSAGE(round_trips << " printed expressions parsed back equal");
     CHECK(round_trips >= 2 * expression_count);
 }
@@ -483,7 +578,8 @@ TEST_CASE("generated expressions: derivatives agree with SymPy") {
             }
         }
     }
-    std::string command = "/usr/bin/python3 " + script.string() + " " + input.string() + " > " + output.string() + " 2>&1";
+    auto quoted = [](const fs::path& p) { return "'" + p.string() + "'"; };
+    std::string command = "/usr/bin/python3 " + quoted(script) + " " + quoted(input) + " > " + quoted(output) + " 2>&1";
     int status = std::system(command.c_str());
     CHECK_MESSAGE(status == 0, "the SymPy script failed: " << command);
 

@@ -10,3 +10,4 @@
 #include <ddx/session.hpp>
 #include <ddx/simplify.hpp>
 #include <ddx/symbols.hpp>
+#include <ddx/codegen.hpp>
