@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "expression.hpp"
+
 namespace ddx {
 
 using GiNaC::ex;
@@ -12,21 +14,38 @@ using GiNaC::is_a;
 namespace {
 
 // f'(t) for a one-argument function, with t a fixed real symbol, computed once per
-// function by GiNaC and then substituted: d f(u) = f'(u) du. For abs this gives
-// t/abs(t), the contract's form (no sign, csgn or conjugate). The cache holds facts about
-// GiNaC's fixed function table, like GiNaC's own remember tables, not session state.
-ex outer_derivative(const ex& call, const ex& argument) {
+// function by GiNaC. For abs this is t/abs(t): the contract's form (no sign, csgn or
+// conjugate). The cache holds facts about GiNaC's fixed function table, like GiNaC's own
+// remember tables, not session state.
+const GiNaC::realsymbol& generic_argument() {
     static const GiNaC::realsymbol t("t");
+    return t;
+}
+
+const ex& generic_derivative(unsigned serial) {
     static std::map<unsigned, ex> cache;
-    unsigned serial = GiNaC::ex_to<GiNaC::function>(call).get_serial();
     auto it = cache.find(serial);
-    if (it == cache.end()) it = cache.emplace(serial, GiNaC::function(serial, t).diff(t)).first;
-    return it->second.subs(t == argument, GiNaC::subs_options::no_pattern);
+    if (it == cache.end()) {
+        const ex t = generic_argument();
+        it = cache.emplace(serial, GiNaC::function(serial, t).diff(GiNaC::ex_to<GiNaC::symbol>(t))).first;
+    }
+    return it->second;
 }
 
 }  // namespace
 
 ex differentiator::operator()(const ex& e) {
+    register_functions(e);
+    return derivative(e);
+}
+
+void differentiator::register_functions(const ex& e) {
+    if (!visited_.emplace(e, 0).second) return;
+    if (is_a<GiNaC::function>(e)) functions_.emplace(e, e);
+    for (const ex& c : e) register_functions(c);
+}
+
+ex differentiator::derivative(const ex& e) {
     auto it = memo_.find(e);
     if (it != memo_.end()) return it->second;
     ex d = compute(e);
@@ -34,24 +53,58 @@ ex differentiator::operator()(const ex& e) {
     return d;
 }
 
+// f'(u) from the generic f'(t), rebuilt node by node: functions of u that already exist are
+// reused, arithmetic is rebuilt with constructors (GiNaC's operator* walks whole trees).
+ex differentiator::outer_derivative(const ex& call) {
+    unsigned serial = GiNaC::ex_to<GiNaC::function>(call).get_serial();
+    ex_map done;
+    return substitute(generic_derivative(serial), generic_argument(), call.op(0), done);
+}
+
+ex differentiator::substitute(const ex& e, const ex& t, const ex& u, ex_map& done) {
+    if (e.is_equal(t)) return u;
+    if (e.nops() == 0) return e;
+    auto it = done.find(e);
+    if (it != done.end()) return it->second;
+    GiNaC::exvector children;
+    for (const ex& c : e) children.push_back(substitute(c, t, u, done));
+    ex out;
+    if (is_a<GiNaC::add>(e)) {
+        out = GiNaC::add(children);
+    } else if (is_a<GiNaC::mul>(e)) {
+        out = GiNaC::mul(children);
+    } else if (is_a<GiNaC::power>(e)) {
+        out = GiNaC::pow(children[0], children[1]);
+    } else if (is_a<GiNaC::function>(e) && children.size() == 1) {
+        unsigned serial = GiNaC::ex_to<GiNaC::function>(e).get_serial();
+        ex held = GiNaC::function(serial, children[0]).hold();
+        auto known = functions_.find(held);
+        out = known != functions_.end() ? known->second : ex(GiNaC::function(serial, children[0]));
+    } else {
+        out = e.subs(t == u, GiNaC::subs_options::no_pattern);
+    }
+    done.emplace(e, out);
+    return out;
+}
+
 ex differentiator::compute(const ex& e) {
     if (is_a<GiNaC::numeric>(e) || is_a<GiNaC::constant>(e)) return 0;
     if (is_a<GiNaC::symbol>(e)) return e.is_equal(variable_) ? 1 : 0;
     if (is_a<GiNaC::lst>(e)) {
         GiNaC::lst out;
-        for (const ex& x : e) out.append((*this)(x));
+        for (const ex& x : e) out.append(derivative(x));
         return out;
     }
     if (is_a<GiNaC::add>(e)) {
         GiNaC::exvector terms;
-        for (const ex& t : e) terms.push_back((*this)(t));
+        for (const ex& t : e) terms.push_back(derivative(t));
         return GiNaC::add(terms);
     }
     if (is_a<GiNaC::mul>(e)) {
         // Product rule; factors that do not depend on the variable are skipped.
         GiNaC::exvector terms;
         for (size_t i = 0; i < e.nops(); ++i) {
-            ex d = (*this)(e.op(i));
+            ex d = derivative(e.op(i));
             if (d.is_zero()) continue;
             GiNaC::exvector factors;
             for (size_t j = 0; j < e.nops(); ++j) factors.push_back(j == i ? d : e.op(j));
@@ -62,21 +115,21 @@ ex differentiator::compute(const ex& e) {
     if (is_a<GiNaC::power>(e)) {
         const ex& base = e.op(0);
         const ex& exponent = e.op(1);
-        ex db = (*this)(base), de = (*this)(exponent);
+        ex db = derivative(base), de = derivative(exponent);
         if (de.is_zero()) {
             if (db.is_zero()) return 0;
-            return exponent * GiNaC::pow(base, exponent - 1) * db;
+            return GiNaC::mul(exponent, GiNaC::pow(base, exponent - 1), db);
         }
-        if (db.is_zero()) return e * GiNaC::log(base) * de;
-        return e * (de * GiNaC::log(base) + exponent * db / base);
+        if (db.is_zero()) return GiNaC::mul(e, GiNaC::log(base), de);
+        return times(e, times(de, GiNaC::log(base)) + GiNaC::mul(exponent, db, GiNaC::pow(base, -1)));
     }
     if (is_a<GiNaC::function>(e) && e.nops() == 1) {
-        ex du = (*this)(e.op(0));
+        ex du = derivative(e.op(0));
         if (du.is_zero()) return 0;
         // d abs(u) = u/abs(u) du, reusing this very abs(u) (rebuilding it would let GiNaC
         // rewrite it with real_part or conjugate)
-        if (GiNaC::is_the_function<GiNaC::abs_SERIAL>(e)) return e.op(0) / e * du;
-        return outer_derivative(e, e.op(0)) * du;
+        if (GiNaC::is_the_function<GiNaC::abs_SERIAL>(e)) return GiNaC::mul(e.op(0), GiNaC::pow(e, -1), du);
+        return times(outer_derivative(e), du);
     }
     return e.diff(GiNaC::ex_to<GiNaC::symbol>(variable_));
 }

@@ -2,6 +2,8 @@
 #include <ddx/evaluate.hpp>
 #include <ddx/program.hpp>
 
+#include <cln/cln.h>
+
 namespace ddx {
 
 using GiNaC::ex;
@@ -14,6 +16,21 @@ struct digits_scope {
     explicit digits_scope(long digits) : saved(GiNaC::Digits) { GiNaC::Digits = digits; }
     ~digits_scope() { GiNaC::Digits = saved; }
     long saved;
+};
+
+// A double read from input (0.1) is exactly some rational; use that rational, so that
+// evalf works at the precision asked for rather than at the float's own.
+struct exact_floats : GiNaC::map_function {
+    ex operator()(const ex& e) override {
+        if (is_a<GiNaC::numeric>(e)) {
+            const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(e);
+            if (n.is_real() && !n.is_rational()) {
+                return GiNaC::numeric(cln::rational(cln::the<cln::cl_R>(n.to_cl_N())));
+            }
+            return e;
+        }
+        return e.map(*this);
+    }
 };
 
 bool all_numbers(const ex& e) {
@@ -73,9 +90,10 @@ ex evaluate_precise(const ex& e, const bindings& values, int digits) {
     }
     bound_symbols bound = bind(e, values);
     GiNaC::exmap substitution;
-    for (size_t i = 0; i < bound.symbols.size(); ++i) substitution[bound.symbols[i]] = bound.values[i];
+    exact_floats exact;
+    for (size_t i = 0; i < bound.symbols.size(); ++i) substitution[bound.symbols[i]] = exact(bound.values[i]);
     digits_scope scope(digits + 10);  // guard digits; printing rounds to `digits`
-    ex v = GiNaC::evalf(e.subs(substitution, GiNaC::subs_options::no_pattern));
+    ex v = GiNaC::evalf(exact(e).subs(substitution, GiNaC::subs_options::no_pattern));
     if (!all_numbers(v)) throw error("the value is not a real number");
     return v;
 }

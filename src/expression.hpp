@@ -41,6 +41,13 @@ GiNaC::ex build_expression(const node& n, symbol_table& symbols);
 
 namespace ddx {
 
+/// a*b and a/b without GiNaC's operator* and operator/, which ask every factor whether it
+/// commutes by walking its whole tree: exponential on expressions with shared parts.
+inline GiNaC::ex times(const GiNaC::ex& a, const GiNaC::ex& b) { return GiNaC::mul(a, b); }
+inline GiNaC::ex divided(const GiNaC::ex& a, const GiNaC::ex& b) {
+    return GiNaC::mul(a, GiNaC::pow(b, -1));
+}
+
 /// Whether `e` is exp(...).
 inline bool is_exp(const GiNaC::ex& e) { return GiNaC::is_the_function<GiNaC::exp_SERIAL>(e); }
 

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "expression.hpp"
 #include "ordering.hpp"
 
 namespace ddx {
@@ -164,7 +165,7 @@ private:
         numeric content = sum_content(e);
         if (leading_term_negative(e)) content = -content;
         if (!content.is_equal(numeric(1))) {
-            ex primitive = GiNaC::expand(e / content);
+            ex primitive = GiNaC::expand(times(e, content.inverse()));
             if (is_a<GiNaC::add>(primitive)) {
                 bool negative = content.is_negative();
                 int v = value(primitive);
@@ -288,7 +289,7 @@ private:
         if (!is_a<numeric>(last) || !GiNaC::ex_to<numeric>(last).is_integer()) return std::nullopt;
         long k = GiNaC::ex_to<numeric>(last).to_long();
         if (k == 1 || k == -1 || k > max_multiplied_power || k < -max_multiplied_power) return std::nullopt;
-        ex unit = GiNaC::exp(arg / std::abs(k));
+        ex unit = GiNaC::exp(times(arg, numeric(1, std::abs(k))));
         return integer_power(unit, std::abs(k));
     }
 

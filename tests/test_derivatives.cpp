@@ -53,12 +53,20 @@ double value_at(const ex& e, point p) {
     return r.size() == 1 ? r[0] : std::nan("");
 }
 
+// The exact rational value of a double: a float binding would keep evalf in double
+// precision.
+GiNaC::numeric exact(double v) {
+    int e = 0;
+    double m = std::frexp(v, &e);  // v = m * 2^e, 0.5 <= |m| < 1
+    return GiNaC::numeric(static_cast<long>(std::ldexp(m, 53))) * GiNaC::numeric(2).power(e - 53);
+}
+
 // e at p with 400 digits, for where doubles round an intermediate to a singular value
 // (1 - tanh(u)^2 is 0 for |u| > 19, making a finite derivative 0/0); nan if e has no real
 // value there.
 double precise_value_at(const ex& e, point p) {
     try {
-        ex r = ddx::evaluate_precise(e, ddx::bindings{{"x", GiNaC::numeric(p.x)}, {"y", GiNaC::numeric(p.y)}}, 400);
+        ex r = ddx::evaluate_precise(e, ddx::bindings{{"x", exact(p.x)}, {"y", exact(p.y)}}, 400);
         if (GiNaC::is_a<GiNaC::numeric>(r) && GiNaC::ex_to<GiNaC::numeric>(r).is_real()) {
             return GiNaC::ex_to<GiNaC::numeric>(r).to_double();
         }
@@ -240,7 +248,7 @@ void risky_work(corpus& c, const std::string& text, bool second_order) {
 
 // Expressions on which ddx was found wrong, kept so that the bugs stay covered whatever
 // the generator draws. Each is checked like a generated one, second derivatives included.
-// BUG: at commit 80d760b these still fail:
+// BUG: these fail at commit 80d760b (the uncommitted tree at the time of writing passes):
 //  - `1/x^x`: diff crashes (unbounded recursion in GiNaC::collect_common_factors, called
 //    from ddx::simplify on a sum with a factor (x^x)^(-1));
 //  - `abs(exp(x^x))` reads as `exp(abs(x)^x*cos(x*atan2(0, x)))`: atan2 is not in the
@@ -457,8 +465,8 @@ std::string for_sympy(const ex& e) {
 
 TEST_CASE("generated expressions: first derivatives agree with finite differences") {
     corpus& c = shared_corpus();
-    // BUG: `1/x^x` crashes ddx (see `regressions`); crashes are reported here. Also fails
-    // where ddx cannot evaluate `conjugate` or `atan2` in f.
+    // BUG (80d760b): `1/x^x` crashes ddx (see `regressions`); crashes are reported here.
+    // Also fails where ddx cannot evaluate `conjugate` or `atan2` in f.
     for (const std::string& failure : c.failures) FAIL_CHECK("ddx on " << failure);
 
     int expressions_checked = 0, points_checked = 0, precise_points = 0;
@@ -486,7 +494,7 @@ TEST_CASE("generated expressions: first derivatives agree with finite difference
 }
 
 TEST_CASE("generated expressions: second derivatives and mixed partials agree with nested differences") {
-    // BUG: fails where ddx cannot evaluate `atan2` in f (see `regressions`).
+    // BUG (80d760b): fails where ddx cannot evaluate `atan2` in f (see `regressions`).
     corpus& c = shared_corpus();
     int second = 0, mixed = 0, points_checked = 0, precise_points = 0;
     for (const generated_case& g : c.cases) {
@@ -501,7 +509,7 @@ TEST_CASE("generated expressions: second derivatives and mixed partials agree wi
 }
 
 TEST_CASE("generated expressions: printed derivatives parse back to equal expressions") {
-    // BUG: fails on `conjugate` and `atan2` in printed results and on doubled signs
+    // BUG (80d760b): fails on `conjugate` and `atan2` in printed results and on doubled signs
     // (`a - -b`); see `regressions`.
     corpus& c = shared_corpus();
     std::mt19937 rng(seed);

@@ -70,3 +70,11 @@ TEST_CASE("arbitrary precision") {
     CHECK(ddx::to_string(v, o) == "2.7182818284590452353602874713526624977572470937000");
     CHECK_THROWS_AS(ddx::evaluate_precise(GiNaC::Pi, {}, 0), ddx::error);
 }
+
+TEST_CASE("evalf of a double input works at the requested precision") {
+    ddx::symbol_table s;
+    ex v = ddx::evaluate_precise(ddx::parse("sqrt(x)", s), {{"x", GiNaC::numeric(2.0)}}, 40);
+    ddx::print_options o;
+    o.float_digits = 40;
+    CHECK(ddx::to_string(v, o) == "1.414213562373095048801688724209698078570");
+}

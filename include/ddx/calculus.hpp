@@ -25,10 +25,20 @@ public:
     size_t evaluations() const { return memo_.size(); }
 
 private:
+    using ex_map = std::unordered_map<GiNaC::ex, GiNaC::ex, std::hash<GiNaC::ex>, GiNaC::ex_is_equal>;
+
+    GiNaC::ex derivative(const GiNaC::ex& e);
     GiNaC::ex compute(const GiNaC::ex& e);
+    void register_functions(const GiNaC::ex& e);
+    GiNaC::ex outer_derivative(const GiNaC::ex& call);
+    GiNaC::ex substitute(const GiNaC::ex& e, const GiNaC::ex& t, const GiNaC::ex& u, ex_map& done);
 
     GiNaC::ex variable_;
-    std::unordered_map<GiNaC::ex, GiNaC::ex, std::hash<GiNaC::ex>, GiNaC::ex_is_equal> memo_;
+    ex_map memo_;
+    // Every function application f(u) met so far, so that f'(u) reuses existing nodes such as
+    // cos(u) next to sin(u) instead of building (and GiNaC evaluating) new ones.
+    ex_map functions_;
+    ex_map visited_;
 };
 
 /// How many times each variable is differentiated: `diff(e, x, 2, y)` is {{x, 2}, {y, 1}}.
