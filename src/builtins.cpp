@@ -294,6 +294,12 @@ const std::vector<builtin> table = {
 
 const std::vector<builtin>& builtin_table() { return table; }
 
+std::vector<builtin_help> builtin_help_table() {
+    std::vector<builtin_help> out;
+    for (const builtin& b : table) out.push_back({b.name, b.signature, b.summary, b.example});
+    return out;
+}
+
 const builtin* find_builtin(const std::string& name) {
     for (const builtin& b : table) {
         if (name == b.name) return &b;

@@ -1,5 +1,6 @@
 #include "expression.hpp"
 
+#include <ddx/interrupt.hpp>
 #include <ddx/simplify.hpp>
 
 #include <algorithm>
@@ -91,6 +92,9 @@ ex guarded(F f, position where) {
         return f();
     } catch (const error&) {
         throw;
+    } catch (const std::bad_alloc&) {
+        const char* message = failed_allocation_message();
+        throw error(message, where);
     } catch (const std::exception& e) {
         throw error(readable(e), where);
     }

@@ -1,7 +1,9 @@
 #include "repl.hpp"
 
 #include <ddx/error.hpp>
+#include <ddx/interrupt.hpp>
 #include <ddx/parser.hpp>
+#include <ddx/printer.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -35,12 +37,66 @@ char* complete_name(const char* text, int state) {
 
 char** complete(const char* text, int, int) {
     rl_attempted_completion_over = 1;  // no file-name completion
+    rl_completion_append_character = '\0';
     return rl_completion_matches(text, complete_name);
+}
+
+// Ctrl-C at the prompt abandons the line being typed (readline's own signal handling is
+// off, so the same handler also interrupts computations).
+bool line_cancelled = false;
+
+int on_signal_event() {
+    if (pending_stop() == stop_reason::interrupt) {
+        take_stop();
+        line_cancelled = true;
+        rl_replace_line("", 0);
+        rl_done = 1;
+    }
+    return 0;
 }
 
 std::string history_file() {
     const char* home = std::getenv("HOME");
     return home ? std::string(home) + "/.ddx_history" : "";
+}
+
+std::string trimmed(const std::string& s) {
+    size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+    return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// REPL commands that are not statements: help, help NAME, vars.
+bool run_command(session& s, const std::string& text) {
+    std::string line = trimmed(text);
+    if (line == "help") {
+        std::cout << "Built-ins (help NAME for one); functions: exp log sqrt sin cos tan asin acos atan\n"
+                     "sinh cosh tanh asinh acosh atanh abs; constants: pi E. vars lists your names.\n";
+        for (const builtin_help& b : builtin_help_table()) {
+            std::cout << "  " << b.signature << "\n      " << b.summary << "\n";
+        }
+        return true;
+    }
+    if (line.rfind("help ", 0) == 0) {
+        std::string name = trimmed(line.substr(5));
+        for (const builtin_help& b : builtin_help_table()) {
+            if (name == b.name) {
+                std::cout << b.signature << "\n  " << b.summary << "\n  example: " << b.example << "\n";
+                return true;
+            }
+        }
+        std::cout << "no built-in called '" << name << "'; type help for the list\n";
+        return true;
+    }
+    if (line == "vars") {
+        for (const auto& [name, v] : s.bindings()) std::cout << name << " = " << s.format(v) << "\n";
+        for (const auto& [name, f] : s.functions()) {
+            std::string params;
+            for (const GiNaC::ex& p : f.params) params += (params.empty() ? "" : ", ") + to_string(p);
+            std::cout << name << "(" << params << ") = " << to_string(f.body) << "\n";
+        }
+        return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -50,12 +106,18 @@ int run_repl(session& s) {
     rl_readline_name = "ddx";
     rl_attempted_completion_function = complete;
     rl_basic_word_break_characters = const_cast<char*>(" \t\n+-*/^()[],=;'");
+    rl_catch_signals = 0;
+    rl_signal_event_hook = on_signal_event;
     std::string history = history_file();
-    if (!history.empty()) read_history(history.c_str());
-    std::cout << "ddx " << DDX_VERSION << " - symbolic derivatives. Ctrl-D quits.\n";
+    if (!history.empty()) {
+        read_history(history.c_str());
+        if (FILE* f = std::fopen(history.c_str(), "a")) std::fclose(f);  // append_history needs it
+    }
+    std::cout << "ddx " << DDX_VERSION << " - symbolic derivatives. help lists the built-ins; Ctrl-D quits." << std::endl;
     while (true) {
         std::string text;
         const char* prompt = "> ";
+        line_cancelled = false;
         while (true) {
             char* line = readline(prompt);
             if (!line) {
@@ -65,17 +127,29 @@ int run_repl(session& s) {
             }
             text += line;
             std::free(line);
-            if (!needs_more_input(text)) break;
+            if (line_cancelled || !needs_more_input(text)) break;
             text += '\n';
             prompt = ". ";
         }
+        if (line_cancelled) {
+            std::cout << "^C" << std::endl;
+            continue;
+        }
         if (text.find_first_not_of(" \t\r\n") == std::string::npos) continue;
         add_history(text.c_str());
+        if (!history.empty()) append_history(1, history.c_str());
         try {
-            s.run(text, std::cout);
+            stoppable_region region;
+            if (!run_command(s, text)) s.run(text, std::cout);
         } catch (const error& e) {
             std::cerr << format_error(e, text) << std::endl;
+        } catch (const std::bad_alloc&) {
+            const char* message = failed_allocation_message();
+            std::cerr << "error: " << message << std::endl;
+        } catch (const std::exception& e) {
+            std::cerr << "error: " << e.what() << std::endl;
         }
+        std::cout.flush();
     }
 }
 

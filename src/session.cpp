@@ -1,4 +1,5 @@
 #include <ddx/calculus.hpp>
+#include <ddx/interrupt.hpp>
 #include <ddx/parser.hpp>
 #include <ddx/printer.hpp>
 #include <ddx/session.hpp>
@@ -27,7 +28,8 @@ auto reporting_at(position where, F f) -> decltype(f()) {
     } catch (const error& e) {
         throw e.located_at(where);
     } catch (const std::bad_alloc&) {
-        throw error("out of memory", where);
+        const char* message = failed_allocation_message();
+        throw error(message, where);
     } catch (const std::exception& e) {
         std::string what = e.what();
         auto colon = what.find("): ");

@@ -11,3 +11,4 @@
 #include <ddx/simplify.hpp>
 #include <ddx/symbols.hpp>
 #include <ddx/codegen.hpp>
+#include <ddx/interrupt.hpp>

@@ -40,6 +40,14 @@ struct user_function {
     GiNaC::ex body;
 };
 
+/// One line of `help`: a built-in's name, call forms, what it gives, a runnable example.
+struct builtin_help {
+    std::string name, signature, summary, example;
+};
+
+/// Every built-in of the language, in the order `help` lists them.
+std::vector<builtin_help> builtin_help_table();
+
 class session {
 public:
     session();

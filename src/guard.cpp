@@ -1,0 +1,91 @@
+// The program's guards: the allocator that lets Ctrl-C, --timeout and the memory budget stop
+// a computation inside GiNaC, the signal handlers, and a large stack for deep expressions.
+// They live in the program, not the library: a library must not replace operator new.
+#include "guard.hpp"
+
+#include <ddx/interrupt.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <exception>
+#include <malloc.h>
+#include <new>
+#include <pthread.h>
+#include <unistd.h>
+
+namespace {
+
+std::atomic<std::size_t> live_bytes{0};
+
+void* allocate(std::size_t size) {
+    if (ddx::allocation_must_fail()) throw std::bad_alloc();
+    void* p = std::malloc(size ? size : 1);
+    if (!p) throw std::bad_alloc();
+    std::size_t total = live_bytes.fetch_add(malloc_usable_size(p), std::memory_order_relaxed);
+    std::size_t budget = ddx::memory_budget();
+    if (budget && total > budget && std::uncaught_exceptions() == 0) {
+        live_bytes.fetch_sub(malloc_usable_size(p), std::memory_order_relaxed);
+        std::free(p);
+        ddx::request_stop(ddx::stop_reason::memory);
+        throw std::bad_alloc();
+    }
+    return p;
+}
+
+void release(void* p) noexcept {
+    if (!p) return;
+    live_bytes.fetch_sub(malloc_usable_size(p), std::memory_order_relaxed);
+    std::free(p);
+}
+
+void on_signal(int signal) {
+    ddx::request_stop(signal == SIGALRM ? ddx::stop_reason::timeout : ddx::stop_reason::interrupt);
+}
+
+}  // namespace
+
+void* operator new(std::size_t size) { return allocate(size); }
+void* operator new[](std::size_t size) { return allocate(size); }
+void operator delete(void* p) noexcept { release(p); }
+void operator delete[](void* p) noexcept { release(p); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t) noexcept { release(p); }
+
+namespace ddx {
+
+void install_stop_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGALRM, &action, nullptr);
+}
+
+void set_time_limit(unsigned seconds) { alarm(seconds); }
+
+int run_with_large_stack(int (*body)(void*), void* arg) {
+    // Deep expressions recurse deeply in GiNaC and in ddx; 1 GiB of address space for the
+    // stack (pages are only used when touched) keeps that away from a crash.
+    constexpr std::size_t stack_size = std::size_t(1) << 30;
+    struct call {
+        int (*body)(void*);
+        void* arg;
+        int result;
+    } c{body, arg, 1};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, stack_size);
+    pthread_t thread;
+    auto trampoline = [](void* p) -> void* {
+        auto* c = static_cast<call*>(p);
+        c->result = c->body(c->arg);
+        return nullptr;
+    };
+    if (pthread_create(&thread, &attr, trampoline, &c) != 0) return body(arg);
+    pthread_join(thread, nullptr);
+    pthread_attr_destroy(&attr);
+    return c.result;
+}
+
+}  // namespace ddx
