@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# The gradient benchmark: `make bench` builds the driver (target `benchmarks`) and runs
+#
+#   bench/run.sh BUILD_DIR [--quick]
+#
+# which prints one table: per case, the median ns per call of ddx's emitted C, of the
+# hand-written C and of GiNaC's print_csrc (all compiled by ddx::load_c with
+# `cc -std=c99 -O2 -fPIC -shared`, timed in one driver with interleaved rounds), and the
+# floating-point instructions of each compiled with `cc -std=c99 -O2 -fPIC -c` (SymPy's
+# cse + ccode version too, where python3-sympy is installed). Parts whose tools are missing
+# are skipped with a note. Fails only when the driver is missing or the gradients disagree.
+set -u
+
+build=${1:-build}
+quick=${2:-}
+here=$(cd "$(dirname "$0")" && pwd)
+driver=$build/bench/ddx_bench
+cc=${CC:-cc}
+notes=()
+
+if [ ! -x "$driver" ]; then
+    echo "run.sh: no driver at $driver; build it with: cmake --build $build --target benchmarks" >&2
+    exit 1
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ddx-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# A private cache for ddx::load_c: every run compiles afresh with today's compiler.
+export XDG_CACHE_HOME=$work/cache
+
+# --- SymPy's version (instruction counts only) -----------------------------------------------
+have_sympy=no
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sympy' 2>/dev/null; then
+    if /usr/bin/python3 "$here/sympy_gen.py" "$work" 2>"$work/sympy.log"; then
+        have_sympy=yes
+        notes+=("SymPy $(/usr/bin/python3 -c 'import sympy; print(sympy.__version__)'): sympy.diff, then cse() over all outputs, printed by ccode")
+    else
+        notes+=("SymPy failed, its column is skipped: $(head -c 300 "$work/sympy.log")")
+    fi
+else
+    notes+=("python3-sympy is not installed: SymPy column skipped")
+fi
+
+# --- verify and time ----------------------------------------------------------------------------
+if ! "$driver" "$here" "$work" $quick >"$work/driver.out" 2>"$work/driver.err"; then
+    cat "$work/driver.err" >&2
+    echo "run.sh: the benchmark driver failed (see above); no table" >&2
+    exit 1
+fi
+cat "$work/driver.err" >&2
+
+value() {  # value KIND CASE WHAT -> the 4th field of the matching driver line
+    awk -v k="$1" -v c="$2" -v w="$3" '$1 == k && $2 == c && $3 == w { print $4; exit }' "$work/driver.out"
+}
+
+# --- instruction counts --------------------------------------------------------------------------
+have_objdump=no
+if command -v objdump >/dev/null 2>&1 && [ "$(uname -m)" = x86_64 ]; then
+    have_objdump=yes
+else
+    notes+=("objdump missing or not x86-64: instruction counts skipped")
+fi
+
+# count FILE.c -> "scalar packed tanh pow xorpd": scalar {add,sub,mul,div}sd, packed
+# {add,sub,mul,div}pd (instructions, each 2 flops), call sites of tanh and pow (relocations,
+# so tail calls count too), xorpd (sign flips). The code is straight-line, so the static
+# counts are the per-call counts.
+count() {
+    local src=$1 obj=$work/$(basename "$1" .c).o
+    if [ "$have_objdump" != yes ] || [ ! -f "$src" ]; then echo "- - - - -"; return; fi
+    if ! "$cc" -std=c99 -O2 -fPIC -c "$src" -o "$obj" 2>>"$work/cc.log"; then echo "- - - - -"; return; fi
+    objdump -dr --no-show-raw-insn "$obj" | awk -F'\t' '
+        /R_X86_64_/ {
+            if ($0 ~ /[[:space:]]tanh([-+]0x[0-9a-f]+)?$/) tanh++
+            if ($0 ~ /[[:space:]]pow([-+]0x[0-9a-f]+)?$/) pow++
+            next
+        }
+        NF >= 2 {
+            split($2, a, " "); m = a[1]; sub(/^v/, "", m)
+            if (m ~ /^(add|sub|mul|div)sd$/) scalar++
+            else if (m ~ /^(add|sub|mul|div)pd$/) packed++
+            else if (m == "xorpd") xor++
+        }
+        END { printf "%d %d %d %d %d\n", scalar, packed, tanh, pow, xor }'
+}
+
+declare -A ops
+for case in nn seed; do
+    if [ $case = nn ]; then hand=$here/nn_backprop.c; else hand=$here/seed_hand.c; fi
+    ops[$case,ddx]=$(count "$work/${case}_ddx.c")
+    ops[$case,hand]=$(count "$hand")
+    ops[$case,ginac]=$(count "$work/${case}_ginac.c")
+    if [ $have_sympy = yes ]; then ops[$case,sympy]=$(count "$work/${case}_sympy.c"); else ops[$case,sympy]="- - - - -"; fi
+done
+
+field() {  # field CASE IMPL N
+    local f
+    read -r -a f <<<"${ops[$1,$2]}"
+    echo "${f[$3]}"
+}
+flops() {  # scalar + 2 per packed instruction
+    local s p
+    s=$(field "$1" "$2" 0); p=$(field "$1" "$2" 1)
+    if [ "$s" = - ]; then echo -; else echo $((s + 2 * p)); fi
+}
+packed() {
+    local p
+    p=$(field "$1" "$2" 1)
+    if [ "$p" = - ]; then echo -; else echo $((2 * p)); fi
+}
+four() {  # four FUNCTION CASE -> "ddx / hand / ginac / sympy"
+    echo "$($1 "$2" ddx) / $($1 "$2" hand) / $($1 "$2" ginac) / $($1 "$2" sympy)"
+}
+col() { field "$1" "$2" "$3"; }
+tanhs() { col "$1" "$2" 2; }
+pows() { col "$1" "$2" 3; }
+
+# --- the table -----------------------------------------------------------------------------------
+echo "| case | ddx ns/call | hand-written ns/call | ddx/hand | GiNaC-naive ns/call | flops ddx / hand / GiNaC / SymPy | of which packed | tanh calls | pow calls |"
+echo "|---|---:|---:|---:|---:|---|---|---|---|"
+for case in nn seed; do
+    d=$(value time $case ddx); h=$(value time $case hand); g=$(value time $case ginac)
+    ratio=$(awk -v d="$d" -v h="$h" 'BEGIN { printf "%.3f", d / h }')
+    label=$case
+    [ $case = nn ] && label="nn gradient (17 out)"
+    [ $case = seed ] && label="seed value+gradient (3 out)"
+    echo "| $label | $d | $h | $ratio | $g | $(four flops $case) | $(four packed $case) | $(four tanhs $case) | $(four pows $case) |"
+done
+echo
+
+# --- notes: spread, verification, the issue's targets ------------------------------------------
+for case in nn seed; do
+    spread=""
+    for impl in ddx hand ginac; do
+        spread="$spread $impl $(awk -v c=$case -v i=$impl '$1 == "time" && $2 == c && $3 == i { print $5 "-" $6; exit }' "$work/driver.out"),"
+    done
+    notes+=("$case: interquartile ns/call:${spread%,}; $(grep "^note $case:" "$work/driver.out" | cut -d' ' -f3-)")
+    v="$case: verified over 200 random points: max relative difference between implementations $(value verify $case pairwise) (limit 1e-12)"
+    v="$v, against a long double central finite difference $(value verify $case fd) (limit 1e-9)"
+    fv=$(value verify $case value)
+    [ -n "$fv" ] && v="$v, loss value against long double $fv"
+    notes+=("$v")
+done
+if [ "$have_objdump" = yes ]; then
+    notes+=("flops = scalar {add,sub,mul,div}sd + 2 x packed {add,sub,mul,div}pd instructions in the object; sign flips (xorpd) not counted: ddx $(col nn ddx 4), hand $(col nn hand 4), GiNaC $(col nn ginac 4), SymPy $(col nn sympy 4) (nn)")
+fi
+
+r=$(awk -v d="$(value time nn ddx)" -v h="$(value time nn hand)" 'BEGIN { printf "%.3f", d / h }')
+met() { if [ "$1" = 1 ]; then echo "met"; else echo "NOT met"; fi; }
+notes+=("target nn ddx/hand <= 1.1: $(met "$(awk -v r="$r" 'BEGIN { print (r <= 1.1) }')") ($r)")
+if [ "$have_objdump" = yes ]; then
+    f=$(flops nn ddx)
+    notes+=("target nn ddx flops <= 54: $(met "$(awk -v f="$f" 'BEGIN { print (f <= 54) }')") ($f, of which $(packed nn ddx) in packed instructions)")
+    notes+=("target nn ddx 4 tanh calls: $(met "$(awk -v t="$(tanhs nn ddx)" 'BEGIN { print (t == 4) }')") ($(tanhs nn ddx))")
+    notes+=("target nn ddx no pow calls: $(met "$(awk -v p="$(pows nn ddx)" 'BEGIN { print (p == 0) }')") ($(pows nn ddx))")
+fi
+for n in "${notes[@]}"; do echo "- $n"; done
+exit 0
