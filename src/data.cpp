@@ -1,0 +1,2 @@
+// data: see include/ddx/data.hpp
+#include <ddx/error.hpp>

@@ -1,0 +1,2 @@
+// optimize: see include/ddx/optimize.hpp
+#include <ddx/error.hpp>

@@ -1,0 +1,2 @@
+// plot: see include/ddx/plot.hpp
+#include <ddx/error.hpp>
