@@ -1,8 +1,13 @@
 #include "builtins.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <sstream>
 
 #include <ddx/calculus.hpp>
+#include <ddx/data.hpp>
+#include <ddx/optimize.hpp>
+#include <ddx/plot.hpp>
 #include <ddx/codegen.hpp>
 #include <ddx/program.hpp>
 #include <ddx/evaluate.hpp>
@@ -72,6 +77,28 @@ std::string builtin_context::string(size_t i) const {
     const argument& a = positional.at(i);
     if (const auto* s = std::get_if<std::string>(&a.v)) return *s;
     fail("argument " + std::to_string(i + 1) + " must be a string in double quotes", a.where);
+}
+
+const data_table& builtin_context::table(size_t i) const {
+    const argument& a = positional.at(i);
+    if (const auto* t = std::get_if<data_table>(&a.v)) return *t;
+    fail("argument " + std::to_string(i + 1) + " must be a data table from load(\"file.csv\")", a.where);
+}
+
+double builtin_context::number(const argument& a) const {
+    ex e = GiNaC::evalf(as_expression(a.v, a.where));
+    if (!is_a<GiNaC::numeric>(e) || !GiNaC::ex_to<GiNaC::numeric>(e).is_real()) {
+        fail("expected a real number, got " + to_string(e), a.where);
+    }
+    return GiNaC::ex_to<GiNaC::numeric>(e).to_double();
+}
+
+std::vector<double> builtin_context::numbers(size_t i) const {
+    ex e = expr(i);
+    if (!is_a<GiNaC::lst>(e)) fail("argument " + std::to_string(i + 1) + " must be a list of numbers", positional[i].where);
+    std::vector<double> out;
+    for (const ex& x : e) out.push_back(number({"", x, false, positional[i].where}));
+    return out;
 }
 
 std::map<std::string, ex> builtin_context::option_values(const std::vector<std::string>& allowed) const {
@@ -243,8 +270,90 @@ value ccode_builtin(builtin_context& c) {
     return source;
 }
 
-value not_yet(builtin_context& c) {
-    c.fail("not available yet in this version of ddx", c.where);
+// `method = "gd"`, `rate = 0.01`, `steps = 1000`, `tol = 1e-10`; `start = [...]` for fit.
+minimize_options read_minimize_options(const builtin_context& c, std::vector<double>* start) {
+    minimize_options o;
+    for (const argument& a : c.options) {
+        if (a.option == "method") {
+            const auto* s = std::get_if<std::string>(&a.v);
+            if (!s) c.fail("method must be \"gd\" or \"newton\"", a.where);
+            if (*s != "gd" && *s != "newton") c.fail("method must be \"gd\" or \"newton\", got \"" + *s + "\"", a.where);
+            o.method = *s;
+        } else if (a.option == "rate") {
+            o.rate = c.number(a);
+            if (!(o.rate > 0)) c.fail("rate must be positive", a.where);
+        } else if (a.option == "steps") {
+            double steps = c.number(a);
+            if (!(steps >= 0) || steps > 1e9 || steps != std::floor(steps)) c.fail("steps must be a whole number up to 1e9", a.where);
+            o.steps = static_cast<long>(steps);
+        } else if (a.option == "tol") {
+            o.tol = c.number(a);
+            if (!(o.tol >= 0)) c.fail("tol must not be negative", a.where);
+        } else if (a.option == "start" && start) {
+            builtin_context one{c.s, c.name, c.where, {a}, {}};
+            *start = one.numbers(0);
+        } else {
+            c.fail("unknown option '" + a.option + "' (options: method, rate, steps, tol" +
+                       std::string(start ? ", start" : "") + ")",
+                   a.where);
+        }
+    }
+    return o;
+}
+
+annotated_value reached(const std::vector<ex>& variables, const minimize_result& r, const std::string& method) {
+    GiNaC::lst point;
+    for (size_t i = 0; i < variables.size(); ++i) point.append(variables[i] == GiNaC::numeric(r.point[i]));
+    std::string comment = "# value " + format_double(r.value) + " after " + std::to_string(r.iterations) +
+                          " iteration" + (r.iterations == 1 ? "" : "s") + " (" + method + "); " + r.reason;
+    return {point, comment};
+}
+
+value minimize_builtin(builtin_context& c) {
+    std::vector<ex> variables = c.symbols(1);
+    std::vector<double> start = c.numbers(2);
+    minimize_options o = read_minimize_options(c, nullptr);
+    return reached(variables, minimize(c.expr(0), variables, start, o), o.method);
+}
+
+value fit_builtin(builtin_context& c) {
+    std::vector<ex> parameters = c.symbols(1);
+    const data_table& data = c.table(2);
+    std::vector<double> start(parameters.size(), 0.0);
+    minimize_options o = read_minimize_options(c, &start);
+    return reached(parameters, fit(c.expr(0), parameters, data, start, o), o.method);
+}
+
+value load_builtin(builtin_context& c) {
+    no_options(c);
+    return load_csv(c.string(0));
+}
+
+value plot_builtin(builtin_context& c) {
+    plot_request r;
+    ex curves = c.expr(0);
+    if (is_a<GiNaC::lst>(curves)) {
+        for (const ex& e : curves) r.curves.push_back(e);
+    } else {
+        r.curves.push_back(curves);
+    }
+    if (c.positional.size() > 1) r.file = c.string(1);
+    if (c.options.size() != 1 || !c.options[0].is_range) c.fail("say the range as x = lo..hi", c.where);
+    const argument& range = c.options[0];
+    r.variable = c.s.symbols().get(range.option);
+    ex bounds = as_expression(range.v, range.where);
+    r.lo = c.number({"", bounds.op(0), false, range.where});
+    r.hi = c.number({"", bounds.op(1), false, range.where});
+    std::string drawing = plot(r);
+    std::string what = r.curves.size() == 1 ? to_string(r.curves[0]) : std::to_string(r.curves.size()) + " curves";
+    std::string comment;
+    std::istringstream lines(drawing);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find_first_not_of(" \f\r") != std::string::npos) comment += "# " + line + "\n";
+    }
+    comment += "# plotted " + what + " for " + range.option + " in [" + format_double(r.lo) + ", " +
+               format_double(r.hi) + "]" + (r.file.empty() ? " in the terminal" : " to " + r.file);
+    return annotated_value{GiNaC::lst{}, comment};
 }
 
 constexpr size_t many = 1000;
@@ -280,14 +389,17 @@ const std::vector<builtin> table = {
     {"ccode", 3, 3, "ccode(e, [x, y, ...], \"name\")",
      "C99 function void name(const double *in, double *out)", "ccode([x^2, sin(x)*y], [x, y], \"f\")",
      ccode_builtin},
-    {"plot", 1, 2, "plot(e, x = lo..hi, \"file.png\")", "plot curves (not available yet)",
-     "plot(sin(x), x = -3..3)", not_yet},
-    {"minimize", 3, 3, "minimize(e, [x, ...], [x0, ...], method = \"gd\")",
-     "numeric minimization (not available yet)", "minimize((x - 1)^2, [x], [0])", not_yet},
-    {"load", 1, 1, "load(\"file.csv\")", "read a data table (not available yet)",
-     "data = load(\"points.csv\")", not_yet},
-    {"fit", 3, 3, "fit(loss, [a, b], data, start = [a0, b0])",
-     "fit parameters to data (not available yet)", "fit((y - (a*x + b))^2, [a, b], data)", not_yet},
+    {"plot", 1, 2, "plot(e, x = lo..hi), plot([e1, e2], x = lo..hi, \"file.png\")",
+     "curves of one variable: to a .png or .svg file, or drawn in the terminal",
+     "plot([tanh(x), diff(tanh(x), x)], x = -3..3)", plot_builtin},
+    {"minimize", 3, 3, "minimize(e, [x, y], [x0, y0], method = \"gd\", rate = 0.01, steps = 1000, tol = 1e-10)",
+     "numeric minimum with the symbolic gradient (method \"gd\") or Hessian (\"newton\")",
+     "minimize((x - 1)^2 + (y + 2)^2, [x, y], [0, 0], method = \"newton\")", minimize_builtin},
+    {"load", 1, 1, "load(\"file.csv\")", "a data table: a header row of names, one row per point",
+     "data = load(\"points.csv\")", load_builtin},
+    {"fit", 3, 3, "fit(loss, [a, b], data, start = [a0, b0], method = \"gd\", ...)",
+     "minimizes the sum of loss over the rows of data (columns bind the other names)",
+     "fit((y - (a*x + b))^2, [a, b], load(\"points.csv\"), method = \"newton\")", fit_builtin},
 };
 
 }  // namespace

@@ -30,6 +30,9 @@ struct builtin_context {
     std::vector<GiNaC::ex> symbols(size_t i) const;  // a list of symbols
     long integer(size_t i, long lo, long hi) const;
     std::string string(size_t i) const;
+    const data_table& table(size_t i) const;
+    std::vector<double> numbers(size_t i) const;  // a list of real numbers
+    double number(const argument& a) const;       // a real number
     /// The options as name -> expression, rejecting names not in `allowed` (empty: any).
     std::map<std::string, GiNaC::ex> option_values(const std::vector<std::string>& allowed = {}) const;
     [[noreturn]] void fail(const std::string& message, position at) const;

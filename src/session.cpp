@@ -118,6 +118,15 @@ std::string session::format(const value& v) const {
         return to_string(p->number, options);
     }
     if (const auto* d = std::get_if<double_value>(&v)) return format_doubles(*d);
+    if (const auto* t = std::get_if<data_table>(&v)) {
+        std::string names;
+        for (const std::string& n : t->names) names += (names.empty() ? "" : ", ") + n;
+        return "# data: " + std::to_string(t->rows()) + " rows of " + names;
+    }
+    if (const auto* a = std::get_if<annotated_value>(&v)) {
+        bool nothing = GiNaC::is_a<GiNaC::lst>(a->shown) && a->shown.nops() == 0;
+        return nothing ? a->comment : to_string(a->shown) + "\n" + a->comment;
+    }
     return std::get<std::string>(v);
 }
 
@@ -144,6 +153,8 @@ ex as_expression(const value& v, position where) {
         size_t next = 0;
         return numbers_in_shape(*d, d->shape, next, where);
     }
+    if (const auto* a = std::get_if<annotated_value>(&v)) return a->shown;
+    if (std::holds_alternative<data_table>(v)) throw error("a data table is not an expression", where);
     throw error("a string is not an expression", where);
 }
 

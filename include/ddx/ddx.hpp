@@ -12,3 +12,6 @@
 #include <ddx/symbols.hpp>
 #include <ddx/codegen.hpp>
 #include <ddx/interrupt.hpp>
+#include <ddx/data.hpp>
+#include <ddx/optimize.hpp>
+#include <ddx/plot.hpp>

@@ -2,6 +2,7 @@
 // REPL, scripts, `-e` and piped input all run statements through it.
 #pragma once
 
+#include <ddx/data.hpp>
 #include <ddx/symbols.hpp>
 #include <ddx/syntax.hpp>
 #include <ginac/ginac.h>
@@ -27,11 +28,19 @@ struct double_value {
     GiNaC::ex shape;
 };
 
-/// What a statement evaluates to: an expression (also a list or list of lists), a string
-/// (`latex(...)`, string literals), an arbitrary-precision number or doubles.
-using value = std::variant<GiNaC::ex, std::string, precise_value, double_value>;
+/// A result printed with a comment line after it: the point `minimize` and `fit` reach
+/// (a list of `name = value`) and `# ...` saying how they got there; a plot's `# ...` line.
+struct annotated_value {
+    GiNaC::ex shown;      // printed first, unless it is an empty list
+    std::string comment;  // lines starting with '#'
+};
 
-/// A value as an expression: strings, inf and nan are errors at `where`.
+/// What a statement evaluates to: an expression (also a list or list of lists), a string
+/// (`latex(...)`, `ccode(...)`, string literals), an arbitrary-precision number, doubles, a
+/// data table (`load`) or an annotated result.
+using value = std::variant<GiNaC::ex, std::string, precise_value, double_value, data_table, annotated_value>;
+
+/// A value as an expression: strings, tables, inf and nan are errors at `where`.
 GiNaC::ex as_expression(const value& v, position where = {});
 
 /// A function defined with `f(x, y) = body`.
