@@ -100,8 +100,8 @@ minimize_result run_method(const objective& f, std::vector<double> x, const mini
             slope = -gnorm * gnorm;
             use_newton = false;
         }
-        // Backtracking (Armijo) line search; gradient descent also lengthens its step
-        // after a success, so a small `rate` costs few iterations.
+        // Backtracking (Armijo) line search from `rate` at first, then from the step that the
+        // last one suggests (below), so that a small `rate` costs few iterations.
         double t = use_newton ? 1.0 : step;
         evaluation next;
         std::vector<double> trial(x.size());
@@ -116,20 +116,25 @@ minimize_result run_method(const objective& f, std::vector<double> x, const mini
             t /= 2;
         }
         if (!accepted) {
-            r.converged = gnorm <= std::sqrt(o.tol) ;
-            r.reason = "stopped: no step decreases the value (gradient norm " + describe(gnorm) + ")";
+            // at the limit of double precision the value cannot decrease any more
+            r.converged = gnorm <= std::sqrt(o.tol);
+            r.reason = std::string(r.converged ? "converged" : "stopped") +
+                       ": no step decreases the value (gradient norm " + describe(gnorm) + ")";
             break;
         }
-        double decrease = current.value - next.value;
+        if (!use_newton) {
+            // Barzilai-Borwein: the step that a quadratic with this change of gradient
+            // would want; it turns gradient descent's zig-zag into steady progress.
+            double ss = 0, sy = 0;
+            for (size_t i = 0; i < x.size(); ++i) {
+                double si = trial[i] - x[i], yi = next.gradient[i] - current.gradient[i];
+                ss += si * si;
+                sy += si * yi;
+            }
+            step = sy > 0 && std::isfinite(ss / sy) ? std::min(ss / sy, 1e12) : std::min(t * 2, 1e12);
+        }
         x = trial;
         current = next;
-        if (!use_newton) step = std::min(t * 2, 1e12);
-        if (decrease <= 1e-16 * (1 + std::fabs(current.value)) && norm(current.gradient) <= std::sqrt(o.tol)) {
-            r.converged = true;
-            r.reason = "converged: the value no longer decreases";
-            ++r.iterations;
-            break;
-        }
         auto now = std::chrono::steady_clock::now();
         if (now - last_report > std::chrono::seconds(1)) {
             last_report = now;
