@@ -109,7 +109,9 @@ minimize_result run_method(const objective& f, std::vector<double> x, const mini
         for (int halvings = 0; halvings < 60; ++halvings) {
             for (size_t i = 0; i < x.size(); ++i) trial[i] = x[i] + t * d[i];
             next = f(trial, newton);
-            if (finite(next) && next.value <= current.value + 1e-4 * t * slope) {
+            // Armijo's sufficient decrease, and a real one: equal values would let the steps
+            // shrink forever at the limit of double precision
+            if (finite(next) && next.value <= current.value + 1e-4 * t * slope && next.value < current.value) {
                 accepted = true;
                 break;
             }

@@ -46,8 +46,8 @@ run_ddx() {
     local mode=$1 file=$2
     case $mode in
         file)  (cd "$(dirname "$file")" && timeout $LIMIT "$DDX" "$(basename "$file")") ;;
-        stdin) timeout $LIMIT "$DDX" < "$file" ;;
-        e)     timeout $LIMIT "$DDX" -e "$(cat "$file")" < /dev/null ;;
+        stdin) (cd "$(dirname "$file")" && timeout $LIMIT "$DDX" < "$file") ;;
+        e)     (cd "$(dirname "$file")" && timeout $LIMIT "$DDX" -e "$(cat "$file")" < /dev/null) ;;
     esac > "$TMP/out" 2> "$TMP/err"
     st=$?
 }
@@ -121,8 +121,8 @@ for name in "${names[@]}"; do
         run_ddx e "$script"; check -e "$name"
     fi
     # CRLF line endings must be accepted and give the same results
-    sed 's/$/\r/' "$script" > "$TMP/crlf.ddx"
-    run_ddx stdin "$TMP/crlf.ddx"; check crlf "$name" stdout-only
+    sed 's/$/\r/' "$script" > "$(dirname "$script")/.crlf.ddx"
+    run_ddx stdin "$(dirname "$script")/.crlf.ddx"; rm -f "$(dirname "$script")/.crlf.ddx"; check crlf "$name" stdout-only
     finish "$name"
 done
 
