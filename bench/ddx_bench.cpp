@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -180,6 +181,7 @@ constexpr double agreement_tolerance = 1e-12;
 constexpr double fd_tolerance = 1e-9;
 
 bool verify(const benchmark_case& bc, std::mt19937_64& rng) {
+    std::cerr << std::setprecision(17);
     double worst_pair = 0, worst_fd = 0, worst_value = 0;
     std::string worst_pair_names;
     bool ok = true;

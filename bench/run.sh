@@ -141,6 +141,9 @@ for case in nn seed; do
     [ -n "$fv" ] && v="$v, loss value against long double $fv"
     notes+=("$v")
 done
+if command -v md5sum >/dev/null 2>&1; then
+    notes+=("ddx's emitted C this run: nn $(md5sum <"$work/nn_ddx.c" | cut -c1-10), seed $(md5sum <"$work/seed_ddx.c" | cut -c1-10) (md5 prefix; the generator's output varies between runs, see bench/RESULTS.md)")
+fi
 if [ "$have_objdump" = yes ]; then
     notes+=("flops = scalar {add,sub,mul,div}sd + 2 x packed {add,sub,mul,div}pd instructions in the object; sign flips (xorpd) not counted: ddx $(col nn ddx 4), hand $(col nn hand 4), GiNaC $(col nn ginac 4), SymPy $(col nn sympy 4) (nn)")
 fi

@@ -31,16 +31,35 @@ bool is_c_identifier(const std::string& s) {
     });
 }
 
+// Identifiers <math.h> declares (C99 and glibc's common extensions): a generated function
+// or local of that name would not compile.
+const std::set<std::string>& math_h_names() {
+    static const std::set<std::string> names = {
+        "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "ceil", "copysign",
+        "cos", "cosh", "erf", "erfc", "exp", "exp2", "expm1", "fabs", "fdim", "floor", "fma", "fmax",
+        "fmin", "fmod", "frexp", "hypot", "ilogb", "ldexp", "lgamma", "llrint", "llround", "log",
+        "log10", "log1p", "log2", "logb", "lrint", "lround", "modf", "nan", "nearbyint",
+        "nextafter", "nexttoward", "pow", "remainder", "remquo", "rint", "round", "scalbln",
+        "scalbn", "sin", "sinh", "sqrt", "tan", "tanh", "tgamma", "trunc", "fpclassify",
+        "isfinite", "isinf", "isnan", "isnormal", "signbit", "isgreater", "isgreaterequal",
+        "isless", "islessequal", "islessgreater", "isunordered", "math_errhandling", "j0", "j1",
+        "jn", "y0", "y1", "yn", "gamma", "drem", "finite", "significand", "signgam", "double_t",
+        "float_t", "main", "in", "out"};
+    return names;
+}
+
+// Upper-case names may be macros (NAN, HUGE_VALF, FP_NAN, M_PI, ...).
+bool looks_like_macro(const std::string& name) {
+    return std::none_of(name.begin(), name.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)); });
+}
+
 // A name that can stand for a variable inside the function: the user's own name unless it
-// would collide with C, the parameters, the temporaries or <math.h>.
+// would collide with C, <math.h>, the parameters or the temporaries.
 std::string local_name(const std::string& name) {
-    static const std::set<std::string> taken = {
-        "in", "out", "exp", "log", "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
-        "cosh", "tanh", "asinh", "acosh", "atanh", "fabs", "pow", "y0", "y1", "yn", "j0", "j1",
-        "jn", "gamma", "erf", "NAN", "INFINITY", "HUGE_VAL"};
     bool temp_like = name.size() > 1 && name[0] == 't' &&
                      std::all_of(name.begin() + 1, name.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    if (c_keywords().count(name) || taken.count(name) || temp_like || name.rfind("v_", 0) == 0) {
+    if (c_keywords().count(name) || math_h_names().count(name) || looks_like_macro(name) || temp_like ||
+        name.rfind("v_", 0) == 0 || name.rfind("__", 0) == 0) {
         return "v_" + name;
     }
     return name;
@@ -63,6 +82,9 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
     }
     if (!is_c_identifier(name)) throw error("'" + name + "' is not a C identifier");
     if (c_keywords().count(name)) throw error("'" + name + "' is a C keyword");
+    if (math_h_names().count(name) || looks_like_macro(name) || name.rfind("__", 0) == 0) {
+        throw error("'" + name + "' is taken by <math.h> or reserved in C; choose another name");
+    }
     std::vector<std::string> variable_names;
     for (const ex& v : variables) {
         if (!GiNaC::is_a<GiNaC::symbol>(v)) throw error("the variables must be names, got " + to_string(v));
@@ -122,6 +144,7 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         out << "    const double " << local_name(variable_names[i]) << " = in[" << i << "];\n";
     }
     if (!any_input) out << "    (void)in;\n";
+    if (p.outputs.empty()) out << "    (void)out;\n";
     out << body.str();
     for (size_t j = 0; j < p.outputs.size(); ++j) out << "    out[" << j << "] = " << text[p.outputs[j]] << ";\n";
     out << "}\n";

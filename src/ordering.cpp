@@ -110,7 +110,7 @@ std::uint64_t stable_hasher::operator()(const GiNaC::ex& e) {
         h = text_hash("s" + GiNaC::ex_to<GiNaC::symbol>(e).get_name());
     } else if (is_a<GiNaC::numeric>(e) || is_a<GiNaC::constant>(e)) {
         std::ostringstream out;
-        out << e;
+        out << (has_negative_sign(e) ? -e : e);
         h = text_hash("n" + out.str());
     } else {
         std::string tag = is_a<GiNaC::function>(e) ? GiNaC::ex_to<GiNaC::function>(e).get_name()
@@ -118,7 +118,10 @@ std::uint64_t stable_hasher::operator()(const GiNaC::ex& e) {
         h = text_hash(tag);
         bool commutative = is_a<GiNaC::add>(e) || is_a<GiNaC::mul>(e);
         std::vector<std::uint64_t> children;
-        for (const GiNaC::ex& c : e) children.push_back((*this)(c));
+        for (const GiNaC::ex& c : e) {
+            bool flip = is_a<GiNaC::add>(e) && has_negative_sign(c);
+            children.push_back((*this)(flip ? -c : c));
+        }
         if (commutative) std::sort(children.begin(), children.end());
         for (std::uint64_t c : children) h = mix(h, c);
     }

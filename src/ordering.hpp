@@ -34,7 +34,8 @@ bool compare(const sort_key& a, const std::string& a_text, const sort_key& b,
 namespace ddx {
 
 /// A hash of an expression's structure that is the same on every run (GiNaC's own hash
-/// values depend on memory addresses). Memoized, so it is linear in the expression DAG.
+/// values depend on memory addresses), and blind to signs: a sum and its negation, 2*x and
+/// -2*x hash alike, since GiNaC may hold either. Memoized: linear in the expression DAG.
 class stable_hasher {
 public:
     std::uint64_t operator()(const GiNaC::ex& e);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -62,18 +63,28 @@ public:
     }
 
     program finish(const std::vector<ex>& outputs) {
-        for (const ex& e : outputs) p_.outputs.push_back(value(e));
+        for (const ex& e : outputs) p_.outputs.push_back(materialize(value(e)));
         return std::move(p_);
     }
 
 private:
+    // A register and a sign: signs travel up to where they fold into a subtraction, a
+    // coefficient or an output, instead of costing a negation each time a sum comes the
+    // "wrong" way round (GiNaC keeps a sum as built: 1 - h^2 here, h^2 - 1 there).
+    struct signed_register {
+        int reg;
+        bool negative;
+    };
+
     int emit(instruction i) {
         if (i.op != instruction::kind::constant && i.op != instruction::kind::input && folds(i)) {
             return constant(fold(i));
         }
         // Structural sharing: the same operation on the same registers is computed once.
-        auto key = std::make_tuple(static_cast<int>(i.op), i.a, i.b, i.value,
-                                   static_cast<int>(i.function));
+        // Constants are keyed by their bits (nan equals no number, -0.0 is not 0.0).
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &i.value, sizeof bits);
+        auto key = std::make_tuple(static_cast<int>(i.op), i.a, i.b, bits, static_cast<int>(i.function));
         auto it = emitted_.find(key);
         if (it != emitted_.end()) return it->second;
         p_.code.push_back(i);
@@ -82,6 +93,8 @@ private:
         return r;
     }
     int constant(double v) { return emit({instruction::kind::constant, -1, -1, v, {}}); }
+    int binary(instruction::kind k, int a, int b) { return emit({k, a, b, 0.0, {}}); }
+    int unary(instruction::kind k, int a, math_fn f = math_fn::exp) { return emit({k, a, -1, 0.0, f}); }
 
     bool is_constant(int r) const { return r >= 0 && p_.code[r].op == instruction::kind::constant; }
     bool folds(const instruction& i) const { return is_constant(i.a) && (i.b < 0 || is_constant(i.b)); }
@@ -100,31 +113,33 @@ private:
         ddx::run(one, nullptr, &result, registers);
         return result;
     }
-    int binary(instruction::kind k, int a, int b) { return emit({k, a, b, 0.0, {}}); }
 
-    int value(const ex& e) {
+    int materialize(signed_register v) { return v.negative ? unary(instruction::kind::neg, v.reg) : v.reg; }
+
+    signed_register value(const ex& e) {
         auto it = memo_.find(e);
         if (it != memo_.end()) return it->second;
-        int r = compute(e);
+        signed_register r = compute(e);
         memo_.emplace(e, r);
         return r;
     }
 
-    int compute(const ex& e) {
+    signed_register compute(const ex& e) {
         if (is_a<numeric>(e)) {
             const numeric& n = GiNaC::ex_to<numeric>(e);
             if (!n.is_real()) throw error("a complex number has no double value");
-            return constant(n.to_double());
+            double v = n.to_double();
+            return {constant(std::fabs(v)), v < 0};
         }
         if (is_a<GiNaC::constant>(e)) {
-            return constant(GiNaC::ex_to<numeric>(GiNaC::evalf(e)).to_double());
+            return {constant(GiNaC::ex_to<numeric>(GiNaC::evalf(e)).to_double()), false};
         }
         if (is_a<GiNaC::symbol>(e)) {
             auto it = inputs_.find(e);
             if (it == inputs_.end()) {
                 throw error("'" + GiNaC::ex_to<GiNaC::symbol>(e).get_name() + "' has no value");
             }
-            return emit({instruction::kind::input, it->second, -1, 0.0, {}});
+            return {emit({instruction::kind::input, it->second, -1, 0.0, {}}), false};
         }
         if (is_a<GiNaC::add>(e)) return sum(e);
         if (is_a<GiNaC::mul>(e)) return product(e);
@@ -139,11 +154,11 @@ private:
         if (is_a<GiNaC::function>(e) && e.nops() == 1) {
             std::string name = GiNaC::ex_to<GiNaC::function>(e).get_name();
             if (name == "exp") {
-                if (auto power = exponential_as_power(e.op(0))) return *power;
+                if (auto power = exponential_as_power(e.op(0))) return {*power, false};
             }
             for (const fn_info& f : functions) {
                 if (name == f.ginac_name) {
-                    return emit({instruction::kind::call, value(e.op(0)), -1, 0.0, f.fn});
+                    return {unary(instruction::kind::call, materialize(value(e.op(0))), f.fn), false};
                 }
             }
             throw error("function '" + name + "' has no double value");
@@ -161,17 +176,21 @@ private:
     // GiNaC distributes numbers over sums (2*(a - b) is stored as 2*a - 2*b) and keeps a
     // sum either way round; lower every sum as content * primitive sum, oriented by a
     // fixed rule, so that 2*a - 2*b, b - a and a - b all share one subtraction.
-    int sum(const ex& e) {
+    signed_register sum(const ex& e) {
         numeric content = sum_content(e);
         if (leading_term_negative(e)) content = -content;
         if (!content.is_equal(numeric(1))) {
             ex primitive = GiNaC::expand(times(e, content.inverse()));
             if (is_a<GiNaC::add>(primitive)) {
-                bool negative = content.is_negative();
-                int v = value(primitive);
-                if (negative) content = -content;
-                if (!content.is_equal(numeric(1))) v = binary(instruction::kind::mul, constant(content.to_double()), v);
-                return negative ? emit({instruction::kind::neg, v, -1, 0.0, {}}) : v;
+                signed_register v = value(primitive);
+                if (content.is_negative()) {
+                    v.negative = !v.negative;
+                    content = -content;
+                }
+                if (!content.is_equal(numeric(1))) {
+                    v.reg = binary(instruction::kind::mul, constant(content.to_double()), v.reg);
+                }
+                return v;
             }
         }
         return primitive_sum(e);
@@ -213,28 +232,28 @@ private:
         return numer_gcd.is_zero() ? numeric(1) : numer_gcd / denom_lcm;
     }
 
-    // Positive terms added, negative ones subtracted: `a - b`, not `a + (-1)*b`.
-    int primitive_sum(const ex& e) {
-        int acc = -1;
-        std::vector<std::pair<bool, ex>> terms;
+    // Positive terms added, negative ones subtracted: `a - b`, not `a + (-1)*b`; a sum of
+    // negative terms only is the negated sum of their magnitudes.
+    signed_register primitive_sum(const ex& e) {
+        std::vector<signed_register> terms;
         for (const ex& t : ordered(e)) {
             bool negative = has_negative_sign(t);
-            terms.emplace_back(negative, negative ? -t : t);
+            signed_register v = value(negative ? -t : t);
+            v.negative = v.negative != negative;
+            terms.push_back(v);
         }
-        std::stable_partition(terms.begin(), terms.end(), [](const auto& t) { return !t.first; });
-        for (const auto& [negative, magnitude] : terms) {
-            int v = value(magnitude);
-            if (acc < 0) {
-                acc = negative ? emit({instruction::kind::neg, v, -1, 0.0, {}}) : v;
-            } else {
-                acc = binary(negative ? instruction::kind::sub : instruction::kind::add, acc, v);
-            }
+        std::stable_partition(terms.begin(), terms.end(), [](const signed_register& t) { return !t.negative; });
+        bool all_negative = terms.front().negative;
+        int acc = -1;
+        for (const signed_register& t : terms) {
+            bool subtract = t.negative && !all_negative;
+            acc = acc < 0 ? t.reg : binary(subtract ? instruction::kind::sub : instruction::kind::add, acc, t.reg);
         }
-        return acc;
+        return {acc, all_negative};
     }
 
     // coefficient * numerator / denominator, with negative powers in the denominator.
-    int product(const ex& e) {
+    signed_register product(const ex& e) {
         numeric coefficient = 1;
         std::vector<ex> numerator, denominator;
         std::vector<ex> factors = is_a<GiNaC::mul>(e) ? ordered(e) : std::vector<ex>{e};
@@ -254,32 +273,36 @@ private:
         int acc = -1;
         if (!coefficient.is_equal(numeric(1)) || numerator.empty()) acc = constant(coefficient.to_double());
         for (const ex& f : numerator) {
-            int v = value(f);
-            acc = acc < 0 ? v : binary(instruction::kind::mul, acc, v);
+            signed_register v = value(f);
+            negative = negative != v.negative;
+            acc = acc < 0 ? v.reg : binary(instruction::kind::mul, acc, v.reg);
         }
         int den = -1;
         for (const ex& f : denominator) {
-            int v = value(f);
-            den = den < 0 ? v : binary(instruction::kind::mul, den, v);
+            signed_register v = value(f);
+            negative = negative != v.negative;
+            den = den < 0 ? v.reg : binary(instruction::kind::mul, den, v.reg);
         }
         if (den >= 0) acc = binary(instruction::kind::div, acc, den);
-        return negative ? emit({instruction::kind::neg, acc, -1, 0.0, {}}) : acc;
+        return {acc, negative};
     }
 
-    int positive_power(const ex& base, const ex& exponent) {
+    signed_register positive_power(const ex& base, const ex& exponent) {
         if (is_a<numeric>(exponent)) {
             const numeric& n = GiNaC::ex_to<numeric>(exponent);
             if (n.is_pos_integer() && n.to_long() <= max_multiplied_power) {
-                return integer_power(base, n.to_long());
+                signed_register b = value(base);
+                return {integer_power(b.reg, n.to_long()), b.negative && n.is_odd()};
             }
             if (n.is_rational() && n.denom().is_equal(numeric(2)) && n.numer().to_long() <= 2 * max_multiplied_power + 1) {
-                int root = emit({instruction::kind::call, value(base), -1, 0.0, math_fn::sqrt});
+                int b = materialize(value(base));
+                int root = unary(instruction::kind::call, b, math_fn::sqrt);
                 long whole = (n.numer().to_long() - 1) / 2;
-                if (whole == 0) return root;
-                return binary(instruction::kind::mul, integer_power(base, whole), root);
+                if (whole == 0) return {root, false};
+                return {binary(instruction::kind::mul, integer_power(b, whole), root), false};
             }
         }
-        return binary(instruction::kind::pow, value(base), value(exponent));
+        return {binary(instruction::kind::pow, materialize(value(base)), materialize(value(exponent))), false};
     }
 
     // exp(k*a) for a small integer k as exp(a)^k or exp(-a)^|k|: one exp call serves them all.
@@ -289,27 +312,22 @@ private:
         if (!is_a<numeric>(last) || !GiNaC::ex_to<numeric>(last).is_integer()) return std::nullopt;
         long k = GiNaC::ex_to<numeric>(last).to_long();
         if (k == 1 || k == -1 || k > max_multiplied_power || k < -max_multiplied_power) return std::nullopt;
-        ex unit = GiNaC::exp(times(arg, numeric(1, std::abs(k))));
-        return integer_power(unit, std::abs(k));
+        signed_register unit = value(GiNaC::exp(times(arg, numeric(1, std::abs(k)))));
+        return integer_power(unit.reg, std::abs(k));
     }
 
-    // Binary powering; the squares are shared with every other power of the same base.
-    int integer_power(const ex& base, long n) {
-        if (n == 1) return value(base);
-        ex key = GiNaC::pow(base, n);
-        auto it = memo_.find(key);
-        if (it != memo_.end()) return it->second;
-        int half = integer_power(base, n / 2);
-        int r = binary(instruction::kind::mul, half, half);
-        if (n % 2) r = binary(instruction::kind::mul, r, value(base));
-        memo_.emplace(key, r);
-        return r;
+    // Binary powering of a register; structural sharing reuses the squares.
+    int integer_power(int r, long n) {
+        if (n == 1) return r;
+        int half = integer_power(r, n / 2);
+        int square = binary(instruction::kind::mul, half, half);
+        return n % 2 ? binary(instruction::kind::mul, square, r) : square;
     }
 
     program p_;
-    std::unordered_map<ex, int, std::hash<GiNaC::ex>, GiNaC::ex_is_equal> inputs_;
-    std::unordered_map<ex, int, std::hash<GiNaC::ex>, GiNaC::ex_is_equal> memo_;
-    std::map<std::tuple<int, int, int, double, int>, int> emitted_;
+    std::unordered_map<ex, int, std::hash<ex>, GiNaC::ex_is_equal> inputs_;
+    std::unordered_map<ex, signed_register, std::hash<ex>, GiNaC::ex_is_equal> memo_;
+    std::map<std::tuple<int, int, int, std::uint64_t, int>, int> emitted_;
     stable_hasher hash_;
 };
 
@@ -335,48 +353,53 @@ void flatten_into(const ex& e, std::vector<ex>& out) {
     }
 }
 
-// Multiplication chains across the whole program share their common pairs of factors: the
-// greedy pair extraction of classic CSE (the pair that occurs in most chains becomes one
-// temporary, repeatedly). On a gradient, 2*r*w*s*x_1, 2*r*w*s*x_2, 2*r*h, ... become
-// t = 2*r, u = t*w, v = u*s, then v*x_1, v*x_2: what a hand-written backward pass does.
+// Products across the whole program share their common factors. Every product is
+// flattened into its multiset of factors (through shared sub-products too); then
+//  1. a product containing all the factors of a smaller one is rewritten as that product
+//     times the rest (a gradient's d/dw = d/db * x, as in a hand-written backward pass);
+//  2. the pair of factors occurring in most products becomes one temporary, repeatedly
+//     (the greedy pair extraction of classic CSE).
 class product_sharing {
 public:
-    explicit product_sharing(const program& p)
-        : p_(p), uses_(p.code.size(), 0), used_by_mul_(p.code.size(), false) {
+    explicit product_sharing(const program& p) : p_(p), root_(p.code.size(), false) {
+        std::vector<bool> used_elsewhere(p.code.size(), false);
         for (const instruction& i : p.code) {
             if (i.op == instruction::kind::input || i.op == instruction::kind::constant) continue;
             for (int operand : {i.a, i.b}) {
-                if (operand < 0) continue;
-                ++uses_[operand];
-                used_by_mul_[operand] = i.op == instruction::kind::mul;
+                if (operand >= 0 && i.op != instruction::kind::mul) used_elsewhere[operand] = true;
             }
         }
-        for (int o : p.outputs) uses_[o] += 2;  // an output is never absorbed into a chain
+        for (int o : p.outputs) used_elsewhere[o] = true;
+        for (size_t i = 0; i < p.code.size(); ++i) root_[i] = is_mul(static_cast<int>(i)) && used_elsewhere[i];
     }
 
     program run() {
-        std::vector<int> roots;
+        size_t work = 0;
         for (size_t i = 0; i < p_.code.size(); ++i) {
-            if (is_mul(static_cast<int>(i)) && !absorbed(static_cast<int>(i))) {
-                roots.push_back(static_cast<int>(i));
-                std::vector<int> leaves;
-                collect_leaves(static_cast<int>(i), leaves);
-                std::sort(leaves.begin(), leaves.end());
-                chains_[static_cast<int>(i)] = leaves;
-            }
+            if (!root_[i]) continue;
+            std::vector<int> leaves;
+            collect_leaves(static_cast<int>(i), leaves);
+            std::sort(leaves.begin(), leaves.end());
+            work += leaves.size() * leaves.size();
+            chains_[static_cast<int>(i)] = leaves;
         }
-        extract_pairs();
+        if (work <= max_work && chains_.size() <= max_chains) {
+            reuse_smaller_products();
+            extract_pairs();
+        }
         return rebuild();
     }
 
 private:
+    static constexpr size_t max_leaves = 64;       // per product; deeper factors stay whole
+    static constexpr size_t max_work = 2000000;    // pairs counted over all products
+    static constexpr size_t max_chains = 5000;
+
     bool is_mul(int r) const { return p_.code[r].op == instruction::kind::mul; }
-    // An intermediate product used once, by another product: part of that chain.
-    bool absorbed(int r) const { return is_mul(r) && uses_[r] == 1 && used_by_mul_[r]; }
 
     void collect_leaves(int r, std::vector<int>& leaves) const {
         for (int operand : {p_.code[r].a, p_.code[r].b}) {
-            if (absorbed(operand)) {
+            if (is_mul(operand) && leaves.size() < max_leaves) {
                 collect_leaves(operand, leaves);
             } else {
                 leaves.push_back(operand);
@@ -384,28 +407,58 @@ private:
         }
     }
 
+    static bool contains(const std::vector<int>& big, const std::vector<int>& small) {
+        return std::includes(big.begin(), big.end(), small.begin(), small.end());
+    }
+
+    void reuse_smaller_products() {
+        std::vector<int> by_size;
+        for (const auto& [root, leaves] : chains_) by_size.push_back(root);
+        std::stable_sort(by_size.begin(), by_size.end(),
+                         [&](int a, int b) { return chains_[a].size() < chains_[b].size(); });
+        for (size_t i = 0; i < by_size.size(); ++i) {
+            std::vector<int>& c = chains_[by_size[i]];
+            // the largest earlier product whose factors are all among c's
+            int best = -1;
+            for (size_t j = 0; j < i; ++j) {
+                const std::vector<int>& d = original_[by_size[j]];
+                if (d.size() < 2 || d.size() > c.size() || !contains(c, d)) continue;
+                if (best < 0 || d.size() > original_[best].size()) best = by_size[j];
+            }
+            original_[by_size[i]] = c;
+            if (best < 0) continue;
+            std::vector<int> rest;
+            std::set_difference(c.begin(), c.end(), original_[best].begin(), original_[best].end(),
+                                std::back_inserter(rest));
+            int id = next_id_++;
+            uses_chain_[id] = best;
+            rest.push_back(id);
+            std::sort(rest.begin(), rest.end());
+            c = rest;
+        }
+    }
+
     using pair_key = std::pair<int, int>;
 
-    static std::vector<pair_key> pairs_of(const std::vector<int>& leaves) {
-        std::vector<pair_key> out;
-        for (size_t i = 0; i < leaves.size(); ++i) {
-            for (size_t j = i + 1; j < leaves.size(); ++j) out.emplace_back(leaves[i], leaves[j]);
+    // The pairs a product contains, each with how many disjoint times (x^5 holds x*x twice).
+    static std::map<pair_key, int> pairs_of(const std::vector<int>& leaves) {
+        std::map<int, int> multiplicity;
+        for (int l : leaves) ++multiplicity[l];
+        std::map<pair_key, int> out;
+        for (auto a = multiplicity.begin(); a != multiplicity.end(); ++a) {
+            if (a->second >= 2) out[{a->first, a->first}] = a->second / 2;
+            for (auto b = std::next(a); b != multiplicity.end(); ++b) {
+                out[{a->first, b->first}] = std::min(a->second, b->second);
+            }
         }
-        std::sort(out.begin(), out.end());
-        out.erase(std::unique(out.begin(), out.end()), out.end());
         return out;
     }
 
     void extract_pairs() {
-        constexpr size_t max_work = 2000000;  // pairs counted over all chains; beyond, no sharing
-        size_t work = 0;
-        for (const auto& [root, leaves] : chains_) work += leaves.size() * leaves.size();
-        if (work > max_work) return;
-        int next_id = static_cast<int>(p_.code.size());
         for (int round = 0; round < 100000; ++round) {
             std::map<pair_key, int> counts;
             for (const auto& [root, leaves] : chains_) {
-                for (const pair_key& k : pairs_of(leaves)) ++counts[k];
+                for (const auto& [k, n] : pairs_of(leaves)) counts[k] += n;
             }
             pair_key best{-1, -1};
             int best_count = 1;
@@ -416,16 +469,18 @@ private:
                 }
             }
             if (best_count < 2) return;
-            int id = next_id++;
+            int id = next_id_++;
             pairs_[id] = best;
             for (auto& [root, leaves] : chains_) {
-                auto a = std::find(leaves.begin(), leaves.end(), best.first);
-                if (a == leaves.end()) continue;
-                auto b = std::find(a + 1, leaves.end(), best.second);
-                if (b == leaves.end()) continue;
-                leaves.erase(b);
-                leaves.erase(a);
-                leaves.push_back(id);
+                while (true) {
+                    auto a = std::find(leaves.begin(), leaves.end(), best.first);
+                    if (a == leaves.end()) break;
+                    auto b = std::find(a + 1, leaves.end(), best.second);
+                    if (b == leaves.end()) break;
+                    leaves.erase(b);
+                    leaves.erase(a);
+                    leaves.push_back(id);
+                }
                 std::sort(leaves.begin(), leaves.end());
             }
         }
@@ -435,34 +490,43 @@ private:
         program out;
         out.inputs = p_.inputs;
         std::vector<int> mapped(p_.code.size(), -1);
-        std::map<int, int> pair_registers;
-        std::function<int(int)> leaf = [&](int id) -> int {
-            if (id < static_cast<int>(p_.code.size())) return mapped[id];
-            auto it = pair_registers.find(id);
-            if (it != pair_registers.end()) return it->second;
-            int r = push(out, {instruction::kind::mul, leaf(pairs_.at(id).first), leaf(pairs_.at(id).second), 0.0, {}});
-            pair_registers[id] = r;
-            return r;
-        };
-        for (size_t i = 0; i < p_.code.size(); ++i) {
-            int r = static_cast<int>(i);
-            if (absorbed(r)) continue;
-            auto chain = chains_.find(r);
-            if (chain == chains_.end()) {
-                instruction x = p_.code[i];
-                if (x.op != instruction::kind::input && x.op != instruction::kind::constant) {
-                    if (x.a >= 0) x.a = mapped[x.a];
-                    if (x.b >= 0) x.b = mapped[x.b];
-                }
-                mapped[i] = push(out, x);
-                continue;
-            }
+        std::map<int, int> made;  // pair or chain-use id -> register
+        std::function<int(int)> chain = [&](int root) -> int {
+            if (mapped[root] >= 0) return mapped[root];
             int acc = -1;
-            for (int id : chain->second) {
+            for (int id : chains_.at(root)) {
                 int v = leaf(id);
                 acc = acc < 0 ? v : push(out, {instruction::kind::mul, acc, v, 0.0, {}});
             }
-            mapped[i] = acc;
+            return mapped[root] = acc;
+        };
+        leaf = [&](int id) -> int {
+            if (id < static_cast<int>(p_.code.size())) return mapped[id];
+            auto it = made.find(id);
+            if (it != made.end()) return it->second;
+            int r;
+            if (auto u = uses_chain_.find(id); u != uses_chain_.end()) {
+                r = chain(u->second);
+            } else {
+                const pair_key& k = pairs_.at(id);
+                int a = leaf(k.first), b = leaf(k.second);
+                r = push(out, {instruction::kind::mul, a, b, 0.0, {}});
+            }
+            return made[id] = r;
+        };
+        for (size_t i = 0; i < p_.code.size(); ++i) {
+            int r = static_cast<int>(i);
+            if (is_mul(r) && !root_[i]) continue;  // a factor inside products: rebuilt by them
+            if (root_[i]) {
+                chain(r);
+                continue;
+            }
+            instruction x = p_.code[i];
+            if (x.op != instruction::kind::input && x.op != instruction::kind::constant) {
+                if (x.a >= 0) x.a = mapped[x.a];
+                if (x.b >= 0) x.b = mapped[x.b];
+            }
+            mapped[i] = push(out, x);
         }
         for (int o : p_.outputs) out.outputs.push_back(mapped[o]);
         return out;
@@ -474,10 +538,13 @@ private:
     }
 
     const program& p_;
-    std::vector<int> uses_;
-    std::vector<bool> used_by_mul_;  // meaningful where uses_ is 1: that one user is a product
-    std::map<int, std::vector<int>> chains_;
-    std::map<int, pair_key> pairs_;
+    std::vector<bool> root_;  // products whose value is used other than as a factor
+    std::map<int, std::vector<int>> chains_;    // root -> its factors (registers or ids)
+    std::map<int, std::vector<int>> original_;  // root -> its factors before rewriting
+    std::map<int, int> uses_chain_;             // id -> the root whose product it stands for
+    std::map<int, pair_key> pairs_;             // id -> the two factors it multiplies
+    int next_id_ = 1 << 30;
+    std::function<int(int)> leaf;
 };
 
 }  // namespace
