@@ -4,11 +4,16 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-PACKAGES := libginac-dev libcln-dev doctest-dev libreadline-dev cmake g++ pkg-config
+PACKAGES := libginac-dev libcln-dev doctest-dev libreadline-dev cmake g++ pkg-config gnuplot-nox
 # Test-only oracle (never used by the product): SymPy for cross-checking derivatives.
-TEST_PACKAGES := python3-sympy
+TEST_PACKAGES := python3-sympy python3-pexpect
 
-.PHONY: all deps test-deps configure build run test bench clean
+# `make install` / `make uninstall`: where the program, library, headers, CMake package and
+# pkg-config file go (PREFIX=~/.local needs no root). `make docs`: the API reference.
+PREFIX ?= /usr/local
+DOC_PACKAGES := doxygen
+
+.PHONY: all deps test-deps configure build run test test-sanitize fuzz bench clean install uninstall docs
 
 all: build
 
@@ -42,9 +47,43 @@ run: build
 test: test-deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+SANITIZE_DIR ?= build-sanitize
+test-sanitize: test-deps
+	@if [ ! -f $(SANITIZE_DIR)/CMakeCache.txt ]; then \
+	  cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDX_SANITIZE=ON; fi
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer targets for the parser and the interpreter, each for FUZZ_SECONDS (default 60).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="clang libclang-rt-dev"
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 	./bench/run.sh $(BUILD_DIR)
+
+# As root, ldconfig then lets programs find the new libddx.so in /usr/local/lib.
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+	@if [ "$$(id -u)" = 0 ] && command -v ldconfig > /dev/null; then ldconfig; fi
+
+# Removes what the last `make install` put in place (listed in install_manifest.txt).
+uninstall:
+	@if [ ! -f $(BUILD_DIR)/install_manifest.txt ]; then echo "nothing installed from $(BUILD_DIR)"; exit 1; fi
+	xargs rm -f < $(BUILD_DIR)/install_manifest.txt
+	rm -f $(BUILD_DIR)/install_manifest.txt
+
+# Doxygen HTML from include/ddx/*.hpp into $(BUILD_DIR)/docs/html. CMake is re-run so that it
+# finds a doxygen installed just now. Undocumented declarations are listed in warnings.txt.
+docs: configure
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(DOC_PACKAGES)"
+	@cmake -S . -B $(BUILD_DIR) > /dev/null
+	cmake --build $(BUILD_DIR) --target docs
+	@echo "API reference: $(BUILD_DIR)/docs/html/index.html" \
+	  "($$(wc -l 2>/dev/null < $(BUILD_DIR)/docs/warnings.txt || echo 0) doxygen warnings in $(BUILD_DIR)/docs/warnings.txt)"
 
 clean:
 	rm -rf $(BUILD_DIR)

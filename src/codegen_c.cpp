@@ -76,10 +76,7 @@ std::string c_literal(double v) {
 
 std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& variables,
                    const std::string& name) {
-    std::vector<ex> outputs;
-    for (const ex& e : output_list) {
-        for (const ex& x : flatten(e)) outputs.push_back(x);
-    }
+    std::vector<ex> outputs = flatten(output_list);
     if (!is_c_identifier(name)) throw error("'" + name + "' is not a C identifier");
     if (c_keywords().count(name)) throw error("'" + name + "' is a C keyword");
     if (math_h_names().count(name) || looks_like_macro(name) || name.rfind("__", 0) == 0) {

@@ -122,10 +122,7 @@ void* load_c(const std::string& source, const std::string& symbol, std::shared_p
 
 compiled_function compile(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& variables) {
     compiled_function f;
-    std::vector<GiNaC::ex> flat;
-    for (const GiNaC::ex& e : outputs) {
-        for (const GiNaC::ex& x : flatten(e)) flat.push_back(x);
-    }
+    std::vector<GiNaC::ex> flat = flatten(outputs);
     f.inputs_ = variables.size();
     f.outputs_ = flat.size();
     std::string source = emit_c(flat, variables, "ddx_function");

@@ -83,6 +83,13 @@ int run_with_large_stack(int (*body)(void*), void* arg) {
         return nullptr;
     };
     if (pthread_create(&thread, &attr, trampoline, &c) != 0) return body(arg);
+    // Signals go to the interpreter's thread, so that they interrupt its blocking reads
+    // (the REPL's prompt), not this one's wait.
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &stops, nullptr);
     pthread_join(thread, nullptr);
     pthread_attr_destroy(&attr);
     return c.result;

@@ -2,6 +2,7 @@
 #include <ddx/error.hpp>
 #include <ddx/interrupt.hpp>
 #include <ddx/session.hpp>
+#include <ddx/version.hpp>
 
 #include <cerrno>
 #include <cstring>

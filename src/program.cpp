@@ -551,7 +551,14 @@ private:
 
 const char* c_name(math_fn f) { return info(f).c; }
 
-program lower(const std::vector<ex>& outputs, const std::vector<ex>& inputs) {
+std::vector<ex> flatten(const std::vector<ex>& outputs) {
+    std::vector<ex> out;
+    for (const ex& e : outputs) flatten_into(e, out);
+    return out;
+}
+
+program lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs) {
+    std::vector<ex> outputs = flatten(output_list);
     std::set<std::string> missing;
     for (const ex& e : outputs) {
         for (const ex& s : free_symbols(e)) {

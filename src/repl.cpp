@@ -4,8 +4,12 @@
 #include <ddx/interrupt.hpp>
 #include <ddx/parser.hpp>
 #include <ddx/printer.hpp>
+#include <ddx/version.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <poll.h>
+#include <unistd.h>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -41,18 +45,27 @@ char** complete(const char* text, int, int) {
     return rl_completion_matches(text, complete_name);
 }
 
-// Ctrl-C at the prompt abandons the line being typed (readline's own signal handling is
-// off, so the same handler also interrupts computations).
+// Ctrl-C at the prompt abandons the line being typed. readline's own signal handling is
+// off (the same handler also interrupts computations); its reads come through here, and a
+// read interrupted by Ctrl-C ends the line, which the loop then discards.
 bool line_cancelled = false;
 
-int on_signal_event() {
-    if (pending_stop() == stop_reason::interrupt) {
-        take_stop();
-        line_cancelled = true;
-        rl_replace_line("", 0);
-        rl_done = 1;
+// Waits in slices, so that a Ctrl-C that arrives between two reads is seen too.
+int interruptible_getc(FILE* stream) {
+    while (true) {
+        if (pending_stop() == stop_reason::interrupt) {
+            take_stop();
+            line_cancelled = true;
+            return '\n';
+        }
+        pollfd p{fileno(stream), POLLIN, 0};
+        int ready = ::poll(&p, 1, 100);
+        if (ready <= 0) continue;  // timeout or EINTR: look at the flag again
+        unsigned char c;
+        ssize_t n = ::read(fileno(stream), &c, 1);
+        if (n == 1) return c;
+        if (n == 0 || errno != EINTR) return EOF;
     }
-    return 0;
 }
 
 std::string history_file() {
@@ -107,7 +120,7 @@ int run_repl(session& s) {
     rl_attempted_completion_function = complete;
     rl_basic_word_break_characters = const_cast<char*>(" \t\n+-*/^()[],=;'");
     rl_catch_signals = 0;
-    rl_signal_event_hook = on_signal_event;
+    rl_getc_function = interruptible_getc;
     std::string history = history_file();
     if (!history.empty()) {
         read_history(history.c_str());

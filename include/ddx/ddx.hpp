@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ddx/calculus.hpp>
+#include <ddx/version.hpp>
 #include <ddx/error.hpp>
 #include <ddx/evaluate.hpp>
 #include <ddx/parser.hpp>

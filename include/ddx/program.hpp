@@ -43,6 +43,7 @@ void run(const program& p, const double* in, double* out, std::vector<double>& r
 
 /// `outputs` flattened row-major (a list of lists becomes its elements in order).
 std::vector<GiNaC::ex> flatten(const GiNaC::ex& outputs);
+std::vector<GiNaC::ex> flatten(const std::vector<GiNaC::ex>& outputs);
 
 /// The symbols in `e`, sorted by name (each distinct subexpression visited once).
 std::vector<GiNaC::ex> free_symbols(const GiNaC::ex& e);
