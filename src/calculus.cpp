@@ -145,10 +145,16 @@ void check_order(int order) {
 
 ex diff(const ex& e, const GiNaC::ex& x, int order) {
     check_order(order);
-    ex result = e;
+    ex result = e, raw = e;
     for (int i = 0; i < order && !result.is_zero(); ++i) {
-        differentiator d(x);
-        result = simplify(d(result));
+        result = simplify(differentiator(x)(result));
+        if (order <= 3) raw = differentiator(x)(raw);
+    }
+    // Simplifying after every order keeps high orders small; for low orders the raw
+    // derivative, simplified once, is a candidate too (it can be shorter).
+    if (order >= 2 && order <= 3 && !result.is_zero()) {
+        ex direct = simplify(raw);
+        if (complexity(direct) < complexity(result)) result = direct;
     }
     return result;
 }

@@ -13,6 +13,14 @@ namespace ddx {
 
 using GiNaC::ex;
 
+bool tree_size_exceeds(const ex& e, size_t limit) {
+    size_t n = 0;
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (++n > limit) return true;
+    }
+    return false;
+}
+
 ex real_abs(const ex& u) {
     if (GiNaC::is_a<GiNaC::numeric>(u)) return GiNaC::abs(u);
     // GiNaC's abs rewrites abs(exp(v)) as exp(real_part(v)) and abs(b^e) with real_part and
@@ -104,8 +112,8 @@ ex scalar_op(char op, const ex& a, const ex& b) {
     switch (op) {
     case '+': return a + b;
     case '-': return a - b;
-    case '*': return a * b;
-    case '/': return a / b;
+    case '*': return times(a, b);
+    case '/': return divided(a, b);
     default: return drop_conjugates(GiNaC::pow(a, b));  // abs(u)^2 is u^2, not u*conjugate(u)
     }
 }
@@ -128,6 +136,13 @@ ex apply_math_function(const std::string& name, const ex& arg) {
         GiNaC::lst out;
         for (const ex& e : arg) out.append(apply_math_function(name, e));
         return out;
+    }
+    // GiNaC's evaluation of sin(u), exp(u), ... inspects u as a tree (u*60/Pi, signs), which
+    // takes time exponential in the nesting of shared subexpressions; past a size where no
+    // special value can be expected, the function is applied unevaluated.
+    if (name != "abs" && name != "conjugate" && tree_size_exceeds(arg, 2000)) {
+        unsigned serial = GiNaC::ex_to<GiNaC::function>(function_table().at(name)(GiNaC::realsymbol())).get_serial();
+        return GiNaC::function(serial, arg).hold();
     }
     return guarded([&] { return function_table().at(name)(arg); }, {});
 }

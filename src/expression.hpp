@@ -15,6 +15,10 @@ namespace ddx {
 /// `12` exact, `2.5` / `1e-3` a double-precision float.
 GiNaC::ex number_from_text(const std::string& text, position where);
 
+/// Whether `e`, read as a tree (shared parts counted each time), has more than `limit` nodes.
+/// Costs at most `limit` steps.
+bool tree_size_exceeds(const GiNaC::ex& e, size_t limit);
+
 /// abs(u) for real u: GiNaC's abs, without the complex rewrites it makes when it cannot
 /// prove u real (real_part, atan2, conjugate).
 GiNaC::ex real_abs(const GiNaC::ex& u);
@@ -46,6 +50,14 @@ namespace ddx {
 inline GiNaC::ex times(const GiNaC::ex& a, const GiNaC::ex& b) { return GiNaC::mul(a, b); }
 inline GiNaC::ex divided(const GiNaC::ex& a, const GiNaC::ex& b) {
     return GiNaC::mul(a, GiNaC::pow(b, -1));
+}
+
+/// The sum with every term multiplied by `factor`, term by term (expand would read every
+/// term as a tree).
+inline GiNaC::ex scaled_sum(const GiNaC::ex& sum, const GiNaC::numeric& factor) {
+    GiNaC::exvector terms;
+    for (const GiNaC::ex& t : sum) terms.push_back(times(t, factor));
+    return GiNaC::add(terms);
 }
 
 /// Whether `e` is exp(...).

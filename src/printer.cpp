@@ -186,7 +186,7 @@ private:
         numeric content = sum_content(e);
         if (content.is_equal(numeric(1)) && !prefers_negation(e)) return plain;
         if (prefers_negation(e)) content = -content;
-        ex inner_sum = GiNaC::expand(times(e, content.inverse()));
+        ex inner_sum = scaled_sum(e, content.inverse());
         if (!is_a<GiNaC::add>(inner_sum)) return plain;  // the terms merged: not a sum to show
         piece inner = sum_terms(inner_sum);
         bool negative = content.is_negative();

@@ -180,7 +180,7 @@ private:
         numeric content = sum_content(e);
         if (leading_term_negative(e)) content = -content;
         if (!content.is_equal(numeric(1))) {
-            ex primitive = GiNaC::expand(times(e, content.inverse()));
+            ex primitive = scaled_sum(e, content.inverse());
             if (is_a<GiNaC::add>(primitive)) {
                 signed_register v = value(primitive);
                 if (content.is_negative()) {

@@ -3,6 +3,8 @@
 
 #include "expression.hpp"
 
+#include <algorithm>
+#include <tuple>
 #include <map>
 #include <vector>
 
@@ -64,6 +66,32 @@ struct combine_exp_map : GiNaC::map_function {
             }
         }
         return count < 2 ? mapped : rest * GiNaC::exp(exponent);
+    }
+};
+
+// b^p * b^q -> b^(p + q) where an exponent is symbolic (GiNaC merges numeric ones only).
+struct combine_power_map : GiNaC::map_function {
+    ex operator()(const ex& e) override {
+        ex mapped = e.map(*this);
+        if (!is_a<GiNaC::mul>(mapped)) return mapped;
+        std::vector<std::pair<ex, ex>> groups;  // base, summed exponent
+        bool merged = false;
+        for (const ex& f : mapped) {
+            bool power = is_a<GiNaC::power>(f);
+            ex base = power ? f.op(0) : f, exponent = power ? f.op(1) : ex(1);
+            auto it = std::find_if(groups.begin(), groups.end(),
+                                   [&](const auto& g) { return g.first.is_equal(base); });
+            if (it == groups.end() || is_a<numeric>(base)) {
+                groups.emplace_back(base, exponent);
+            } else {
+                it->second += exponent;
+                merged = true;
+            }
+        }
+        if (!merged) return mapped;
+        GiNaC::exvector factors;
+        for (const auto& [base, exponent] : groups) factors.push_back(GiNaC::pow(base, exponent));
+        return GiNaC::mul(factors);
     }
 };
 
@@ -170,14 +198,18 @@ size_t count_exponentials(const ex& e) {
 
 ex simplify_scalar(const ex& e) {
     if (is_a<GiNaC::numeric>(e) || is_a<GiNaC::symbol>(e)) return e;
+    // Every candidate (and printing, the measure) reads the expression as a tree; on a big
+    // DAG of shared subexpressions that is exponential, so such an expression stays as it is.
+    if (tree_size_exceeds(e, normal_node_limit)) return e;
     // (candidate, extra cost): the extra cost keeps the user's orientation of exponentials.
     std::vector<std::pair<ex, size_t>> candidates{{e, 0}};
     ex combined = combine_exponentials(e);
     candidates.emplace_back(combined, 0);
+
     if (node_count(combined, normal_node_limit) < normal_node_limit) {
         try {
             // exp(x) or exp(-x) as the variable: both are tried. Writing the other sign than
-            // the input's majority costs one character per exponential, so it wins only when
+            // the input's majority costs one character per exponential and one more, so it wins only when
             // it is really shorter (the user wrote exp(-x): keep exp(-x)).
             bool prefer_negative = exponent_sign_balance(combined) < 0;
             bool has_exp = count_exponentials(combined) > 0;
@@ -188,7 +220,7 @@ ex simplify_scalar(const ex& e) {
                 rational_candidates(p.rational, rational);
                 for (const ex& r : rational) {
                     ex c = combine_exponentials(r.subs(p.back, GiNaC::subs_options::no_pattern));
-                    candidates.emplace_back(c, flip == prefer_negative ? 0 : count_exponentials(c));
+                    candidates.emplace_back(c, flip == prefer_negative ? 0 : count_exponentials(c) + 1);
                 }
             }
             for (const GiNaC::relational& rule : pythagorean_rules()) {
@@ -197,6 +229,7 @@ ex simplify_scalar(const ex& e) {
                 candidates.emplace_back(r, 0);
                 candidates.emplace_back(GiNaC::normal(r), 0);
             }
+            candidates.emplace_back(GiNaC::normal(e), 0);  // GiNaC's own view of roots and powers
             ex expanded = combined.expand();
             candidates.emplace_back(expanded, 0);
             // collect_common_factors recurses without end on factors like (x^x)^(-1):
@@ -204,17 +237,37 @@ ex simplify_scalar(const ex& e) {
             GiNaC::exmap parts;
             ex skeleton = expanded.to_rational(parts);
             candidates.emplace_back(GiNaC::collect_common_factors(skeleton).subs(parts, GiNaC::subs_options::no_pattern), 0);
+        } catch (const std::bad_alloc&) {
+            throw;  // out of memory, or a Ctrl-C arriving through the allocator
         } catch (const std::exception&) {
             // a candidate that GiNaC cannot form is simply not a candidate
         }
     }
+    // The cheapest; among equally cheap ones the one with fewer nodes (x^x*(1 + log(x)) over
+    // x^x + x^x*log(x)), then the first in text order, so that the choice does not depend on
+    // the order GiNaC produced them in.
+    // expand splits b^(p + q) into b^p*b^q: every candidate is also tried with powers merged
+    combine_power_map powers;
+    size_t count = candidates.size();
+    for (size_t i = 0; i < count; ++i) {
+        try {
+            candidates.emplace_back(powers(candidates[i].first), candidates[i].second);
+        } catch (const std::bad_alloc&) {
+            throw;
+        } catch (const std::exception&) {
+        }
+    }
     ex best = e;
-    size_t best_cost = complexity(e);
+    std::string best_text = to_string(e);
+    size_t best_cost = best_text.size(), best_nodes = node_count(e, normal_node_limit);
     for (const auto& [c, extra] : candidates) {
-        size_t cost = complexity(c) + extra;
-        if (cost < best_cost) {
+        std::string text = to_string(c);
+        size_t cost = text.size() + extra, nodes = node_count(c, normal_node_limit);
+        if (std::tie(cost, nodes, text) < std::tie(best_cost, best_nodes, best_text)) {
             best = c;
             best_cost = cost;
+            best_nodes = nodes;
+            best_text = std::move(text);
         }
     }
     return best;
@@ -236,6 +289,7 @@ ex drop_conjugates(const ex& e) {
             return x.map(*this);
         }
     } d;
+    if (tree_size_exceeds(e, 20000)) return e;  // `has` reads the whole tree
     return e.has(GiNaC::conjugate_function(GiNaC::wild())) ? d(e) : e;
 }
 
