@@ -9,6 +9,14 @@
 # floating-point instructions of each compiled with `cc -std=c99 -O2 -fPIC -c` (SymPy's
 # cse + ccode version too, where python3-sympy is installed). Parts whose tools are missing
 # are skipped with a note. Fails only when the driver is missing or the gradients disagree.
+#
+# Then the simplification benchmark (bench/simplify_bench.cpp, bench/simplify_sympy.py): a
+# seeded corpus of derivative tasks, ddx::diff against sympy.simplify of the same derivative
+# (printed lengths, time), printed as a second table; details (the tasks where ddx is longest
+# relative to SymPy, misses by category, wrong results) go to BUILD_DIR/bench/simplify/.
+# SymPy's per-task time limit is $DDX_SIMPLIFY_LIMIT seconds (default 10; 3 with --quick,
+# which also uses a corpus of 40 generated tasks). python3-sympy is installed with apt-get
+# when missing and running as root.
 set -u
 
 build=${1:-build}
@@ -27,6 +35,14 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ddx-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # A private cache for ddx::load_c: every run compiles afresh with today's compiler.
 export XDG_CACHE_HOME=$work/cache
+
+# --- SymPy (for /usr/bin/python3: `python3` on PATH may be another Python without it) ---------
+if ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sympy' 2>/dev/null; } \
+    && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "run.sh: installing python3-sympy (for the SymPy comparisons)" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-sympy; } >"$work/apt.log" 2>&1 \
+        || echo "run.sh: apt-get install python3-sympy failed (see $work/apt.log)" >&2
+fi
 
 # --- SymPy's version (instruction counts only) -----------------------------------------------
 have_sympy=no
@@ -158,4 +174,39 @@ if [ "$have_objdump" = yes ]; then
     notes+=("target nn ddx no pow calls: $(met "$(awk -v p="$(pows nn ddx)" 'BEGIN { print (p == 0) }')") ($(pows nn ddx))")
 fi
 for n in "${notes[@]}"; do echo "- $n"; done
+
+# --- the simplification benchmark: ddx::diff against sympy.simplify ---------------------------
+echo
+simplify_driver=$build/bench/ddx_simplify_bench
+if [ ! -x "$simplify_driver" ]; then
+    echo "run.sh: no driver at $simplify_driver; build it with: cmake --build $build --target benchmarks" >&2
+    exit 1
+fi
+if ! "$simplify_driver" "$work" $quick 2>"$work/simplify_driver.err"; then
+    cat "$work/simplify_driver.err" >&2
+    echo "run.sh: the simplification driver failed (see above); no second table" >&2
+    exit 1
+fi
+cat "$work/simplify_driver.err" >&2
+# Once more, to see whether ddx prints the same derivatives in another process.
+mkdir -p "$work/rerun"
+"$simplify_driver" "$work/rerun" $quick 2>/dev/null || rm -rf "$work/rerun"
+if [ $have_sympy = no ] && ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sympy' 2>/dev/null; }; then
+    echo "- simplification benchmark: python3-sympy is not installed for /usr/bin/python3; SymPy comparison skipped"
+    exit 0
+fi
+limit=${DDX_SIMPLIFY_LIMIT:-10}
+[ "$quick" = --quick ] && limit=${DDX_SIMPLIFY_LIMIT:-3}
+jobs=$(nproc 2>/dev/null || echo 2)
+if ! /usr/bin/python3 "$here/simplify_sympy.py" "$work" --limit "$limit" --jobs "$jobs" 2>"$work/simplify_sympy.err"; then
+    cat "$work/simplify_sympy.err" >&2
+    echo "run.sh: the SymPy half of the simplification benchmark failed (see above)" >&2
+    exit 1
+fi
+details=$build/bench/simplify
+mkdir -p "$details"
+cp "$work"/simplify_tasks.tsv "$work"/simplify_raw.tsv "$work"/simplify_answers.json "$work"/simplify_results.tsv \
+    "$work"/simplify_report.md "$details"/
+[ -d "$work/rerun" ] && mkdir -p "$details/rerun" && cp "$work/rerun/simplify_tasks.tsv" "$details/rerun/"
+echo "- details (the tasks where ddx is longest relative to SymPy, misses by category, violations, wrong results, timeouts): $details/simplify_report.md; every task: $details/simplify_results.tsv"
 exit 0

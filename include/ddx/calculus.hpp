@@ -12,16 +12,25 @@ namespace ddx {
 
 /// A memoized first derivative with respect to one symbol. Keep one alive to share work
 /// across many expressions (the rows of a Jacobian, the entries of a Hessian).
+/// \code
+/// ddx::symbol_table s;
+/// ddx::differentiator d_dx(s.get("x"));
+/// GiNaC::ex d1 = d_dx(ddx::parse("x^2*sin(x)", s));  // x^2*cos(x) + 2*x*sin(x)
+/// GiNaC::ex d2 = d_dx(d1);  // reuses the derivatives of x^2, x and sin(x) from d1
+/// std::cout << ddx::to_string(d2);  // 4*x*cos(x) - x^2*sin(x) + 2*sin(x)
+/// \endcode
 class differentiator {
 public:
     /// `variable` must be a symbol (an ex holding it: copying a realsymbol into a
-    /// GiNaC::symbol would make a different unknown).
+    /// GiNaC::symbol would make a different unknown): `differentiator d_dx(s.get("x"))`.
     explicit differentiator(const GiNaC::ex& variable) : variable_(variable) {}
 
-    /// d e / d variable, unsimplified. Lists are differentiated element-wise.
+    /// d e / d variable, unsimplified. Lists are differentiated element-wise:
+    /// `d_dx(parse("[x^2, x*y]", s))` is `[2*x, y]`.
     GiNaC::ex operator()(const GiNaC::ex& e);
 
-    /// How many distinct subexpressions were differentiated (each exactly once).
+    /// How many distinct subexpressions were differentiated (each exactly once): 3 for a new
+    /// `d_dx` after `d_dx(parse("x^3", s))` (x^3, x and 3).
     size_t evaluations() const { return memo_.size(); }
 
 private:
@@ -48,16 +57,20 @@ using derivative_spec = std::vector<std::pair<GiNaC::ex, int>>;
 /// `diff(parse("x^3", s), x, 2)` is `6*x`.
 GiNaC::ex diff(const GiNaC::ex& e, const GiNaC::ex& x, int order = 1);
 
-/// A mixed partial derivative, simplified.
+/// A mixed partial derivative, simplified, taken in the order of `spec`.
+/// `diff(parse("x^2*y^3", s), {{x, 2}, {y, 1}})` is `6*y^2`.
 GiNaC::ex diff(const GiNaC::ex& e, const derivative_spec& spec);
 
-/// First partials as a list, simplified: `gradient((y - (a*x + b))^2, {a, b})`.
+/// First partials as a list, simplified: `gradient((y - (a*x + b))^2, {a, b})` is
+/// `[2*x*(a*x + b - y), 2*(a*x + b - y)]`.
 GiNaC::lst gradient(const GiNaC::ex& e, const std::vector<GiNaC::ex>& variables);
 
-/// Rows are outputs, columns variables: a list of lists.
+/// Rows are outputs, columns variables: a list of lists, simplified.
+/// `jacobian({parse("x*y", s), parse("x + y^2", s)}, {x, y})` is `[[y, x], [1, 2*y]]`.
 GiNaC::lst jacobian(const GiNaC::lst& outputs, const std::vector<GiNaC::ex>& variables);
 
 /// Second partials as a symmetric list of lists, sharing the gradient's work.
+/// `hessian(parse("x^3 + x*y^2", s), {x, y})` is `[[6*x, 2*y], [2*y, 2*x]]`.
 GiNaC::lst hessian(const GiNaC::ex& e, const std::vector<GiNaC::ex>& variables);
 
 }  // namespace ddx

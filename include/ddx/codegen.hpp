@@ -23,13 +23,20 @@ std::string emit_c(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNa
 
 /// A function `void (const double *in, double *out)` compiled from expressions: native code
 /// when a C compiler is available, otherwise the interpreted program. Safe to call from many
-/// threads at once; cheap to copy.
+/// threads at once; cheap to copy. Made by ddx::compile:
+/// `compiled_function f = compile({parse("[x^2*y, x + y]", s)}, {x, y})`.
 class compiled_function {
 public:
+    /// Computes the outputs: `in` holds inputs() values in the order of the variables, `out`
+    /// receives outputs() values. With `f` as above, `double in[2] = {3, 2}, out[2]; f(in, out);`
+    /// sets `out` to {18, 5}.
     void operator()(const double* in, double* out) const;
+    /// How many values `in` holds: the number of variables (2 for `f` above).
     std::size_t inputs() const { return inputs_; }
+    /// How many values `out` receives: the outputs, lists flattened (2 for `f` above).
     std::size_t outputs() const { return outputs_; }
-    /// Whether this runs compiled machine code (false: the interpreter took over).
+    /// Whether this runs compiled machine code (false: the interpreter took over):
+    /// `f.is_native()`.
     bool is_native() const { return native_ != nullptr; }
 
 private:
@@ -44,11 +51,26 @@ private:
 /// Emits, compiles with the system C compiler (`$CC`, else `cc`; -O2), loads the result and
 /// returns it. Compiled objects are cached by content hash in `$XDG_CACHE_HOME/ddx`, else
 /// `~/.cache/ddx`. Without a working compiler the interpreter takes over (said once on stderr).
+/// Throws ddx::error as emit_c does.
+/// \code
+/// ddx::symbol_table s;
+/// GiNaC::ex x = s.get("x"), y = s.get("y");
+/// std::vector<GiNaC::ex> outputs = {ddx::parse("x^2*y", s), ddx::parse("x + y", s)};
+/// ddx::compiled_function f = ddx::compile(outputs, {x, y});
+/// double in[2] = {3, 2}, out[2];
+/// f(in, out);  // out is {18, 5}
+/// \endcode
 compiled_function compile(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& variables);
 
 /// Compiles C `source` into a shared object (cached as above) and returns the address of
 /// `symbol` in it, with `library` keeping it loaded. Throws ddx::error when compiling or
 /// loading fails (the compiler's messages are in the error).
+/// \code
+/// std::shared_ptr<void> library;
+/// auto twice = reinterpret_cast<double (*)(double)>(
+///     ddx::load_c("double twice(double x) { return 2 * x; }", "twice", library));
+/// twice(21);  // 42.0, valid while `library` (or a copy of it) is alive
+/// \endcode
 void* load_c(const std::string& source, const std::string& symbol, std::shared_ptr<void>& library);
 
 }  // namespace ddx

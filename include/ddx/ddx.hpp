@@ -16,3 +16,8 @@
 #include <ddx/data.hpp>
 #include <ddx/optimize.hpp>
 #include <ddx/plot.hpp>
+
+/// \namespace ddx
+/// Symbolic differentiation on GiNaC: expressions go in and come out as `GiNaC::ex`, and
+/// every error is a ddx::error. `ddx::diff(ddx::parse("x^3", s), s.get("x"))` is `3*x^2`, with `s`
+/// a ddx::symbol_table.

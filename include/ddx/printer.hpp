@@ -7,6 +7,9 @@
 
 namespace ddx {
 
+/// How to_string prints. With `v = evaluate_precise(parse("pi", s), {}, 20)`,
+/// `to_string(v, print_options{20})` is `3.1415926535897932385`; `to_string(v)` prints only
+/// a double's digits.
 struct print_options {
     /// Significant digits for arbitrary-precision floats (0: print them as doubles).
     int float_digits = 0;
@@ -14,6 +17,7 @@ struct print_options {
 
 /// One line, valid ddx input, and valid SymPy input once `^` reads as `**`:
 /// `-2*x*(y - a*x - b)`, `2*exp(-x)/(1 + exp(-x))^2`, `[1.0, 2.5]`.
+/// `to_string(parse("x^(-1) - y + x", s))` is `x - y + 1/x`.
 std::string to_string(const GiNaC::ex& e, const print_options& options = {});
 
 /// LaTeX source for `e`: `\frac{2 e^{-x}}{\left(1 + e^{-x}\right)^{2}}`.

@@ -10,45 +10,72 @@
 
 namespace ddx {
 
+/// The one-argument functions a program calls, named as in C (`fabs` is the language's
+/// `abs`): `instruction::function` of a `call` instruction.
 enum class math_fn { exp, log, sqrt, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh,
                      asinh, acosh, atanh, fabs };
 
-/// The C name of a math function (`fabs` for abs).
+/// The C name of a math function (`fabs` for abs): `c_name(math_fn::sin)` is "sin".
 const char* c_name(math_fn f);
 
+/// One step of a program, computing register i for the instruction at index i of
+/// program::code: `{instruction::kind::mul, 1, 2}` is r[i] = r[1] * r[2].
 struct instruction {
+    /// What the instruction computes: `constant` is `value`, `input` is in[a], `add`, `sub`,
+    /// `mul`, `div` and `pow` combine r[a] with r[b], `neg` is -r[a] and `call` is
+    /// `function`(r[a]).
     enum class kind { constant, input, add, sub, mul, div, neg, call, pow };
+    /// The operation.
     kind op = kind::constant;
-    int a = -1;          // first operand (register), or the input index
-    int b = -1;          // second operand (register)
-    double value = 0.0;  // constant
+    int a = -1;          ///< first operand (register), or the input index
+    int b = -1;          ///< second operand (register)
+    double value = 0.0;  ///< constant
+    /// The function of a `call`.
     math_fn function = math_fn::exp;
 };
 
-/// Register i holds the result of instruction i; outputs name registers.
+/// Register i holds the result of instruction i; outputs name registers. For instance
+/// `lower({parse("x*y + 2", s)}, {x, y})` gives the code r0 = 2, r1 = in[0], r2 = in[1],
+/// r3 = r1 * r2, r4 = r0 + r3, the outputs {4} and 2 inputs.
 struct program {
+    /// The instructions, in the order they run; each reads only registers before it.
     std::vector<instruction> code;
+    /// The register of each output, in output order (several may share one).
     std::vector<int> outputs;
+    /// How many values `in` holds when the program runs.
     std::size_t inputs = 0;
 };
 
 /// Lowers `outputs` (lists are flattened row-major) over `inputs`. Integer powers up to 8
 /// become multiplications, `x^(1/2)` sqrt, negative terms subtractions. Throws ddx::error
 /// naming any symbol not in `inputs`, or a part with no double meaning.
+/// `lower({parse("x*z", s)}, {x})` throws "no value for z"; see ddx::program for a result.
 program lower(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& inputs);
 
 /// Runs `p`: `in` has p.inputs values, `out` p.outputs.size(). `registers` is scratch
 /// space, reused across calls.
+/// \code
+/// ddx::symbol_table s;
+/// ddx::program p = ddx::lower({ddx::parse("x*y + 2", s)}, {s.get("x"), s.get("y")});
+/// std::vector<double> registers;
+/// double in[2] = {3, 4}, out[1];
+/// ddx::run(p, in, out, registers);  // out[0] is 14.0
+/// \endcode
 void run(const program& p, const double* in, double* out, std::vector<double>& registers);
 
 /// `outputs` flattened row-major (a list of lists becomes its elements in order).
+/// `flatten(parse("[[1, x], [y, 2]]", s))` is {1, x, y, 2}; `flatten(x)` is {x}.
 std::vector<GiNaC::ex> flatten(const GiNaC::ex& outputs);
+/// Each of `outputs` flattened as above, one after the other:
+/// `flatten({x, parse("[y, [1, 2]]", s)})` is {x, y, 1, 2}.
 std::vector<GiNaC::ex> flatten(const std::vector<GiNaC::ex>& outputs);
 
 /// The symbols in `e`, sorted by name (each distinct subexpression visited once).
+/// `free_symbols(parse("y*sin(x) + b", s))` is {b, x, y}.
 std::vector<GiNaC::ex> free_symbols(const GiNaC::ex& e);
 
 /// "no value for x" / "no values for x, y": the error for unbound names.
+/// `throw error(missing_values_message({"x", "y"}))`.
 std::string missing_values_message(const std::vector<std::string>& names);
 
 }  // namespace ddx

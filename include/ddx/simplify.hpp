@@ -13,13 +13,17 @@ namespace ddx {
 GiNaC::ex simplify(const GiNaC::ex& e);
 
 /// `exp(a)*exp(b)` -> `exp(a + b)`, `exp(a)^n` -> `exp(n*a)`, everywhere in `e`.
+/// `combine_exponentials(parse("exp(x)*exp(y)", s))` is `exp(x + y)`.
 GiNaC::ex combine_exponentials(const GiNaC::ex& e);
 
 /// conjugate(u) -> u everywhere: ddx's symbols are real, so an expression is real wherever
 /// it is defined, but GiNaC writes abs(u)^2 as u*conjugate(u) when it cannot prove u real.
+/// `drop_conjugates(GiNaC::pow(GiNaC::abs(GiNaC::log(x)), 2))` is `log(x)^2` (GiNaC made
+/// it `conjugate(log(x))*log(x)`).
 GiNaC::ex drop_conjugates(const GiNaC::ex& e);
 
 /// The measure simplify minimizes: the length of ddx's printed form.
+/// `complexity(parse("x^2 + 2*x + 1", s))` is 13 and `complexity(parse("(x + 1)^2", s))` 9.
 std::size_t complexity(const GiNaC::ex& e);
 
 }  // namespace ddx
