@@ -178,9 +178,18 @@ ex map_lists(const ex& e) {
     return out;
 }
 
-ex expand_one(const ex& e) { return e.expand(); }
-ex normal_one(const ex& e) { return GiNaC::normal(e); }
-ex factor_one(const ex& e) { return GiNaC::factor(GiNaC::normal(e)); }
+ex expand_one(const ex& e) {
+    check_expansion_size(e);
+    return e.expand();
+}
+ex normal_one(const ex& e) {
+    check_expansion_size(e);
+    return GiNaC::normal(e);
+}
+ex factor_one(const ex& e) {
+    check_expansion_size(e);
+    return GiNaC::factor(GiNaC::normal(e));
+}
 
 value expand_builtin(builtin_context& c) {
     no_options(c);
@@ -196,6 +205,10 @@ value factor_builtin(builtin_context& c) {
     no_options(c);
     try {
         return map_lists<factor_one>(c.expr(0));
+    } catch (const error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw;
     } catch (const std::exception&) {
         c.fail("factor works on polynomials and rational functions with exact coefficients", c.where);
     }
@@ -210,6 +223,7 @@ value collect_builtin(builtin_context& c) {
         c.symbol(1);
     }
     ex e = c.expr(0);
+    check_expansion_size(e);
     return GiNaC::collect(e.expand(), by, true);
 }
 

@@ -1,5 +1,9 @@
 #include <ddx/printer.hpp>
+#include <ddx/error.hpp>
 #include <ddx/simplify.hpp>
+
+#include <cmath>
+#include <cstdio>
 
 #include "expression.hpp"
 
@@ -190,6 +194,27 @@ const std::vector<GiNaC::relational>& pythagorean_rules() {
     return rules;
 }
 
+double estimated_terms(const ex& e, std::map<ex, double, GiNaC::ex_is_less>& memo) {
+    if (e.nops() == 0) return 1;
+    auto it = memo.find(e);
+    if (it != memo.end()) return it->second;
+    double n = 1;
+    if (is_a<GiNaC::add>(e)) {
+        n = 0;
+        for (const ex& t : e) n += estimated_terms(t, memo);
+    } else if (is_a<GiNaC::mul>(e)) {
+        for (const ex& f : e) n *= estimated_terms(f, memo);
+    } else if (is_a<GiNaC::power>(e) && is_a<numeric>(e.op(1)) && GiNaC::ex_to<numeric>(e.op(1)).is_pos_integer()) {
+        double m = estimated_terms(e.op(0), memo);
+        double k = GiNaC::ex_to<numeric>(e.op(1)).to_double();
+        // multinomial: C(k + m - 1, m - 1) terms, through log-gamma
+        n = m <= 1 ? 1 : std::exp(std::lgamma(k + m) - std::lgamma(k + 1) - std::lgamma(m));
+    }
+    n = std::min(n, 1e18);
+    memo.emplace(e, n);
+    return n;
+}
+
 size_t count_exponentials(const ex& e) {
     size_t n = 0;
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) n += is_exp(*it);
@@ -201,6 +226,8 @@ ex simplify_scalar(const ex& e) {
     // Every candidate (and printing, the measure) reads the expression as a tree; on a big
     // DAG of shared subexpressions that is exponential, so such an expression stays as it is.
     if (tree_size_exceeds(e, normal_node_limit)) return e;
+    // nor are candidates formed whose expansion alone would take the machine
+    if (estimated_expanded_terms(e) > max_expanded_terms) return combine_exponentials(e);
     // (candidate, extra cost): the extra cost keeps the user's orientation of exponentials.
     std::vector<std::pair<ex, size_t>> candidates{{e, 0}};
     ex combined = combine_exponentials(e);
@@ -274,6 +301,21 @@ ex simplify_scalar(const ex& e) {
 }
 
 }  // namespace
+
+double estimated_expanded_terms(const ex& e) {
+    std::map<ex, double, GiNaC::ex_is_less> memo;
+    return estimated_terms(e, memo);
+}
+
+void check_expansion_size(const ex& e) {
+    double n = estimated_expanded_terms(e);
+    if (n > max_expanded_terms) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%.3g", n);
+        throw error(std::string("expanding would make about ") + text + " terms, more than the limit of " +
+                    std::to_string(static_cast<long>(max_expanded_terms)));
+    }
+}
 
 ex combine_exponentials(const ex& e) {
     combine_exp_map m;

@@ -106,3 +106,8 @@ TEST_CASE("errors carry positions and keep the session's state") {
 TEST_CASE("an error's message shows the line and a caret") {
     CHECK(error_of("x = 1\ny = 2 +* 3") == "error: 2:8: unexpected '*' (expected a number, a name or '(')\n  y = 2 +* 3\n         ^");
 }
+
+TEST_CASE("a huge expansion is an error naming the limit") {
+    CHECK(error_of("expand((x + y)^100000000)").find("more than the limit of 1000000") != std::string::npos);
+    CHECK(run("diff((x + y)^100000000, x)") == "100000000*(x + y)^99999999\n");
+}

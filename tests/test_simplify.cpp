@@ -54,3 +54,13 @@ TEST_CASE("no invalid real-domain rewrites") {
     CHECK(simplified("sqrt(x^2)") != "x");
     CHECK(simplified("log(x*y)") == "log(x*y)");
 }
+
+TEST_CASE("expansions past the size limit are refused at once, simplify leaves them") {
+    ddx::symbol_table s;
+    ex huge = ddx::parse("(x + y)^100000000", s);
+    CHECK(ddx::estimated_expanded_terms(huge) == doctest::Approx(1e8 + 1).epsilon(1e-6));
+    CHECK(ddx::estimated_expanded_terms(ddx::parse("(x + y + z + 1)^40", s)) == doctest::Approx(12341));
+    CHECK_THROWS_AS(ddx::check_expansion_size(huge), ddx::error);
+    CHECK_NOTHROW(ddx::check_expansion_size(ddx::parse("(x + y)^100", s)));
+    CHECK(ddx::to_string(ddx::simplify(ddx::parse("(x + 1)^2000000*(x - 1)", s))) == "(x + 1)^2000000*(x - 1)");
+}

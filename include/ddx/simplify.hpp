@@ -22,6 +22,18 @@ GiNaC::ex combine_exponentials(const GiNaC::ex& e);
 /// it `conjugate(log(x))*log(x)`).
 GiNaC::ex drop_conjugates(const GiNaC::ex& e);
 
+/// About how many terms `expand(e)` would make (a power of a sum counts its multinomial
+/// terms), saturating at 1e18; cheap, read before expanding.
+/// `estimated_expanded_terms(parse("(x + y)^100000000", s))` is about 1e8.
+double estimated_expanded_terms(const GiNaC::ex& e);
+
+/// The most terms ddx lets an expansion make; beyond it expand, normal and factor are refused
+/// with a ddx::error and simplify does not try them.
+constexpr double max_expanded_terms = 1e6;
+
+/// Throws ddx::error if expanding `e` would pass max_expanded_terms.
+void check_expansion_size(const GiNaC::ex& e);
+
 /// The measure simplify minimizes: the length of ddx's printed form.
 /// `complexity(parse("x^2 + 2*x + 1", s))` is 13 and `complexity(parse("(x + 1)^2", s))` 9.
 std::size_t complexity(const GiNaC::ex& e);
