@@ -64,6 +64,9 @@ fuzz:
 bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 	./bench/run.sh $(BUILD_DIR)
+	@echo "| case | time (load, compile, fit) | point | why it stopped |"
+	@echo "|---|---:|---|---|"
+	./bench/fit_million.sh $(BUILD_DIR)/ddx
 
 # As root, ldconfig then lets programs find the new libddx.so in /usr/local/lib.
 install: build
