@@ -45,12 +45,37 @@ void on_signal(int signal) {
 
 }  // namespace
 
+// Every replaceable form, so that no block is allocated by one allocator and freed by another
+// (AddressSanitizer checks that).
 void* operator new(std::size_t size) { return allocate(size); }
 void* operator new[](std::size_t size) { return allocate(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    try {
+        return allocate(size);
+    } catch (...) {
+        return nullptr;
+    }
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept { return operator new(size, tag); }
+void* operator new(std::size_t size, std::align_val_t align) {
+    if (ddx::allocation_must_fail()) throw std::bad_alloc();
+    std::size_t a = static_cast<std::size_t>(align);
+    void* p = std::aligned_alloc(a, (size + a - 1) / a * a);
+    if (!p) throw std::bad_alloc();
+    live_bytes.fetch_add(malloc_usable_size(p), std::memory_order_relaxed);
+    return p;
+}
+void* operator new[](std::size_t size, std::align_val_t align) { return operator new(size, align); }
 void operator delete(void* p) noexcept { release(p); }
 void operator delete[](void* p) noexcept { release(p); }
 void operator delete(void* p, std::size_t) noexcept { release(p); }
 void operator delete[](void* p, std::size_t) noexcept { release(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
+void operator delete(void* p, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { release(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { release(p); }
 
 namespace ddx {
 
