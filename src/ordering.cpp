@@ -76,6 +76,24 @@ sort_key factor_key(const ex& factor) {
     return key;
 }
 
+GiNaC::numeric sum_content(const ex& e) {
+    numeric numer_gcd = 0, denom_lcm = 1;
+    for (const ex& t : e) {
+        numeric c = 1;
+        if (is_a<numeric>(t)) {
+            c = GiNaC::ex_to<numeric>(t);
+        } else if (is_a<GiNaC::mul>(t)) {
+            for (const ex& f : t) {
+                if (is_a<numeric>(f)) c *= GiNaC::ex_to<numeric>(f);
+            }
+        }
+        if (!c.is_rational()) return 1;
+        numer_gcd = GiNaC::gcd(numer_gcd, c.numer());
+        denom_lcm = GiNaC::lcm(denom_lcm, c.denom());
+    }
+    return numer_gcd.is_zero() ? numeric(1) : numer_gcd / denom_lcm;
+}
+
 bool compare(const sort_key& a, const std::string& a_text, const sort_key& b,
              const std::string& b_text) {
     if (a.degree != b.degree) return a.degree > b.degree;

@@ -25,6 +25,11 @@ sort_key term_key(const GiNaC::ex& term);
 /// Factors: names and their powers, then functions, then sums (`2*x*exp(x)*(1 + x)`).
 sort_key factor_key(const GiNaC::ex& factor);
 
+/// The gcd of the rational coefficients of a sum's terms (1 if one is not rational):
+/// 2*a*x - 4*b has content 2. GiNaC distributes numbers over sums; printing and lowering
+/// take them out again.
+GiNaC::numeric sum_content(const GiNaC::ex& sum);
+
 /// Strict weak order on (key, text).
 bool compare(const sort_key& a, const std::string& a_text, const sort_key& b,
              const std::string& b_text);

@@ -214,23 +214,6 @@ private:
         return negative;
     }
 
-    static numeric sum_content(const ex& e) {
-        numeric numer_gcd = 0, denom_lcm = 1;
-        for (const ex& t : e) {
-            numeric c = 1;
-            if (is_a<numeric>(t)) {
-                c = GiNaC::ex_to<numeric>(t);
-            } else if (is_a<GiNaC::mul>(t)) {
-                for (const ex& f : t) {
-                    if (is_a<numeric>(f)) c *= GiNaC::ex_to<numeric>(f);
-                }
-            }
-            if (!c.is_rational()) return 1;
-            numer_gcd = GiNaC::gcd(numer_gcd, c.numer());
-            denom_lcm = GiNaC::lcm(denom_lcm, c.denom());
-        }
-        return numer_gcd.is_zero() ? numeric(1) : numer_gcd / denom_lcm;
-    }
 
     // Positive terms added, negative ones subtracted: `a - b`, not `a + (-1)*b`; a sum of
     // negative terms only is the negated sum of their magnitudes.
