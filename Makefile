@@ -13,7 +13,7 @@ TEST_PACKAGES := python3-sympy python3-pexpect
 PREFIX ?= /usr/local
 DOC_PACKAGES := doxygen
 
-.PHONY: all deps test-deps configure build run test test-sanitize bench clean install uninstall docs
+.PHONY: all deps test-deps configure build run test test-sanitize fuzz catalogue bench clean install uninstall docs
 
 all: build
 
@@ -54,6 +54,17 @@ test-sanitize: test-deps
 	  cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDX_SANITIZE=ON; fi
 	cmake --build $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (parser, interpreter, grammar), each for FUZZ_SECONDS (default 60);
+# needs clang, which this installs.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="clang libclang-rt-14-dev"
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Bad and extreme inputs with their expected outcomes; some still fail (see the notes).
+catalogue: build
+	tests/catalogue/run.sh $(BUILD_DIR)/ddx
 
 bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
