@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -71,8 +72,10 @@ int run(void* arg) {
     }
     if (!o.file.empty()) {
         std::ifstream file(o.file, std::ios::binary);
-        if (!file) {
-            std::cerr << "error: cannot open " << o.file << ": " << std::strerror(errno) << '\n';
+        struct stat info {};
+        if (!file || (::stat(o.file.c_str(), &info) == 0 && S_ISDIR(info.st_mode))) {
+            std::cerr << "error: cannot open " << o.file << ": "
+                      << (file ? "it is a directory" : std::strerror(errno)) << '\n';
             return 1;
         }
         std::stringstream in;
