@@ -15,18 +15,9 @@
 set -u
 export LC_ALL=C
 
-if [ $# -lt 1 ]; then
-    echo "usage: $0 /path/to/ddx [case...]" >&2
-    exit 2
-fi
-DDX=$1
+. "$(dirname "$0")/../lib/ddx_path.sh"
+ddx_path "[case...]" "$@"
 shift
-case $DDX in /*) ;; *) DDX=$PWD/$DDX ;; esac
-if [ ! -x "$DDX" ]; then
-    echo "error: $DDX is not an executable" >&2
-    echo "0 passed, 1 failed"
-    exit 1
-fi
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CASES=$HERE/cases

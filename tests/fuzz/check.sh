@@ -14,12 +14,8 @@
 set -u
 export LC_ALL=C
 
-if [ $# -lt 1 ]; then
-    echo "usage: $0 /path/to/ddx [COUNT [SEED]]" >&2
-    exit 2
-fi
-DDX=$1
-case $DDX in /*) ;; *) DDX=$PWD/$DDX ;; esac
+. "$(dirname "$0")/../lib/ddx_path.sh"
+ddx_path "[COUNT [SEED]]" "$@"
 COUNT=${2:-300}
 SEED=${3:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
