@@ -2,7 +2,9 @@
 #include <ddx/error.hpp>
 #include <ddx/simplify.hpp>
 
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 #include "expression.hpp"
@@ -151,6 +153,25 @@ exp_as_power exponentials_as_powers(const ex& e, bool flip) {
     return out;
 }
 
+// Whether GiNaC::factor can be trusted to finish on `p`. Its multivariate factorization
+// (and the modular gcd under it) interpolates densely: the work grows with the product of
+// (degree + 1) over the symbols, and which evaluation points it tries follows GiNaC's
+// hash order. Measured on random products of polynomials: no call with at most 5 symbols
+// ran over 2 s in 1200; with 8 symbols 22 in 100 did; the skeleton of one second
+// derivative (10 symbols) hung in 1 run of 30. Beyond these bounds the normal form stands.
+bool safe_to_factor(const ex& p) {
+    constexpr int max_symbols = 4;
+    constexpr double max_dense_size = 1e4;
+    GiNaC::exset symbols;
+    for (auto it = p.preorder_begin(); it != p.preorder_end(); ++it) {
+        if (is_a<GiNaC::symbol>(*it)) symbols.insert(*it);
+    }
+    if (symbols.size() > max_symbols) return false;
+    double dense_size = 1;
+    for (const ex& s : symbols) dense_size *= p.degree(s) + 1;
+    return dense_size <= max_dense_size;
+}
+
 // Rational normal form with numerator and denominator factored, over the non-rational
 // parts (sin(x), sqrt(...)) held as temporary symbols.
 void rational_candidates(const ex& e, std::vector<ex>& out) {
@@ -161,6 +182,7 @@ void rational_candidates(const ex& e, std::vector<ex>& out) {
     if (node_count(n, factor_node_limit) >= factor_node_limit) return;
     try {
         ex nd = GiNaC::numer_denom(n);
+        if (!safe_to_factor(nd.op(0)) || !safe_to_factor(nd.op(1))) return;
         ex f = GiNaC::factor(nd.op(0)) / GiNaC::factor(nd.op(1));
         out.push_back(f.subs(parts, GiNaC::subs_options::no_pattern));
     } catch (const std::exception&) {
@@ -221,6 +243,33 @@ size_t count_exponentials(const ex& e) {
     return n;
 }
 
+// How a printed candidate reads, for ties in length: fewer names and numbers
+// (`x^x*(1 + log(x))` has 5, `x^x + x^x*log(x)` 6), then smaller numbers (so
+// `-2*exp(-x)*(1 - exp(-x))` over `-2*(exp(-x) - exp(-2*x))`).
+struct text_measure {
+    size_t atoms = 0;
+    double number_sum = 0;
+    bool operator<(const text_measure& o) const { return std::tie(atoms, number_sum) < std::tie(o.atoms, o.number_sum); }
+};
+
+text_measure measure_text(const std::string& text) {
+    text_measure m;
+    for (size_t i = 0; i < text.size();) {
+        auto atom_char = [&](size_t k) {
+            return k < text.size() && (std::isalnum(static_cast<unsigned char>(text[k])) || text[k] == '_' || text[k] == '.');
+        };
+        if (!atom_char(i)) {
+            ++i;
+            continue;
+        }
+        size_t start = i;
+        while (atom_char(i)) ++i;
+        ++m.atoms;
+        if (std::isdigit(static_cast<unsigned char>(text[start]))) m.number_sum += std::atof(text.c_str() + start);
+    }
+    return m;
+}
+
 ex simplify_scalar(const ex& e) {
     if (is_a<GiNaC::numeric>(e) || is_a<GiNaC::symbol>(e)) return e;
     // Every candidate (and printing, the measure) reads the expression as a tree; on a big
@@ -270,9 +319,6 @@ ex simplify_scalar(const ex& e) {
             // a candidate that GiNaC cannot form is simply not a candidate
         }
     }
-    // The cheapest; among equally cheap ones the one with fewer nodes (x^x*(1 + log(x)) over
-    // x^x + x^x*log(x)), then the first in text order, so that the choice does not depend on
-    // the order GiNaC produced them in.
     // expand splits b^(p + q) into b^p*b^q: every candidate is also tried with powers merged
     combine_power_map powers;
     size_t count = candidates.size();
@@ -284,16 +330,22 @@ ex simplify_scalar(const ex& e) {
         } catch (const std::exception&) {
         }
     }
+    // The cheapest; among equally cheap ones the better read (text_measure), then the first
+    // in text order. All are read from the printed text: GiNaC may hold two candidates that
+    // print alike in differently shaped trees depending on its hash order, and the choice
+    // must not depend on that.
     ex best = e;
     std::string best_text = to_string(e);
-    size_t best_cost = best_text.size(), best_nodes = node_count(e, normal_node_limit);
+    size_t best_cost = best_text.size();
+    text_measure best_measure = measure_text(best_text);
     for (const auto& [c, extra] : candidates) {
         std::string text = to_string(c);
-        size_t cost = text.size() + extra, nodes = node_count(c, normal_node_limit);
-        if (std::tie(cost, nodes, text) < std::tie(best_cost, best_nodes, best_text)) {
+        size_t cost = text.size() + extra;
+        text_measure measure = measure_text(text);
+        if (std::tie(cost, measure, text) < std::tie(best_cost, best_measure, best_text)) {
             best = c;
             best_cost = cost;
-            best_nodes = nodes;
+            best_measure = measure;
             best_text = std::move(text);
         }
     }

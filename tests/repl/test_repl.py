@@ -90,6 +90,7 @@ child.sendline("vars")
 ok = child.expect_exact(["a = 7", pexpect.TIMEOUT]) == 0
 ok = ok and child.expect_exact(["f(t) = t^2 + 7", pexpect.TIMEOUT]) == 0
 check("vars lists bindings and functions", ok)
+child.expect_exact(PROMPT)  # not consumed, it would let the next line's prompt match early
 
 # history marker, then Ctrl-D
 child.sendline("history_marker = 123")
@@ -97,7 +98,8 @@ child.expect_exact(PROMPT)
 child.sendeof()
 child.expect(pexpect.EOF, timeout=120)
 child.close()
-check("Ctrl-D exits with status 0", child.exitstatus == 0, "status %s" % child.exitstatus)
+check("Ctrl-D exits with status 0", child.exitstatus == 0,
+      "status %s, output before: %r" % (child.exitstatus, child.before[-2000:]))
 
 # history across runs: the previous session's last line comes back with the Up arrow
 child = start()
