@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 
 namespace ddx {
@@ -172,6 +173,41 @@ ex negate(const ex& a) {
     return -a;
 }
 
+ex evaluate_binary(const node& n, const std::function<ex(const node&)>& operand) {
+    if (n.op == '/' || n.op == '^') return arithmetic(n.op, operand(n.children[0]), operand(n.children[1]), n.where);
+    const char* ops = n.op == '*' ? "*" : "+-";
+    struct link {
+        const node* operand;
+        char op;
+        position where;
+    };
+    std::vector<link> chain;
+    const node* left = &n;
+    for (; left->type == node::kind::binary && std::strchr(ops, left->op); left = &left->children[0]) {
+        chain.push_back({&left->children[1], left->op, left->where});
+    }
+    chain.push_back({left, '+', left->where});
+    std::reverse(chain.begin(), chain.end());
+
+    GiNaC::exvector values;
+    values.reserve(chain.size());
+    for (const link& l : chain) values.push_back(operand(*l.operand));
+    if (std::any_of(values.begin(), values.end(), [](const ex& v) { return GiNaC::is_a<GiNaC::lst>(v); })) {
+        ex acc = values[0];
+        for (size_t i = 1; i < values.size(); ++i) acc = arithmetic(chain[i].op, acc, values[i], chain[i].where);
+        return acc;
+    }
+    return guarded(
+        [&]() -> ex {
+            if (n.op == '*') return GiNaC::mul(values);
+            for (size_t i = 0; i < values.size(); ++i) {
+                if (chain[i].op == '-') values[i] = times(values[i], -1);
+            }
+            return GiNaC::add(values);
+        },
+        n.where);
+}
+
 ex build_expression(const node& n, symbol_table& symbols) {
     switch (n.type) {
     case node::kind::number:
@@ -182,8 +218,7 @@ ex build_expression(const node& n, symbol_table& symbols) {
     case node::kind::negate:
         return negate(build_expression(n.children[0], symbols));
     case node::kind::binary:
-        return arithmetic(n.op, build_expression(n.children[0], symbols),
-                          build_expression(n.children[1], symbols), n.where);
+        return evaluate_binary(n, [&](const node& operand) { return build_expression(operand, symbols); });
     case node::kind::list: {
         GiNaC::lst out;
         for (const node& c : n.children) out.append(build_expression(c, symbols));

@@ -6,6 +6,7 @@
 #include <ddx/symbols.hpp>
 #include <ddx/syntax.hpp>
 #include <ginac/ginac.h>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,12 @@ GiNaC::ex apply_math_function(const std::string& name, const GiNaC::ex& arg);
 /// list needs equal lengths). GiNaC errors (division by zero) become ddx::error at `where`.
 GiNaC::ex arithmetic(char op, const GiNaC::ex& a, const GiNaC::ex& b, position where);
 GiNaC::ex negate(const GiNaC::ex& a);
+
+/// The value of a binary node: `operand` evaluates each operand. A left-leaning chain of
+/// `+`/`-` (or of `*`) is walked iteratively and combined into one GiNaC::add (mul) when no
+/// operand is a list, so that a sum of 100,000 terms neither recurses 100,000 deep nor is
+/// built one term at a time (quadratic in GiNaC); lists combine element-wise, pair by pair.
+GiNaC::ex evaluate_binary(const node& n, const std::function<GiNaC::ex(const node&)>& operand);
 
 /// Builds the expression of a syntax tree that contains only numbers, names, arithmetic,
 /// lists and math functions.

@@ -178,11 +178,8 @@ value session::evaluate(const node& n) {
     }
     case node::kind::negate:
         return negate(as_expression(evaluate(n.children[0]), n.children[0].where));
-    case node::kind::binary: {
-        ex a = as_expression(evaluate(n.children[0]), n.children[0].where);
-        ex b = as_expression(evaluate(n.children[1]), n.children[1].where);
-        return arithmetic(n.op, a, b, n.where);
-    }
+    case node::kind::binary:
+        return evaluate_binary(n, [&](const node& operand) { return as_expression(evaluate(operand), operand.where); });
     case node::kind::list: {
         GiNaC::lst out;
         for (const node& c : n.children) out.append(as_expression(evaluate(c), c.where));

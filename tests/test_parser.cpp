@@ -125,3 +125,21 @@ TEST_CASE("NUL bytes and invalid UTF-8 are errors") {
     CHECK_THROWS_AS(ddx::parse_program(std::string("x\0y", 3)), ddx::error);
     CHECK_THROWS_AS(ddx::parse_program("x \xff y"), ddx::error);
 }
+
+TEST_CASE("long sums and products are built at once, lists still element-wise") {
+    ddx::symbol_table s;
+    ex x = s.get("x"), y = s.get("y");
+    CHECK(same(ddx::parse("x - y + 2*x - 3 - y", s), 3 * x - 2 * y - 3));
+    CHECK(same(ddx::parse("2*x*y*x*3", s), 6 * x * x * y));
+    CHECK(same(ddx::parse("x*y/x*2", s), 2 * y));
+    // 20,000 terms: a left-leaning chain that recursion would walk 20,000 deep
+    std::string text = "t0";
+    for (int k = 1; k < 20000; ++k) text += (k % 3 ? " + t" : " - t") + std::to_string(k);
+    ex sum = ddx::parse(text, s);
+    REQUIRE(GiNaC::is_a<GiNaC::add>(sum));
+    CHECK(sum.nops() == 20000);
+    CHECK(sum.coeff(s.get("t3")) == -1);
+    CHECK(sum.coeff(s.get("t4")) == 1);
+    CHECK(ddx::parse("[1, x] + 2 - [y, 3] + 1", s).is_equal(GiNaC::lst{4 - y, x}));
+    CHECK(ddx::parse("[1, x] * 2 * y", s).is_equal(GiNaC::lst{2 * y, 2 * x * y}));
+}
