@@ -468,6 +468,33 @@ std::string to_string(const ex& e, const print_options& options) {
     return printer(false, options).print(e);
 }
 
+size_t printed_length_lower_bound(const ex& e) {
+    if (is_a<GiNaC::symbol>(e)) return GiNaC::ex_to<GiNaC::symbol>(e).get_name().size();
+    if (is_a<GiNaC::add>(e)) {
+        size_t n = 3 * (e.nops() - 1);  // ` + ` or ` - `
+        for (const ex& t : e) n += printed_length_lower_bound(t);
+        return n;
+    }
+    if (is_a<GiNaC::mul>(e)) {
+        // numbers count nothing: a sum's content may be pulled out of its terms
+        size_t n = 0, factors = 0;
+        for (const ex& f : e) {
+            if (is_a<numeric>(f)) continue;
+            n += printed_length_lower_bound(f);
+            ++factors;
+        }
+        return n + (factors > 0 ? factors - 1 : 0);  // `*` or `/`
+    }
+    if (is_a<GiNaC::power>(e)) return printed_length_lower_bound(e.op(0));
+    if (is_a<GiNaC::function>(e)) {
+        if (is_exp(e) && e.op(0).is_equal(ex(1))) return 1;  // E
+        size_t n = 5;  // the shortest name (exp, log, ...) and brackets
+        for (const ex& a : e) n += printed_length_lower_bound(a);
+        return n;
+    }
+    return 1;
+}
+
 std::string to_latex(const ex& e) { return printer(true, {}).print(e); }
 
 }  // namespace ddx

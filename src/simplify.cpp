@@ -172,18 +172,37 @@ bool safe_to_factor(const ex& p) {
     return dense_size <= max_dense_size;
 }
 
+// Whether `e` has a power that is not a positive integer power (a denominator or a root):
+// without one, GiNaC's normal form is the expanded polynomial, which the `expand`
+// candidate already is, at a fraction of normal's cost.
+bool has_denominator_or_root(const ex& e) {
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (!is_a<GiNaC::power>(*it)) continue;
+        const ex& exponent = it->op(1);
+        if (!is_a<numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_pos_integer()) return true;
+    }
+    return false;
+}
+
 // Rational normal form with numerator and denominator factored, over the non-rational
 // parts (sin(x), sqrt(...)) held as temporary symbols.
 void rational_candidates(const ex& e, std::vector<ex>& out) {
     GiNaC::exmap parts;
     ex r = e.to_rational(parts);
-    ex n = GiNaC::normal(r);
-    out.push_back(n.subs(parts, GiNaC::subs_options::no_pattern));
-    if (node_count(n, factor_node_limit) >= factor_node_limit) return;
-    try {
+    ex numerator = r, denominator = 1;
+    if (has_denominator_or_root(r)) {
+        ex n = GiNaC::normal(r);
+        out.push_back(n.subs(parts, GiNaC::subs_options::no_pattern));
+        if (node_count(n, factor_node_limit) >= factor_node_limit) return;
         ex nd = GiNaC::numer_denom(n);
-        if (!safe_to_factor(nd.op(0)) || !safe_to_factor(nd.op(1))) return;
-        ex f = GiNaC::factor(nd.op(0)) / GiNaC::factor(nd.op(1));
+        numerator = nd.op(0);
+        denominator = nd.op(1);
+    } else if (node_count(r, factor_node_limit) >= factor_node_limit) {
+        return;
+    }
+    if (!safe_to_factor(numerator) || !safe_to_factor(denominator)) return;
+    try {
+        ex f = GiNaC::factor(numerator) / GiNaC::factor(denominator);
         out.push_back(f.subs(parts, GiNaC::subs_options::no_pattern));
     } catch (const std::exception&) {
         // factor refuses float coefficients; the normal form stands
@@ -305,7 +324,7 @@ ex simplify_scalar(const ex& e) {
                 candidates.emplace_back(r, 0);
                 candidates.emplace_back(GiNaC::normal(r), 0);
             }
-            candidates.emplace_back(GiNaC::normal(e), 0);  // GiNaC's own view of roots and powers
+            if (has_denominator_or_root(e)) candidates.emplace_back(GiNaC::normal(e), 0);  // GiNaC's own view of roots and powers
             ex expanded = combined.expand();
             candidates.emplace_back(expanded, 0);
             // collect_common_factors recurses without end on factors like (x^x)^(-1):
@@ -320,11 +339,21 @@ ex simplify_scalar(const ex& e) {
         }
     }
     // expand splits b^(p + q) into b^p*b^q: every candidate is also tried with powers merged
+    // Printing is most of simplify's cost: each distinct candidate is printed once.
+    std::vector<std::pair<ex, size_t>> distinct;
+    for (auto& c : candidates) {
+        bool seen = std::any_of(distinct.begin(), distinct.end(), [&](const auto& d) {
+            return d.second == c.second && d.first.is_equal(c.first);
+        });
+        if (!seen) distinct.push_back(std::move(c));
+    }
+    candidates = std::move(distinct);
     combine_power_map powers;
     size_t count = candidates.size();
     for (size_t i = 0; i < count; ++i) {
         try {
-            candidates.emplace_back(powers(candidates[i].first), candidates[i].second);
+            ex merged = powers(candidates[i].first);
+            if (!merged.is_equal(candidates[i].first)) candidates.emplace_back(merged, candidates[i].second);
         } catch (const std::bad_alloc&) {
             throw;
         } catch (const std::exception&) {
@@ -338,7 +367,15 @@ ex simplify_scalar(const ex& e) {
     std::string best_text = to_string(e);
     size_t best_cost = best_text.size();
     text_measure best_measure = measure_text(best_text);
-    for (const auto& [c, extra] : candidates) {
+    // Cheapest bound first, so that most long candidates (expansions) are never printed.
+    std::vector<std::pair<size_t, size_t>> order;  // bound + extra cost, index
+    for (size_t i = 0; i < candidates.size(); ++i) {
+        order.emplace_back(printed_length_lower_bound(candidates[i].first) + candidates[i].second, i);
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& [bound, index] : order) {
+        if (bound > best_cost) break;
+        const auto& [c, extra] = candidates[index];
         std::string text = to_string(c);
         size_t cost = text.size() + extra;
         text_measure measure = measure_text(text);

@@ -84,3 +84,19 @@ TEST_CASE_FIXTURE(fixture, "each distinct subexpression is differentiated once")
     // distinct subexpressions: x, and per level sin(e), cos(e), their product
     CHECK(d.evaluations() == 1 + 3 * 20);
 }
+
+TEST_CASE_FIXTURE(fixture, "depth 1000: the derivative and its C stay linear in the depth") {
+    ex e = x;
+    // held, as ddx's parser holds functions of big arguments: GiNaC's evaluation of sin(u)
+    // reads u as a tree
+    for (int k = 0; k < 1000; ++k) e = GiNaC::mul(GiNaC::sin(e).hold(), GiNaC::cos(e).hold());
+    ddx::differentiator d(x);
+    ex de = d(e);
+    CHECK(d.evaluations() == 1 + 3 * 1000);
+    // ddx::diff (simplified) keeps the DAG as it is rather than reading it as a tree
+    ex simplified = ddx::diff(e, x);
+    std::string c = ddx::emit_c({simplified}, {x}, "f");
+    size_t lines = std::count(c.begin(), c.end(), '\n');
+    MESSAGE("C lines for depth 1000: " << lines);
+    CHECK(lines < 10 * 1000);
+}

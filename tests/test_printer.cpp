@@ -3,6 +3,8 @@
 
 #include <ddx/ddx.hpp>
 
+#include "expression_generator.hpp"
+
 #include <cmath>
 #include <limits>
 
@@ -102,4 +104,28 @@ TEST_CASE("LaTeX") {
     CHECK(ddx::to_latex(ddx::parse("sqrt(x)", s)) == "\\sqrt{x}");
     CHECK(ddx::to_latex(ddx::parse("sin(x)", s)) == "\\sin\\left(x\\right)");
     CHECK(ddx::to_latex(ddx::parse("exp(-x)", s)) == "e^{-x}");
+}
+
+TEST_CASE("the printed-length lower bound never exceeds the printed length") {
+    ddx::symbol_table s;
+    ex x = s.get("x"), y = s.get("y");
+    CHECK(ddx::printed_length_lower_bound(ddx::parse("x + y", s)) == 5);
+    const char* fixed[] = {"exp(1)*x + E", "2*x + 4*y", "-(x - y)^2/3", "1/x", "x^(-2)*y", "sqrt(x)", "pi*x - 1"};
+    int checked = 0;
+    auto check = [&](const ex& e) {
+        std::string text = ddx::to_string(e);
+        INFO(text);
+        CHECK(ddx::printed_length_lower_bound(e) <= text.size());
+        ++checked;
+    };
+    for (const char* text : fixed) check(ddx::parse(text, s));
+    ddx_test::expression_generator gen(20261126, 4);
+    for (int i = 0; i < 150; ++i) {
+        ex e = ddx::parse(gen.next(), s);
+        check(e);
+        check(ddx::differentiator(x)(e));  // raw, unsimplified
+        check(ddx::diff(e, y));
+        check(GiNaC::expand(e));
+    }
+    MESSAGE(checked << " expressions");
 }

@@ -20,6 +20,11 @@ struct print_options {
 /// `to_string(parse("x^(-1) - y + x", s))` is `x - y + 1/x`.
 std::string to_string(const GiNaC::ex& e, const print_options& options = {});
 
+/// A lower bound on `to_string(e).size()`, in time linear in e's tree and far below
+/// printing's: simplify prints only candidates that can still win.
+/// `printed_length_lower_bound(parse("x + y", s))` is 5.
+size_t printed_length_lower_bound(const GiNaC::ex& e);
+
 /// LaTeX source for `e`: `\frac{2 e^{-x}}{\left(1 + e^{-x}\right)^{2}}`.
 std::string to_latex(const GiNaC::ex& e);
 
