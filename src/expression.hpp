@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ddx {
@@ -65,6 +66,30 @@ inline GiNaC::ex scaled_sum(const GiNaC::ex& sum, const GiNaC::numeric& factor) 
     GiNaC::exvector terms;
     for (const GiNaC::ex& t : sum) terms.push_back(times(t, factor));
     return GiNaC::add(terms);
+}
+
+/// `e` with `rewrite` applied bottom-up: to every node, once its operands are rewritten.
+/// Each distinct subexpression is visited once, and a node is rebuilt only where an operand
+/// changed (GiNaC's map rebuilds and re-evaluates every node of the tree, which made it most
+/// of simplify's time). `rewrite` must return its argument where it has nothing to do.
+template <class Rewrite>
+GiNaC::ex rewrite_bottom_up(const GiNaC::ex& e, Rewrite rewrite) {
+    using memo_map = std::unordered_map<GiNaC::ex, GiNaC::ex, std::hash<GiNaC::ex>, GiNaC::ex_is_equal>;
+    struct walker : GiNaC::map_function {
+        Rewrite& rewrite;
+        memo_map memo;
+        explicit walker(Rewrite& r) : rewrite(r) {}
+        GiNaC::ex operator()(const GiNaC::ex& x) override {
+            auto it = memo.find(x);
+            if (it != memo.end()) return it->second;
+            bool changed = false;
+            for (const GiNaC::ex& c : x) changed = !(*this)(c).is_equal(c) || changed;
+            GiNaC::ex out = rewrite(changed ? x.map(*this) : x);  // map finds the operands in memo
+            memo.emplace(x, out);
+            return out;
+        }
+    } w(rewrite);
+    return w(e);
 }
 
 /// Whether `e` is exp(...).

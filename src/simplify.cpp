@@ -54,52 +54,45 @@ std::pair<numeric, ex> split_coefficient(const ex& arg) {
     return {1, arg};
 }
 
-struct combine_exp_map : GiNaC::map_function {
-    ex operator()(const ex& e) override {
-        ex mapped = e.map(*this);
-        if (is_a<GiNaC::power>(mapped) && is_exp(mapped.op(0))) {
-            return GiNaC::exp(mapped.op(0).op(0) * mapped.op(1));
+// exp(a)^k -> exp(k*a), exp(a)*exp(b) -> exp(a + b), for one node whose operands are done.
+ex combine_exponentials_at(const ex& e) {
+    if (is_a<GiNaC::power>(e) && is_exp(e.op(0))) return GiNaC::exp(e.op(0).op(0) * e.op(1));
+    if (!is_a<GiNaC::mul>(e)) return e;
+    ex exponent = 0, rest = 1;
+    int count = 0;
+    for (const ex& f : e) {
+        if (is_exp(f)) {
+            exponent += f.op(0);
+            ++count;
+        } else {
+            rest *= f;
         }
-        if (!is_a<GiNaC::mul>(mapped)) return mapped;
-        ex exponent = 0, rest = 1;
-        int count = 0;
-        for (const ex& f : mapped) {
-            if (is_exp(f)) {
-                exponent += f.op(0);
-                ++count;
-            } else {
-                rest *= f;
-            }
-        }
-        return count < 2 ? mapped : rest * GiNaC::exp(exponent);
     }
-};
+    return count < 2 ? e : rest * GiNaC::exp(exponent);
+}
 
-// b^p * b^q -> b^(p + q) where an exponent is symbolic (GiNaC merges numeric ones only).
-struct combine_power_map : GiNaC::map_function {
-    ex operator()(const ex& e) override {
-        ex mapped = e.map(*this);
-        if (!is_a<GiNaC::mul>(mapped)) return mapped;
-        std::vector<std::pair<ex, ex>> groups;  // base, summed exponent
-        bool merged = false;
-        for (const ex& f : mapped) {
-            bool power = is_a<GiNaC::power>(f);
-            ex base = power ? f.op(0) : f, exponent = power ? f.op(1) : ex(1);
-            auto it = std::find_if(groups.begin(), groups.end(),
-                                   [&](const auto& g) { return g.first.is_equal(base); });
-            if (it == groups.end() || is_a<numeric>(base)) {
-                groups.emplace_back(base, exponent);
-            } else {
-                it->second += exponent;
-                merged = true;
-            }
+// b^p * b^q -> b^(p + q) where an exponent is symbolic (GiNaC merges numeric ones only),
+// for one node whose operands are done.
+ex combine_powers_at(const ex& e) {
+    if (!is_a<GiNaC::mul>(e)) return e;
+    std::vector<std::pair<ex, ex>> groups;  // base, summed exponent
+    bool merged = false;
+    for (const ex& f : e) {
+        bool power = is_a<GiNaC::power>(f);
+        ex base = power ? f.op(0) : f, exponent = power ? f.op(1) : ex(1);
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first.is_equal(base); });
+        if (it == groups.end() || is_a<numeric>(base)) {
+            groups.emplace_back(base, exponent);
+        } else {
+            it->second += exponent;
+            merged = true;
         }
-        if (!merged) return mapped;
-        GiNaC::exvector factors;
-        for (const auto& [base, exponent] : groups) factors.push_back(GiNaC::pow(base, exponent));
-        return GiNaC::mul(factors);
     }
-};
+    if (!merged) return e;
+    GiNaC::exvector factors;
+    for (const auto& [base, exponent] : groups) factors.push_back(GiNaC::pow(base, exponent));
+    return GiNaC::mul(factors);
+}
 
 // Replaces exp(k*base) by u^(k/g) with one symbol u per base (g: the gcd of the k), so that
 // normal() and factor() see a rational function; `back` undoes it.
@@ -153,6 +146,8 @@ exp_as_power exponentials_as_powers(const ex& e, bool flip) {
     return out;
 }
 
+constexpr size_t max_factor_symbols = 4;
+
 // Whether GiNaC::factor can be trusted to finish on `p`. Its multivariate factorization
 // (and the modular gcd under it) interpolates densely: the work grows with the product of
 // (degree + 1) over the symbols, and which evaluation points it tries follows GiNaC's
@@ -160,13 +155,12 @@ exp_as_power exponentials_as_powers(const ex& e, bool flip) {
 // ran over 2 s in 1200; with 8 symbols 22 in 100 did; the skeleton of one second
 // derivative (10 symbols) hung in 1 run of 30. Beyond these bounds the normal form stands.
 bool safe_to_factor(const ex& p) {
-    constexpr int max_symbols = 4;
     constexpr double max_dense_size = 1e4;
     GiNaC::exset symbols;
     for (auto it = p.preorder_begin(); it != p.preorder_end(); ++it) {
         if (is_a<GiNaC::symbol>(*it)) symbols.insert(*it);
     }
-    if (symbols.size() > max_symbols) return false;
+    if (symbols.size() > max_factor_symbols) return false;
     double dense_size = 1;
     for (const ex& s : symbols) dense_size *= p.degree(s) + 1;
     return dense_size <= max_dense_size;
@@ -186,7 +180,32 @@ bool has_denominator_or_root(const ex& e) {
 
 // Rational normal form with numerator and denominator factored, over the non-rational
 // parts (sin(x), sqrt(...)) held as temporary symbols.
+// Whether to_rational's skeleton of `e` is a polynomial in more atoms (symbols, function
+// calls) than factor takes: then the rational route yields nothing, and to_rational's cost
+// (most of simplify's on a Hessian's entries) is saved.
+bool polynomial_in_many_atoms(const ex& e) {
+    GiNaC::exset atoms;
+    std::vector<ex> pending{e};
+    while (!pending.empty()) {
+        ex x = pending.back();
+        pending.pop_back();
+        if (is_a<GiNaC::symbol>(x) || is_a<GiNaC::function>(x) || is_a<GiNaC::constant>(x)) {
+            atoms.insert(x);
+            continue;
+        }
+        if (is_a<GiNaC::power>(x)) {
+            const ex& exponent = x.op(1);
+            if (!is_a<numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_pos_integer()) return false;
+        } else if (!is_a<GiNaC::add>(x) && !is_a<GiNaC::mul>(x) && !is_a<numeric>(x)) {
+            return false;
+        }
+        for (const ex& c : x) pending.push_back(c);
+    }
+    return atoms.size() > max_factor_symbols;
+}
+
 void rational_candidates(const ex& e, std::vector<ex>& out) {
+    if (polynomial_in_many_atoms(e)) return;
     GiNaC::exmap parts;
     ex r = e.to_rational(parts);
     ex numerator = r, denominator = 1;
@@ -310,11 +329,11 @@ ex simplify_scalar(const ex& e) {
             bool has_exp = count_exponentials(combined) > 0;
             for (bool flip : {prefer_negative, !prefer_negative}) {
                 if (flip != prefer_negative && !has_exp) break;
-                exp_as_power p = exponentials_as_powers(combined, flip);
+                exp_as_power p = has_exp ? exponentials_as_powers(combined, flip) : exp_as_power{combined, {}};
                 std::vector<ex> rational;
                 rational_candidates(p.rational, rational);
                 for (const ex& r : rational) {
-                    ex c = combine_exponentials(r.subs(p.back, GiNaC::subs_options::no_pattern));
+                    ex c = has_exp ? combine_exponentials(r.subs(p.back, GiNaC::subs_options::no_pattern)) : r;
                     candidates.emplace_back(c, flip == prefer_negative ? 0 : count_exponentials(c) + 1);
                 }
             }
@@ -348,11 +367,10 @@ ex simplify_scalar(const ex& e) {
         if (!seen) distinct.push_back(std::move(c));
     }
     candidates = std::move(distinct);
-    combine_power_map powers;
     size_t count = candidates.size();
     for (size_t i = 0; i < count; ++i) {
         try {
-            ex merged = powers(candidates[i].first);
+            ex merged = rewrite_bottom_up(candidates[i].first, combine_powers_at);
             if (!merged.is_equal(candidates[i].first)) candidates.emplace_back(merged, candidates[i].second);
         } catch (const std::bad_alloc&) {
             throw;
@@ -406,22 +424,14 @@ void check_expansion_size(const ex& e) {
     }
 }
 
-ex combine_exponentials(const ex& e) {
-    combine_exp_map m;
-    return m(e);
-}
+ex combine_exponentials(const ex& e) { return rewrite_bottom_up(e, combine_exponentials_at); }
 
 size_t complexity(const ex& e) { return to_string(e).size(); }
 
 ex drop_conjugates(const ex& e) {
-    struct drop : GiNaC::map_function {
-        ex operator()(const ex& x) override {
-            if (GiNaC::is_the_function<GiNaC::conjugate_function_SERIAL>(x)) return (*this)(x.op(0));
-            return x.map(*this);
-        }
-    } d;
-    if (tree_size_exceeds(e, 20000)) return e;  // `has` reads the whole tree
-    return e.has(GiNaC::conjugate_function(GiNaC::wild())) ? d(e) : e;
+    return rewrite_bottom_up(e, [](const ex& x) {
+        return GiNaC::is_the_function<GiNaC::conjugate_function_SERIAL>(x) ? x.op(0) : x;
+    });
 }
 
 ex simplify(const ex& e) {
