@@ -468,11 +468,17 @@ std::string to_string(const ex& e, const print_options& options) {
     return printer(false, options).print(e);
 }
 
-size_t printed_length_lower_bound(const ex& e) {
+namespace {
+
+// The bound, stopping early once it passes `cap` (the caller only asks whether it does).
+size_t length_bound(const ex& e, size_t cap) {
     if (is_a<GiNaC::symbol>(e)) return GiNaC::ex_to<GiNaC::symbol>(e).get_name().size();
     if (is_a<GiNaC::add>(e)) {
         size_t n = 3 * (e.nops() - 1);  // ` + ` or ` - `
-        for (const ex& t : e) n += printed_length_lower_bound(t);
+        for (const ex& t : e) {
+            if (n > cap) break;
+            n += length_bound(t, cap - n);
+        }
         return n;
     }
     if (is_a<GiNaC::mul>(e)) {
@@ -480,20 +486,28 @@ size_t printed_length_lower_bound(const ex& e) {
         size_t n = 0, factors = 0;
         for (const ex& f : e) {
             if (is_a<numeric>(f)) continue;
-            n += printed_length_lower_bound(f);
+            if (n > cap) break;
+            n += length_bound(f, cap - n);
             ++factors;
         }
         return n + (factors > 0 ? factors - 1 : 0);  // `*` or `/`
     }
-    if (is_a<GiNaC::power>(e)) return printed_length_lower_bound(e.op(0));
+    if (is_a<GiNaC::power>(e)) return length_bound(e.op(0), cap);
     if (is_a<GiNaC::function>(e)) {
         if (is_exp(e) && e.op(0).is_equal(ex(1))) return 1;  // E
         size_t n = 5;  // the shortest name (exp, log, ...) and brackets
-        for (const ex& a : e) n += printed_length_lower_bound(a);
+        for (const ex& a : e) {
+            if (n > cap) break;
+            n += length_bound(a, cap - n);
+        }
         return n;
     }
     return 1;
 }
+
+}  // namespace
+
+size_t printed_length_lower_bound(const ex& e, size_t cap) { return std::min(length_bound(e, cap), cap + 1); }
 
 std::string to_latex(const ex& e) { return printer(true, {}).print(e); }
 

@@ -71,6 +71,13 @@ ex combine_exponentials_at(const ex& e) {
     return count < 2 ? e : rest * GiNaC::exp(exponent);
 }
 
+bool has_symbolic_power(const ex& e) {
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (is_a<GiNaC::power>(*it) && !is_a<numeric>(it->op(1))) return true;
+    }
+    return false;
+}
+
 // b^p * b^q -> b^(p + q) where an exponent is symbolic (GiNaC merges numeric ones only),
 // for one node whose operands are done.
 ex combine_powers_at(const ex& e) {
@@ -369,6 +376,7 @@ ex simplify_scalar(const ex& e) {
     candidates = std::move(distinct);
     size_t count = candidates.size();
     for (size_t i = 0; i < count; ++i) {
+        if (!has_symbolic_power(candidates[i].first)) continue;  // GiNaC has merged the rest
         try {
             ex merged = rewrite_bottom_up(candidates[i].first, combine_powers_at);
             if (!merged.is_equal(candidates[i].first)) candidates.emplace_back(merged, candidates[i].second);
@@ -388,7 +396,8 @@ ex simplify_scalar(const ex& e) {
     // Cheapest bound first, so that most long candidates (expansions) are never printed.
     std::vector<std::pair<size_t, size_t>> order;  // bound + extra cost, index
     for (size_t i = 0; i < candidates.size(); ++i) {
-        order.emplace_back(printed_length_lower_bound(candidates[i].first) + candidates[i].second, i);
+        size_t bound = printed_length_lower_bound(candidates[i].first, best_cost) + candidates[i].second;
+        if (bound <= best_cost) order.emplace_back(bound, i);
     }
     std::sort(order.begin(), order.end());
     for (const auto& [bound, index] : order) {

@@ -2,6 +2,7 @@
 // prints `x^(-1)`, `-y+x`; this one sorts terms itself and writes what a person writes.
 #pragma once
 
+#include <cstdint>
 #include <ginac/ginac.h>
 #include <string>
 
@@ -21,9 +22,9 @@ struct print_options {
 std::string to_string(const GiNaC::ex& e, const print_options& options = {});
 
 /// A lower bound on `to_string(e).size()`, in time linear in e's tree and far below
-/// printing's: simplify prints only candidates that can still win.
-/// `printed_length_lower_bound(parse("x + y", s))` is 5.
-size_t printed_length_lower_bound(const GiNaC::ex& e);
+/// printing's, or `cap + 1` as soon as the bound passes `cap`: simplify prints only
+/// candidates that can still win. `printed_length_lower_bound(parse("x + y", s))` is 5.
+size_t printed_length_lower_bound(const GiNaC::ex& e, size_t cap = SIZE_MAX - 1);
 
 /// LaTeX source for `e`: `\frac{2 e^{-x}}{\left(1 + e^{-x}\right)^{2}}`.
 std::string to_latex(const GiNaC::ex& e);
