@@ -355,9 +355,15 @@ ex simplify_scalar(const ex& e) {
             candidates.emplace_back(expanded, 0);
             // collect_common_factors recurses without end on factors like (x^x)^(-1):
             // give it the rational skeleton only
-            GiNaC::exmap parts;
-            ex skeleton = expanded.to_rational(parts);
-            candidates.emplace_back(GiNaC::collect_common_factors(skeleton).subs(parts, GiNaC::subs_options::no_pattern), 0);
+            // Where expanding multiplied the terms out (a product of sums) rather than cancelling,
+            // taking common factors out again gives back what was there: not worth its cost.
+            size_t terms_before = is_a<GiNaC::add>(combined) ? combined.nops() : 1;
+            size_t terms_after = is_a<GiNaC::add>(expanded) ? expanded.nops() : 1;
+            if (terms_after <= 4 * terms_before) {
+                GiNaC::exmap parts;
+                ex skeleton = expanded.to_rational(parts);
+                candidates.emplace_back(GiNaC::collect_common_factors(skeleton).subs(parts, GiNaC::subs_options::no_pattern), 0);
+            }
         } catch (const std::bad_alloc&) {
             throw;  // out of memory, or a Ctrl-C arriving through the allocator
         } catch (const std::exception&) {
