@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "expression.hpp"
+#include "factoring.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -56,19 +57,19 @@ std::pair<numeric, ex> split_coefficient(const ex& arg) {
 
 // exp(a)^k -> exp(k*a), exp(a)*exp(b) -> exp(a + b), for one node whose operands are done.
 ex combine_exponentials_at(const ex& e) {
-    if (is_a<GiNaC::power>(e) && is_exp(e.op(0))) return GiNaC::exp(e.op(0).op(0) * e.op(1));
+    if (is_a<GiNaC::power>(e) && is_exp(e.op(0))) return GiNaC::exp(times(e.op(0).op(0), e.op(1)));
     if (!is_a<GiNaC::mul>(e)) return e;
-    ex exponent = 0, rest = 1;
-    int count = 0;
+    GiNaC::exvector exponents, rest;
     for (const ex& f : e) {
         if (is_exp(f)) {
-            exponent += f.op(0);
-            ++count;
+            exponents.push_back(f.op(0));
         } else {
-            rest *= f;
+            rest.push_back(f);
         }
     }
-    return count < 2 ? e : rest * GiNaC::exp(exponent);
+    if (exponents.size() < 2) return e;
+    rest.push_back(GiNaC::exp(GiNaC::add(exponents)));
+    return GiNaC::mul(rest);  // not operator*, which reads every factor as a tree
 }
 
 bool has_symbolic_power(const ex& e) {
@@ -153,7 +154,7 @@ exp_as_power exponentials_as_powers(const ex& e, bool flip) {
     return out;
 }
 
-constexpr size_t max_factor_symbols = 4;
+}  // namespace
 
 // Whether GiNaC::factor can be trusted to finish on `p`. Its multivariate factorization
 // (and the modular gcd under it) interpolates densely: the work grows with the product of
@@ -172,6 +173,8 @@ bool safe_to_factor(const ex& p) {
     for (const ex& s : symbols) dense_size *= p.degree(s) + 1;
     return dense_size <= max_dense_size;
 }
+
+namespace {
 
 // Whether `e` has a power that is not a positive integer power (a denominator or a root):
 // without one, GiNaC's normal form is the expanded polynomial, which the `expand`

@@ -1,0 +1,330 @@
+// High-order derivatives by polynomial arithmetic. Differentiating a tree and simplifying
+// after every order (what GiNaC's diff + normal does) re-reads an ever larger expression;
+// but a rational function of x and u = exp(g*x), times at most one exp(h(x)) with h a
+// polynomial, stays one: every derivative is
+//
+//     exp(h) * N_n / (D * q^n),   D = c * p_1^e_1 * ... * p_k^e_k,   q = p_1 * ... * p_k,
+//
+// with the numerator N_n the only part that changes:
+//
+//     N_(n+1) = (h' N_n + N_n') q - N_n (W + n q'),   W = sum e_i p_i' q / p_i,
+//
+// where ' is d/dx = d/dx + g u d/du on polynomials in x and u. Each order is a few
+// polynomial products; the result is factored once at the end.
+#include "nth_derivative.hpp"
+
+#include <ddx/calculus.hpp>
+#include <ddx/interrupt.hpp>
+#include <ddx/simplify.hpp>
+
+#include "expression.hpp"
+#include "factoring.hpp"
+
+#include <algorithm>
+#include <cln/integer.h>
+#include <cln/rational.h>
+#include <map>
+#include <vector>
+
+namespace ddx {
+
+using GiNaC::ex;
+using GiNaC::is_a;
+using GiNaC::numeric;
+
+namespace {
+
+// exp(c*x) with c rational: c; otherwise 0.
+numeric linear_rate(const ex& exp_call, const ex& x) {
+    ex arg = exp_call.op(0);
+    if (!arg.is_polynomial(x) || arg.degree(x) != 1 || arg.ldegree(x) != 1) return 0;
+    ex c = arg.coeff(x, 1);
+    if (!is_a<numeric>(c) || !GiNaC::ex_to<numeric>(c).is_rational()) return 0;
+    return GiNaC::ex_to<numeric>(c);
+}
+
+// Whether `e` is a rational function of the symbols in `vars` with rational coefficients
+// (the dense arithmetic below has no room for parameters).
+bool is_rational_in(const ex& e, const GiNaC::lst& vars) {
+    if (is_a<numeric>(e)) return GiNaC::ex_to<numeric>(e).is_rational();
+    if (is_a<GiNaC::symbol>(e)) return std::any_of(vars.begin(), vars.end(), [&](const ex& v) { return v.is_equal(e); });
+    if (is_a<GiNaC::add>(e) || is_a<GiNaC::mul>(e)) {
+        return std::all_of(e.begin(), e.end(), [&](const ex& c) { return is_rational_in(c, vars); });
+    }
+    if (is_a<GiNaC::power>(e)) {
+        const ex& exponent = e.op(1);
+        return is_a<numeric>(exponent) && GiNaC::ex_to<numeric>(exponent).is_integer() && is_rational_in(e.op(0), vars);
+    }
+    return false;
+}
+
+struct factored_denominator {
+    ex constant = 1;
+    std::vector<std::pair<ex, int>> factors;  // p_i, e_i
+};
+
+factored_denominator square_free_parts(const ex& d, const GiNaC::lst& vars) {
+    factored_denominator out;
+    ex s = GiNaC::sqrfree(d, vars);
+    GiNaC::exvector parts;
+    if (is_a<GiNaC::mul>(s)) {
+        parts.assign(s.begin(), s.end());
+    } else {
+        parts.push_back(s);
+    }
+    for (const ex& p : parts) {
+        ex base = p;
+        int e = 1;
+        if (is_a<GiNaC::power>(p) && is_a<numeric>(p.op(1))) {
+            base = p.op(0);
+            e = GiNaC::ex_to<numeric>(p.op(1)).to_int();
+        }
+        bool constant = true;
+        for (const ex& v : vars) constant = constant && !base.has(v);
+        if (constant) {
+            out.constant = out.constant * p;
+        } else {
+            out.factors.emplace_back(base, e);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+namespace {
+
+// A polynomial in one variable with rational coefficients, dense: index = degree.
+using dense = std::vector<cln::cl_RA>;
+
+std::optional<dense> to_dense(const ex& p, const ex& v) {
+    ex e = p.expand();
+    if (!e.is_polynomial(v)) return std::nullopt;
+    dense out(static_cast<size_t>(std::max(e.degree(v), 0)) + 1, 0);
+    for (size_t k = 0; k < out.size(); ++k) {
+        ex c = e.coeff(v, static_cast<int>(k));
+        if (!is_a<numeric>(c) || !GiNaC::ex_to<numeric>(c).is_rational()) return std::nullopt;
+        out[k] = cln::the<cln::cl_RA>(GiNaC::ex_to<numeric>(c).to_cl_N());
+    }
+    return out;
+}
+
+void trim(dense& p) {
+    while (p.size() > 1 && cln::zerop(p.back())) p.pop_back();
+}
+
+dense operator*(const dense& a, const dense& b) {
+    dense out(a.size() + b.size() - 1, 0);
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (cln::zerop(a[i])) continue;
+        for (size_t j = 0; j < b.size(); ++j) out[i + j] = out[i + j] + a[i] * b[j];
+    }
+    trim(out);
+    return out;
+}
+
+dense operator+(dense a, const dense& b) {
+    if (a.size() < b.size()) a.resize(b.size(), 0);
+    for (size_t i = 0; i < b.size(); ++i) a[i] = a[i] + b[i];
+    trim(a);
+    return a;
+}
+
+dense scaled(dense a, const cln::cl_RA& c) {
+    for (auto& x : a) x = x * c;
+    trim(a);
+    return a;
+}
+
+// d/dx of a polynomial in v: in u = exp(g*x) it scales u^k by g*k; in x it is the usual.
+dense derivative(const dense& p, bool in_u, const cln::cl_RA& g) {
+    dense out;
+    if (in_u) {
+        out.resize(p.size());
+        for (size_t k = 0; k < p.size(); ++k) out[k] = p[k] * g * static_cast<long>(k);
+    } else {
+        out.assign(p.size() > 1 ? p.size() - 1 : 1, 0);
+        for (size_t k = 1; k < p.size(); ++k) out[k - 1] = p[k] * static_cast<long>(k);
+    }
+    trim(out);
+    return out;
+}
+
+// p / (v - root) when exact.
+std::optional<dense> divided_by_root(const dense& p, long root) {
+    if (p.size() < 2) return std::nullopt;
+    dense quotient(p.size() - 1, 0);
+    cln::cl_RA carry = 0;
+    for (size_t k = p.size() - 1; k > 0; --k) {
+        carry = p[k] + carry * root;
+        quotient[k - 1] = carry;
+    }
+    if (!cln::zerop(p[0] + carry * root)) return std::nullopt;
+    return quotient;
+}
+
+// The polynomial as a product a person reads: rational content, v^m, (v - 1)^a, (v + 1)^b
+// and the rest expanded. (GiNaC's factor would find more, at a cost of about a millisecond
+// at degree 20; the rest is irreducible in the cases that matter, tanh's and Hermite's.)
+ex readable_product(dense p, const ex& v) {
+    trim(p);
+    cln::cl_I numer_gcd = 0, denom_lcm = 1;
+    for (const auto& c : p) {
+        numer_gcd = cln::gcd(numer_gcd, cln::numerator(c));
+        denom_lcm = cln::lcm(denom_lcm, cln::denominator(c));
+    }
+    if (cln::zerop(numer_gcd)) return 0;
+    cln::cl_RA content = numer_gcd / denom_lcm;
+    for (auto& c : p) c = c / content;
+    GiNaC::exvector factors{numeric(content)};
+    size_t m = 0;
+    while (m + 1 < p.size() && cln::zerop(p[m])) ++m;
+    if (m > 0) {
+        p.erase(p.begin(), p.begin() + static_cast<long>(m));
+        factors.push_back(GiNaC::pow(v, static_cast<int>(m)));
+    }
+    for (long root : {1L, -1L}) {
+        int times = 0;
+        while (auto q = divided_by_root(p, root)) {
+            p = std::move(*q);
+            ++times;
+        }
+        if (times > 0) factors.push_back(GiNaC::pow(v - root, times));
+    }
+    GiNaC::exvector terms;
+    for (size_t k = 0; k < p.size(); ++k) {
+        if (!cln::zerop(p[k])) terms.push_back(GiNaC::mul(numeric(p[k]), GiNaC::pow(v, static_cast<int>(k))));
+    }
+    factors.push_back(GiNaC::add(terms));
+    return GiNaC::mul(factors);
+}
+
+// What one f and x give, kept for the calls that ask for other orders of the same f.
+struct analysis {
+    ex f, x;
+    ex exp_factor = 1;     // exp(h)
+    numeric g = 0;         // u = exp(g*x); 0: no u
+    GiNaC::symbol u{"u"};
+    factored_denominator den;
+    bool in_u = false;                // the dense polynomials are in u (else in x)
+    dense q, w, dq, dh;               // q, W, q', h'
+    std::vector<dense> numerators;    // N_0, N_1, ... as far as asked
+};
+
+std::optional<analysis> analyse(const ex& f, const ex& x) {
+    // dense polynomials of a few thousand terms at most (the expansion limit is for users)
+    if (estimated_expanded_terms(f) > 2000) return std::nullopt;
+    analysis a;
+    a.f = f;
+    a.x = x;
+    ex e = combine_exponentials(f);
+    // exp(h) with h a nonlinear polynomial in x, as a factor of the whole
+    ex h = 0, rest = e;
+    auto nonlinear_exp = [&](const ex& c) {
+        return is_exp(c) && c.op(0).has(x) && linear_rate(c, x).is_zero() && c.op(0).is_polynomial(x);
+    };
+    if (nonlinear_exp(e)) {
+        a.exp_factor = e;
+        rest = 1;
+    } else if (is_a<GiNaC::mul>(e)) {
+        GiNaC::exvector others;
+        for (const ex& c : e) {
+            if (a.exp_factor.is_equal(1) && nonlinear_exp(c)) {
+                a.exp_factor = c;
+            } else {
+                others.push_back(c);
+            }
+        }
+        rest = GiNaC::mul(others);
+    }
+    if (!a.exp_factor.is_equal(1)) h = a.exp_factor.op(0);
+
+    // exp(c*x) as u^(c/g), g the rates' gcd with the sign most of them have
+    int balance = 0;
+    for (auto it = rest.preorder_begin(); it != rest.preorder_end(); ++it) {
+        if (!is_exp(*it) || !it->op(0).has(x)) continue;
+        numeric c = linear_rate(*it, x);
+        if (c.is_zero()) return std::nullopt;
+        a.g = a.g.is_zero() ? GiNaC::abs(c) : numeric(GiNaC::gcd(a.g.numer(), c.numer())) / GiNaC::lcm(a.g.denom(), c.denom());
+        balance += c.is_negative() ? -1 : 1;
+    }
+    if (balance < 0) a.g = -a.g;
+    ex r = rest;
+    if (!a.g.is_zero()) {
+        r = rewrite_bottom_up(rest, [&](const ex& node) -> ex {
+            if (!is_exp(node) || !node.op(0).has(x)) return node;
+            return GiNaC::pow(a.u, linear_rate(node, x) / a.g);
+        });
+    }
+    GiNaC::lst vars{x, a.u};
+    if (!is_rational_in(r, vars) || !is_rational_in(h, vars)) return std::nullopt;
+    ex nd = GiNaC::numer_denom(GiNaC::normal(r));
+    a.den = square_free_parts(nd.op(1), vars);
+    // one variable only: in u (then h must be 0) or in x
+    a.in_u = !a.g.is_zero();
+    if (a.in_u && (nd.has(x) || h.has(x))) return std::nullopt;
+    ex v = a.in_u ? ex(a.u) : x;
+    ex q = 1, w = 0;
+    for (const auto& [p, k] : a.den.factors) q = q * p;
+    q = q.expand();
+    auto d_dx = [&](const ex& p) -> ex {
+        return a.in_u ? (a.g * a.u * p.diff(a.u)).expand() : p.diff(GiNaC::ex_to<GiNaC::symbol>(x)).expand();
+    };
+    for (const auto& [p, k] : a.den.factors) {
+        ex others;
+        if (!GiNaC::divide(q, p.expand(), others)) return std::nullopt;  // exact by construction
+        w += k * d_dx(p) * others;
+    }
+    auto n0 = to_dense(nd.op(0), v);
+    auto qd = to_dense(q, v), wd = to_dense(w, v), dqd = to_dense(d_dx(q), v), dhd = to_dense(d_dx(h), v);
+    if (!n0 || !qd || !wd || !dqd || !dhd) return std::nullopt;
+    a.q = *qd;
+    a.w = *wd;
+    a.dq = *dqd;
+    a.dh = *dhd;
+    a.numerators.push_back(*n0);
+    return a;
+}
+
+}  // namespace
+
+std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int order) {
+    // (the expressions this is for are small; a big DAG is better left to the differentiator)
+    if (order < 1 || !is_a<GiNaC::symbol>(x) || tree_size_exceeds(f, 2000)) return std::nullopt;
+    // The analyses of the last few (f, x), so that asking for orders 1..n of one f costs
+    // n steps in all. A cache of a pure function's results, like GiNaC's remember tables.
+    static std::vector<analysis> recent;
+    auto it = std::find_if(recent.begin(), recent.end(), [&](const analysis& a) { return a.f.is_equal(f) && a.x.is_equal(x); });
+    if (it == recent.end()) {
+        std::optional<analysis> a = analyse(f, x);
+        if (!a) {
+            // atan(x), log(1 + x^2): the first derivative may be of the form
+            ex first = differentiator(x)(f);
+            if (order < 2 || first.is_equal(f)) return std::nullopt;
+            return nth_derivative_by_polynomials(first, x, order - 1);
+        }
+        if (recent.size() >= 8) recent.erase(recent.begin());
+        recent.push_back(std::move(*a));
+        it = recent.end() - 1;
+    }
+    analysis& a = *it;
+    cln::cl_RA g = a.in_u ? cln::the<cln::cl_RA>(a.g.to_cl_N()) : cln::cl_RA(0);
+    while (a.numerators.size() <= static_cast<size_t>(order)) {
+        check_stop();
+        const dense& n = a.numerators.back();
+        long k = static_cast<long>(a.numerators.size()) - 1;
+        dense next = (a.dh * n + derivative(n, a.in_u, g)) * a.q + scaled(n * (a.w + scaled(a.dq, k)), -1);
+        a.numerators.push_back(std::move(next));
+    }
+    const dense& n = a.numerators[static_cast<size_t>(order)];
+    if (n.size() == 1 && cln::zerop(n[0])) return ex(0);
+
+    ex v = a.in_u ? ex(a.u) : a.x;
+    GiNaC::exvector bottom{a.den.constant};
+    for (const auto& [p, k] : a.den.factors) bottom.push_back(GiNaC::pow(p, k + order));
+    ex result = GiNaC::mul(a.exp_factor, readable_product(n, v), GiNaC::pow(GiNaC::mul(bottom), -1));
+    if (a.in_u) result = result.subs(a.u == GiNaC::exp(a.g * a.x), GiNaC::subs_options::no_pattern);
+    return combine_exponentials(result);
+}
+
+}  // namespace ddx
