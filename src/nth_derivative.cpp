@@ -15,6 +15,7 @@
 
 #include <ddx/calculus.hpp>
 #include <ddx/interrupt.hpp>
+#include <ddx/printer.hpp>
 #include <ddx/simplify.hpp>
 
 #include "expression.hpp"
@@ -163,10 +164,41 @@ std::optional<dense> divided_by_root(const dense& p, long root) {
     return quotient;
 }
 
+// u = exp(g*x) in a palindromic polynomial: u^k + u^(d-k) = 2*u^(d/2)*cosh((d/2 - k)*g*x).
+struct pairing {
+    numeric g;
+    ex x;
+};
+
+// A palindromic (or antipalindromic) p(u) of degree d as exp(d*g*x/2) times a sum of
+// cosh (sinh): each coefficient printed once instead of twice, which halves tanh's high
+// derivatives. Nothing for other polynomials.
+std::optional<ex> folded_palindrome(const dense& p, const pairing& pair) {
+    size_t d = p.size() - 1;
+    if (d < 4) return std::nullopt;
+    bool palindromic = true, anti = true;
+    for (size_t k = 0; k <= d; ++k) {
+        palindromic = palindromic && p[k] == p[d - k];
+        anti = anti && p[k] == -p[d - k];
+    }
+    if (!palindromic && !anti) return std::nullopt;
+    GiNaC::exvector terms;
+    for (size_t k = 0; 2 * k < d; ++k) {
+        if (cln::zerop(p[k])) continue;
+        // p[k]*u^k + p[d-k]*u^(d-k) = u^(d/2) * p[d-k] * (u^j -+ u^-j), j = d/2 - k
+        // cosh and sinh of a positive multiple of x (sinh is odd)
+        ex arg = numeric(static_cast<long>(d - 2 * k), 2) * GiNaC::abs(pair.g) * pair.x;
+        ex pair_sum = palindromic ? 2 * GiNaC::cosh(arg) : 2 * pair.g.csgn() * GiNaC::sinh(arg);
+        terms.push_back(GiNaC::mul(numeric(p[d - k]), pair_sum));
+    }
+    if (d % 2 == 0) terms.push_back(numeric(p[d / 2]));
+    return GiNaC::mul(GiNaC::exp(numeric(static_cast<long>(d), 2) * pair.g * pair.x), GiNaC::add(terms));
+}
+
 // The polynomial as a product a person reads: rational content, v^m, (v - 1)^a, (v + 1)^b
 // and the rest expanded. (GiNaC's factor would find more, at a cost of about a millisecond
 // at degree 20; the rest is irreducible in the cases that matter, tanh's and Hermite's.)
-ex readable_product(dense p, const ex& v) {
+ex readable_product(dense p, const ex& v, const pairing* pair) {
     trim(p);
     cln::cl_I numer_gcd = 0, denom_lcm = 1;
     for (const auto& c : p) {
@@ -190,6 +222,12 @@ ex readable_product(dense p, const ex& v) {
             ++times;
         }
         if (times > 0) factors.push_back(GiNaC::pow(v - root, times));
+    }
+    if (pair) {
+        if (auto folded = folded_palindrome(p, *pair)) {
+            factors.push_back(*folded);
+            return GiNaC::mul(factors);
+        }
     }
     GiNaC::exvector terms;
     for (size_t k = 0; k < p.size(); ++k) {
@@ -322,9 +360,18 @@ std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int or
     ex v = a.in_u ? ex(a.u) : a.x;
     GiNaC::exvector bottom{a.den.constant};
     for (const auto& [p, k] : a.den.factors) bottom.push_back(GiNaC::pow(p, k + order));
-    ex result = GiNaC::mul(a.exp_factor, readable_product(n, v), GiNaC::pow(GiNaC::mul(bottom), -1));
-    if (a.in_u) result = result.subs(a.u == GiNaC::exp(a.g * a.x), GiNaC::subs_options::no_pattern);
-    return combine_exponentials(result);
+    ex denominator = GiNaC::pow(GiNaC::mul(bottom), -1);
+    auto form = [&](const pairing* pair) {
+        ex result = GiNaC::mul(a.exp_factor, readable_product(n, v, pair), denominator);
+        if (a.in_u) result = result.subs(a.u == GiNaC::exp(a.g * a.x), GiNaC::subs_options::no_pattern);
+        return combine_exponentials(result);
+    };
+    ex plain = form(nullptr);
+    if (!a.in_u) return plain;
+    // with cosh/sinh pairs where that is shorter
+    pairing pair{a.g, a.x};
+    ex folded = form(&pair);
+    return to_string(folded).size() < to_string(plain).size() ? folded : plain;
 }
 
 }  // namespace ddx

@@ -110,9 +110,10 @@ TEST_CASE_FIXTURE(fixture, "high orders by polynomial arithmetic: closed forms")
     CHECK(same(ddx::diff(p("atan(x)"), x, 3), "(6*x^2 - 2)/(1 + x^2)^3"));
     CHECK(same(ddx::diff(p("x^5 + exp(3*x)"), x, 7), "3^7*exp(3*x)"));
     CHECK(ddx::diff(p("x^5"), x, 6).is_zero());
-    // tanh(x/2): the denominator's power grows by one per order, the numerator is factored
+    // tanh(x/2): the denominator's power grows by one per order; the numerator, palindromic,
+    // is written with cosh
     std::string t20 = ddx::to_string(ddx::diff(p("(1 - exp(-x))/(1 + exp(-x))"), x, 20));
-    CHECK(t20.size() < 560);
+    CHECK(t20.size() <= 460);  // the target of issue #8 (GiNaC diff + normal: 511)
     CHECK(t20.find("/(1 + exp(-x))^21") != std::string::npos);
     CHECK(t20.find("(1 - exp(-x))") != std::string::npos);
 }
