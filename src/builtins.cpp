@@ -268,8 +268,22 @@ value series_builtin(builtin_context& c) {
     ex x = c.symbol(1);
     ex x0 = c.expr(2);
     int order = static_cast<int>(c.integer(3, 0, 100));
-    ex s = c.expr(0).series(x == x0, order + 1);
-    return GiNaC::series_to_poly(s);
+    // GiNaC recurses without end on the series of some constants (atanh(b) in x): the parts
+    // free of x are held as symbols meanwhile
+    GiNaC::exmap held;
+    struct hold_constants : GiNaC::map_function {
+        const ex& x;
+        GiNaC::exmap& held;
+        hold_constants(const ex& v, GiNaC::exmap& h) : x(v), held(h) {}
+        ex operator()(const ex& e) override {
+            if (!is_a<GiNaC::function>(e) || e.has(x)) return e.map(*this);
+            GiNaC::symbol s;
+            held[s] = e;
+            return s;
+        }
+    } hold(x, held);
+    ex s = hold(c.expr(0)).series(x == x0, order + 1);
+    return GiNaC::series_to_poly(s).subs(held, GiNaC::subs_options::no_pattern);
 }
 
 value latex_builtin(builtin_context& c) {

@@ -57,9 +57,11 @@ std::string format_long_float(const numeric& x, int digits) {
     };
     cln::cl_I m = scaled(e10);
     const cln::cl_I upper = cln::expt_pos(cln::cl_I(10), digits);
-    const cln::cl_I lower = cln::expt_pos(cln::cl_I(10), digits - 1);
-    while (m >= upper) m = scaled(++e10);
-    while (m < lower) m = scaled(--e10);
+    // (CLN's expt_pos needs an exponent of at least 1: with 0 it computes 10^(2^32 - 1))
+    const cln::cl_I lower = digits > 1 ? cln::expt_pos(cln::cl_I(10), digits - 1) : cln::cl_I(1);
+    // the estimate is off by at most one or two either way
+    for (int i = 0; i < 4 && m >= upper; ++i) m = scaled(++e10);
+    for (int i = 0; i < 4 && m < lower; ++i) m = scaled(--e10);
     std::ostringstream ds;
     cln::fprintdecimal(ds, m);
     std::string d = ds.str();

@@ -96,6 +96,9 @@ TEST_CASE("arbitrary-precision floats print the requested digits") {
     o.float_digits = 3;
     CHECK(ddx::to_string(ddx::evaluate_precise(GiNaC::numeric(123456), {}, 3), o) == "1.23e5");
     CHECK(ddx::to_string(ddx::evaluate_precise(GiNaC::numeric(-1, 800), {}, 3), o) == "-0.00125");
+    o.float_digits = 1;  // once a hang (10^0 through CLN's expt_pos)
+    CHECK(ddx::to_string(ddx::evaluate_precise(ex(1) / 3, {}, 1), o) == "0.3");
+    CHECK(ddx::to_string(ddx::evaluate_precise(ex(2) / 3, {}, 1), o) == "0.7");
 }
 
 TEST_CASE("LaTeX") {
