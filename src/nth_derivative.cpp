@@ -15,7 +15,6 @@
 
 #include <ddx/calculus.hpp>
 #include <ddx/interrupt.hpp>
-#include <ddx/printer.hpp>
 #include <ddx/simplify.hpp>
 
 #include "expression.hpp"
@@ -151,8 +150,9 @@ dense derivative(const dense& p, bool in_u, const cln::cl_RA& g) {
     return out;
 }
 
-// p / (v - root) when exact.
-std::optional<dense> divided_by_root(const dense& p, long root) {
+// p / (v - root) when exact. (CLN numbers are made from non-negative C integers only: CLN's
+// header shifts a negative one left, which UBSan rightly reports.)
+std::optional<dense> divided_by_root(const dense& p, const cln::cl_RA& root) {
     if (p.size() < 2) return std::nullopt;
     dense quotient(p.size() - 1, 0);
     cln::cl_RA carry = 0;
@@ -215,13 +215,14 @@ ex readable_product(dense p, const ex& v, const pairing* pair) {
         p.erase(p.begin(), p.begin() + static_cast<long>(m));
         factors.push_back(GiNaC::pow(v, static_cast<int>(m)));
     }
-    for (long root : {1L, -1L}) {
+    for (int sign : {1, -1}) {
+        const cln::cl_RA root = sign > 0 ? cln::cl_RA(1) : -cln::cl_RA(1);
         int times = 0;
         while (auto q = divided_by_root(p, root)) {
             p = std::move(*q);
             ++times;
         }
-        if (times > 0) factors.push_back(GiNaC::pow(v - root, times));
+        if (times > 0) factors.push_back(GiNaC::pow(v - sign, times));
     }
     if (pair) {
         if (auto folded = folded_palindrome(p, *pair)) {
@@ -351,7 +352,7 @@ std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int or
         check_stop();
         const dense& n = a.numerators.back();
         long k = static_cast<long>(a.numerators.size()) - 1;
-        dense next = (a.dh * n + derivative(n, a.in_u, g)) * a.q + scaled(n * (a.w + scaled(a.dq, k)), -1);
+        dense next = (a.dh * n + derivative(n, a.in_u, g)) * a.q + scaled(n * (a.w + scaled(a.dq, k)), -cln::cl_RA(1));
         a.numerators.push_back(std::move(next));
     }
     const dense& n = a.numerators[static_cast<size_t>(order)];
@@ -366,12 +367,11 @@ std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int or
         if (a.in_u) result = result.subs(a.u == GiNaC::exp(a.g * a.x), GiNaC::subs_options::no_pattern);
         return combine_exponentials(result);
     };
-    ex plain = form(nullptr);
-    if (!a.in_u) return plain;
-    // with cosh/sinh pairs where that is shorter
+    if (!a.in_u) return form(nullptr);
+    // with cosh/sinh pairs where the numerator is palindromic (from degree 4 on that is
+    // always the shorter: each coefficient once instead of twice)
     pairing pair{a.g, a.x};
-    ex folded = form(&pair);
-    return to_string(folded).size() < to_string(plain).size() ? folded : plain;
+    return form(&pair);
 }
 
 }  // namespace ddx
