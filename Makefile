@@ -66,9 +66,11 @@ fuzz:
 catalogue: build
 	tests/catalogue/run.sh $(BUILD_DIR)/ddx
 
+# BENCH_FLAGS=--quick: fewer repetitions, smaller corpus, shorter limits (bench/run.sh).
+BENCH_FLAGS ?=
 bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
-	./bench/run.sh $(BUILD_DIR)
+	./bench/run.sh $(BUILD_DIR) $(BENCH_FLAGS)
 	@echo "| case | time (load, compile, fit) | point | why it stopped |"
 	@echo "|---|---:|---|---|"
 	./bench/fit_million.sh $(BUILD_DIR)/ddx

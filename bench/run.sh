@@ -17,6 +17,12 @@
 # SymPy's per-task time limit is $DDX_SIMPLIFY_LIMIT seconds (default 10; 3 with --quick,
 # which also uses a corpus of 40 generated tasks). python3-sympy is installed with apt-get
 # when missing and running as root.
+#
+# Last, the big-expression benchmark (bench/scale_run.sh: bench/scale_bench.cpp against plain
+# GiNaC, with SymPy and Maxima as anchors): nested shared subexpressions, n-th derivatives, a
+# gradient and Hessian, parsing 368 KB and a 1 MB script, as a third table with notes.
+# --quick uses fewer repetitions and a 10 s limit per measurement there (else 60 s,
+# $DDX_SCALE_LIMIT). maxima is installed with apt-get when missing and running as root.
 set -u
 
 build=${1:-build}
@@ -176,37 +182,48 @@ fi
 for n in "${notes[@]}"; do echo "- $n"; done
 
 # --- the simplification benchmark: ddx::diff against sympy.simplify ---------------------------
-echo
-simplify_driver=$build/bench/ddx_simplify_bench
-if [ ! -x "$simplify_driver" ]; then
-    echo "run.sh: no driver at $simplify_driver; build it with: cmake --build $build --target benchmarks" >&2
-    exit 1
-fi
-if ! "$simplify_driver" "$work" $quick 2>"$work/simplify_driver.err"; then
+simplification_table() {
+    echo
+    simplify_driver=$build/bench/ddx_simplify_bench
+    if [ ! -x "$simplify_driver" ]; then
+        echo "run.sh: no driver at $simplify_driver; build it with: cmake --build $build --target benchmarks" >&2
+        return 1
+    fi
+    if ! "$simplify_driver" "$work" $quick 2>"$work/simplify_driver.err"; then
+        cat "$work/simplify_driver.err" >&2
+        echo "run.sh: the simplification driver failed (see above); no second table" >&2
+        return 1
+    fi
     cat "$work/simplify_driver.err" >&2
-    echo "run.sh: the simplification driver failed (see above); no second table" >&2
-    exit 1
-fi
-cat "$work/simplify_driver.err" >&2
-# Once more, to see whether ddx prints the same derivatives in another process.
-mkdir -p "$work/rerun"
-"$simplify_driver" "$work/rerun" $quick 2>/dev/null || rm -rf "$work/rerun"
-if [ $have_sympy = no ] && ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sympy' 2>/dev/null; }; then
-    echo "- simplification benchmark: python3-sympy is not installed for /usr/bin/python3; SymPy comparison skipped"
-    exit 0
-fi
-limit=${DDX_SIMPLIFY_LIMIT:-10}
-[ "$quick" = --quick ] && limit=${DDX_SIMPLIFY_LIMIT:-3}
-jobs=$(nproc 2>/dev/null || echo 2)
-if ! /usr/bin/python3 "$here/simplify_sympy.py" "$work" --limit "$limit" --jobs "$jobs" 2>"$work/simplify_sympy.err"; then
-    cat "$work/simplify_sympy.err" >&2
-    echo "run.sh: the SymPy half of the simplification benchmark failed (see above)" >&2
-    exit 1
-fi
-details=$build/bench/simplify
-mkdir -p "$details"
-cp "$work"/simplify_tasks.tsv "$work"/simplify_raw.tsv "$work"/simplify_answers.json "$work"/simplify_results.tsv \
-    "$work"/simplify_report.md "$details"/
-[ -d "$work/rerun" ] && mkdir -p "$details/rerun" && cp "$work/rerun/simplify_tasks.tsv" "$details/rerun/"
-echo "- details (the tasks where ddx is longest relative to SymPy, misses by category, violations, wrong results, timeouts): $details/simplify_report.md; every task: $details/simplify_results.tsv"
+    # Once more, to see whether ddx prints the same derivatives in another process.
+    mkdir -p "$work/rerun"
+    "$simplify_driver" "$work/rerun" $quick 2>/dev/null || rm -rf "$work/rerun"
+    if [ $have_sympy = no ] && ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sympy' 2>/dev/null; }; then
+        echo "- simplification benchmark: python3-sympy is not installed for /usr/bin/python3; SymPy comparison skipped"
+        return 0
+    fi
+    limit=${DDX_SIMPLIFY_LIMIT:-10}
+    [ "$quick" = --quick ] && limit=${DDX_SIMPLIFY_LIMIT:-3}
+    jobs=$(nproc 2>/dev/null || echo 2)
+    if ! /usr/bin/python3 "$here/simplify_sympy.py" "$work" --limit "$limit" --jobs "$jobs" 2>"$work/simplify_sympy.err"; then
+        cat "$work/simplify_sympy.err" >&2
+        echo "run.sh: the SymPy half of the simplification benchmark failed (see above)" >&2
+        return 1
+    fi
+    details=$build/bench/simplify
+    mkdir -p "$details"
+    cp "$work"/simplify_tasks.tsv "$work"/simplify_raw.tsv "$work"/simplify_answers.json "$work"/simplify_results.tsv \
+        "$work"/simplify_report.md "$details"/
+    [ -d "$work/rerun" ] && mkdir -p "$details/rerun" && cp "$work/rerun/simplify_tasks.tsv" "$details/rerun/"
+    echo "- details (the tasks where ddx is longest relative to SymPy, misses by category, violations, wrong results, timeouts): $details/simplify_report.md; every task: $details/simplify_results.tsv"
+    return 0
+}
+simplification_table
+simplify_status=$?
+
+# --- the big-expression benchmark (bench/scale_run.sh): ddx against GiNaC, SymPy, Maxima -----
+echo
+"$here/scale_run.sh" "$build" $quick
+scale_status=$?
+[ $simplify_status = 0 ] && [ $scale_status = 0 ] || exit 1
 exit 0
