@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cfloat>
+#include <cstdio>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -48,6 +50,10 @@ ex number_from_text(const std::string& text, position where) {
     double d = std::strtod(text.c_str(), &end);
     if (end != text.c_str() + text.size()) throw error("malformed number '" + text + "'", where);
     if (std::isinf(d)) throw error("number '" + text + "' is too large for a double", where);
+    // CLN's doubles have no subnormals (it reports an underflow without a position)
+    if (d != 0 && std::fabs(d) < DBL_MIN) {
+        throw error("number '" + text + "' is too small for a double (the smallest is about 2.2e-308)", where);
+    }
     return GiNaC::numeric(d);
 }
 
@@ -99,8 +105,8 @@ template <class F>
 ex guarded(F f, position where) {
     try {
         return f();
-    } catch (const error&) {
-        throw;
+    } catch (const error& e) {
+        throw e.located_at(where);
     } catch (const std::bad_alloc&) {
         const char* message = failed_allocation_message();
         throw error(message, where);
@@ -109,7 +115,28 @@ ex guarded(F f, position where) {
     }
 }
 
+// CLN computes an exact power without looking at the clock or the memory budget (its
+// allocations bypass operator new), so 3^(10^9) would run for hours: a power of exact
+// numbers is refused beyond a million digits.
+void check_exact_power(const ex& base, const ex& exponent) {
+    using GiNaC::numeric;
+    if (!GiNaC::is_a<numeric>(base) || !GiNaC::is_a<numeric>(exponent)) return;
+    const numeric& b = GiNaC::ex_to<numeric>(base);
+    const numeric& n = GiNaC::ex_to<numeric>(exponent);
+    if (!b.is_rational() || !n.is_integer() || b.is_zero()) return;
+    double size = std::max(GiNaC::abs(b.numer()).int_length(), GiNaC::abs(b.denom()).int_length());
+    if (size <= 1) return;  // 1, -1 (and 0): any power is small
+    double bits = std::fabs(n.to_double()) * (size - 1);
+    constexpr double max_digits = 1e6;
+    if (bits * 0.30103 > max_digits) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%.2g", bits * 0.30103);
+        throw error(std::string("the exact power would have about ") + text + " digits, more than the limit of 1000000");
+    }
+}
+
 ex scalar_op(char op, const ex& a, const ex& b) {
+    if (op == '^') check_exact_power(a, b);
     switch (op) {
     case '+': return a + b;
     case '-': return a - b;

@@ -111,3 +111,12 @@ TEST_CASE("a huge expansion is an error naming the limit") {
     CHECK(error_of("expand((x + y)^100000000)").find("more than the limit of 1000000") != std::string::npos);
     CHECK(run("diff((x + y)^100000000, x)") == "100000000*(x + y)^99999999\n");
 }
+
+TEST_CASE("exact powers beyond a million digits and subnormal doubles are errors with a position") {
+    // CLN would compute 3^(10^9) for hours, deaf to Ctrl-C and the time limit
+    CHECK(error_of("x = 3^(10^9)").find("error: 1:6: the exact power would have about 3e+08 digits, more than the limit of 1000000") == 0);
+    CHECK(error_of("y = 2 + 9^9^9").find("error: 1:10: the exact power") == 0);
+    CHECK(run("x = 2^(2^20); 1") == "1\n");  // 315,653 digits: allowed
+    CHECK(run("(-1)^(10^20)") == "1\n");
+    CHECK(error_of("1e-320").find("error: 1:1: number '1e-320' is too small for a double") == 0);
+}
