@@ -43,6 +43,8 @@ ex real_abs(const ex& u) {
 
 ex number_from_text(const std::string& text, position where) {
     if (text.find_first_of(".eE") == std::string::npos) {
+        // up to 18 digits fit a long (CLN's reader is the slow part of parsing a polynomial)
+        if (text.size() <= 18) return GiNaC::numeric(std::strtol(text.c_str(), nullptr, 10));
         return GiNaC::numeric(text.c_str());  // exact integer of any size
     }
     errno = 0;
