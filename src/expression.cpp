@@ -95,27 +95,25 @@ const std::map<std::string, unary_function>& function_table() {
 
 // GiNaC throws pole_error, std::domain_error, ... with texts like
 // "power::eval(): division by zero"; keep the part a user can read.
+}  // namespace
+
 std::string readable(const std::exception& e) {
     std::string what = e.what();
+    // "atanh_eval(): logarithmic pole": the function's name, then the message
+    std::string function;
     auto colon = what.find("): ");
-    if (colon != std::string::npos) what = what.substr(colon + 3);
-    if (what.find("logarithmic pole") != std::string::npos) return "log(0) is undefined";
+    if (colon != std::string::npos) {
+        auto eval = what.find("_eval(");
+        if (eval != std::string::npos && eval < colon) function = what.substr(0, eval);
+        what = what.substr(colon + 3);
+    }
+    bool pole = what.find("logarithmic pole") != std::string::npos;
+    if (what == "log(0)" || (pole && (function.empty() || function == "log"))) return "log(0) is undefined";
+    if (pole) return function + " is infinite here (a logarithmic pole)";
     return what;
 }
 
-template <class F>
-ex guarded(F f, position where) {
-    try {
-        return f();
-    } catch (const error& e) {
-        throw e.located_at(where);
-    } catch (const std::bad_alloc&) {
-        const char* message = failed_allocation_message();
-        throw error(message, where);
-    } catch (const std::exception& e) {
-        throw error(readable(e), where);
-    }
-}
+namespace {
 
 // CLN computes an exact power without looking at the clock or the memory budget (its
 // allocations bypass operator new), so 3^(10^9) would run for hours: a power of exact
@@ -174,12 +172,12 @@ ex apply_math_function(const std::string& name, const ex& arg) {
         unsigned serial = GiNaC::ex_to<GiNaC::function>(function_table().at(name)(GiNaC::realsymbol())).get_serial();
         return GiNaC::function(serial, arg).hold();
     }
-    return guarded([&] { return function_table().at(name)(arg); }, {});
+    return reporting_at(position{}, [&] { return function_table().at(name)(arg); });
 }
 
 ex arithmetic(char op, const ex& a, const ex& b, position where) {
     bool a_list = GiNaC::is_a<GiNaC::lst>(a), b_list = GiNaC::is_a<GiNaC::lst>(b);
-    if (!a_list && !b_list) return guarded([&] { return scalar_op(op, a, b); }, where);
+    if (!a_list && !b_list) return reporting_at(where, [&] { return scalar_op(op, a, b); });
     if (a_list && b_list && a.nops() != b.nops()) {
         throw error("lists of different lengths (" + std::to_string(a.nops()) + " and " +
                         std::to_string(b.nops()) + ") in '" + std::string(1, op) + "'",
@@ -226,15 +224,13 @@ ex evaluate_binary(const node& n, const std::function<ex(const node&)>& operand)
         for (size_t i = 1; i < values.size(); ++i) acc = arithmetic(chain[i].op, acc, values[i], chain[i].where);
         return acc;
     }
-    return guarded(
-        [&]() -> ex {
-            if (n.op == '*') return GiNaC::mul(values);
-            for (size_t i = 0; i < values.size(); ++i) {
-                if (chain[i].op == '-') values[i] = times(values[i], -1);
-            }
-            return GiNaC::add(values);
-        },
-        n.where);
+    return reporting_at(n.where, [&]() -> ex {
+        if (n.op == '*') return GiNaC::mul(values);
+        for (size_t i = 0; i < values.size(); ++i) {
+            if (chain[i].op == '-') values[i] = times(values[i], -1);
+        }
+        return GiNaC::add(values);
+    });
 }
 
 ex build_expression(const node& n, symbol_table& symbols) {

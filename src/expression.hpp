@@ -3,6 +3,8 @@
 // session's evaluator so that both read the language the same way.
 #pragma once
 
+#include <ddx/error.hpp>
+#include <ddx/interrupt.hpp>
 #include <ddx/symbols.hpp>
 #include <ddx/syntax.hpp>
 #include <ginac/ginac.h>
@@ -66,6 +68,26 @@ inline GiNaC::ex scaled_sum(const GiNaC::ex& sum, const GiNaC::numeric& factor) 
     GiNaC::exvector terms;
     for (const GiNaC::ex& t : sum) terms.push_back(times(t, factor));
     return GiNaC::add(terms);
+}
+
+/// The readable part of a GiNaC or CLN exception's text: "division by zero" from
+/// "power::eval(): division by zero", "log(0) is undefined" for a logarithmic pole of log.
+std::string readable(const std::exception& e);
+
+/// f(), with every failure turned into a ddx::error at `where` (one without a position gets
+/// this one): bad input must end in an error, never in a crash, and GiNaC and CLN report
+/// failures as std::exception subclasses in their own wording.
+template <class F>
+auto reporting_at(position where, F f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const error& e) {
+        throw e.located_at(where);
+    } catch (const std::bad_alloc&) {
+        throw error(failed_allocation_message(), where);
+    } catch (const std::exception& e) {
+        throw error(readable(e), where);
+    }
 }
 
 /// `e` with `rewrite` applied bottom-up: to every node, once its operands are rewritten.

@@ -19,25 +19,6 @@ using GiNaC::ex;
 
 namespace {
 
-// Bad input must end in an error, never in a crash: GiNaC and CLN report failures as
-// std::exception subclasses with their own wording.
-template <class F>
-auto reporting_at(position where, F f) -> decltype(f()) {
-    try {
-        return f();
-    } catch (const error& e) {
-        throw e.located_at(where);
-    } catch (const std::bad_alloc&) {
-        const char* message = failed_allocation_message();
-        throw error(message, where);
-    } catch (const std::exception& e) {
-        std::string what = e.what();
-        auto colon = what.find("): ");
-        if (colon != std::string::npos) what = what.substr(colon + 3);
-        throw error(what, where);
-    }
-}
-
 bool is_reserved(const std::string& name) {
     return constant(name).has_value() || is_math_function(name) || find_builtin(name) != nullptr;
 }
