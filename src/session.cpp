@@ -30,7 +30,9 @@ session::session() = default;
 void session::run(const std::string& text, std::ostream& out) {
     statement_reader reader(text);
     while (auto s = reader.next()) {
-        if (auto printed = execute(*s)) out << *printed << '\n' << std::flush;
+        // a stop (Ctrl-C, time, memory) while printing or assigning still names the statement
+        auto printed = reporting_at(s->where, [&] { return execute(*s); });
+        if (printed) out << *printed << '\n' << std::flush;
     }
 }
 

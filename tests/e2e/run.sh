@@ -167,6 +167,12 @@ run_ddx file "$TMP/empty.ddx"
 [ "$st" = 0 ] && [ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ] || problem "empty script: status $st"
 finish direct_entry_points
 
+# a stop (here the memory budget) names the statement it ended, wherever it struck
+out=$(timeout $LIMIT "$DDX" --memory 50 -e 'y = 1; expand((a + b + c + d + e)^40)' 2>&1 >/dev/null); st=$?
+[ "$st" = 1 ] && [ "$(head -n 1 <<<"$out")" = "error: 1:8: memory budget exceeded (raise it with --memory MEGABYTES)" ] \
+    || problem "memory stop: status $st, stderr '$(head -n 1 <<<"$out")'"
+finish direct_stop_position
+
 # determinism: the same script prints the same text on every run (ASLR changes addresses)
 cat "$CASES"/mission_loss_diff.ddx "$CASES"/mission_loss_grad.ddx "$CASES"/mission_tanh_higher.ddx > "$TMP/det.ddx"
 cat >> "$TMP/det.ddx" <<'EOF'
