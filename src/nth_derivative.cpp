@@ -327,7 +327,19 @@ std::optional<analysis> analyse(const ex& f, const ex& x) {
 
 }  // namespace
 
+namespace {
+
+std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first);
+
+}  // namespace
+
 std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int order) {
+    return nth_derivative(f, x, order, true);
+}
+
+namespace {
+
+std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first) {
     // (the expressions this is for are small; a big DAG is better left to the differentiator)
     if (order < 1 || !is_a<GiNaC::symbol>(x) || tree_size_exceeds(f, 2000)) return std::nullopt;
     // The analyses of the last few (f, x), so that asking for orders 1..n of one f costs
@@ -337,10 +349,10 @@ std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int or
     if (it == recent.end()) {
         std::optional<analysis> a = analyse(f, x);
         if (!a) {
-            // atan(x), log(1 + x^2): the first derivative may be of the form
-            ex first = differentiator(x)(f);
-            if (order < 2 || first.is_equal(f)) return std::nullopt;
-            return nth_derivative_by_polynomials(first, x, order - 1);
+            // atan(x), log(1 + x^2): the first derivative may be of the form (one step only:
+            // tanh's derivatives never are, and stepping on would differentiate by the rules)
+            if (order < 2 || !may_step_first) return std::nullopt;
+            return nth_derivative(differentiator(x)(f), x, order - 1, false);
         }
         if (recent.size() >= 8) recent.erase(recent.begin());
         recent.push_back(std::move(*a));
@@ -373,5 +385,7 @@ std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int or
     pairing pair{a.g, a.x};
     return form(&pair);
 }
+
+}  // namespace
 
 }  // namespace ddx

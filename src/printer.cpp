@@ -89,7 +89,8 @@ public:
 private:
     // Memoized: an expression DAG prints in time linear in its distinct nodes.
     piece piece_of(const ex& e) {
-        if (is_a<numeric>(e) || is_a<GiNaC::symbol>(e)) return uncached_piece_of(e);
+        // (a list is not a key: GiNaC hashes a lst through op(i), quadratic in its length)
+        if (is_a<numeric>(e) || is_a<GiNaC::symbol>(e) || is_a<GiNaC::lst>(e)) return uncached_piece_of(e);
         auto it = memo_.find(e);
         if (it != memo_.end()) return it->second;
         piece p = uncached_piece_of(e);
@@ -440,7 +441,8 @@ private:
             }
             return {"\\begin{pmatrix}" + join(items, " \\\\ ") + "\\end{pmatrix}", atom_level};
         } else {
-            for (const ex& x : e) items.push_back(print(x));
+            // the list's own iterator: ex's iterates by op(i), linear in i for a GiNaC lst
+            for (const ex& x : GiNaC::ex_to<GiNaC::lst>(e)) items.push_back(print(x));
         }
         if (latex_) return {"\\left[" + join(items, ", ") + "\\right]", atom_level};
         return {"[" + join(items, ", ") + "]", atom_level};
