@@ -117,11 +117,29 @@ private:
         while (true) {
             if (at_end() || peek() == '\n') throw error("unterminated string", where);
             char c = advance();
-            if (c == '"') return s;
+            if (c == '"') {
+                if (!valid_utf8(s)) throw error("a string must be UTF-8 (invalid byte sequence)", where);
+                return s;
+            }
             if (c == '\\' && !at_end() && peek() != '\n') c = advance();
             if (c == '\0') throw error("NUL byte in string", where);
             s += c;
         }
+    }
+
+    // Strings are echoed and used as file names: bytes that are not UTF-8 would reach the
+    // terminal raw.
+    static bool valid_utf8(const std::string& s) {
+        for (size_t i = 0; i < s.size();) {
+            unsigned char c = static_cast<unsigned char>(s[i]);
+            size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+            if (length == 0 || i + length > s.size() || (length == 2 && c < 0xc2)) return false;
+            for (size_t k = 1; k < length; ++k) {
+                if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+            }
+            i += length;
+        }
+        return true;
     }
 
     std::string operator_token(position where) {

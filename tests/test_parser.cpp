@@ -124,6 +124,10 @@ TEST_CASE("CRLF, tabs and newlines inside brackets") {
 TEST_CASE("NUL bytes and invalid UTF-8 are errors") {
     CHECK_THROWS_AS(ddx::parse_program(std::string("x\0y", 3)), ddx::error);
     CHECK_THROWS_AS(ddx::parse_program("x \xff y"), ddx::error);
+    // inside a string too (strings are echoed and used as file names)
+    CHECK(error_position("1\nplot(x, x = 0..1, \"a\xff\xfe.png\")").line == 2);
+    CHECK_THROWS_AS(ddx::parse_program("\"\xc3\""), ddx::error);  // a truncated sequence
+    CHECK_NOTHROW(ddx::parse_program("\"h\xc3\xa9llo \xe2\x82\xac\""));  // héllo €
 }
 
 TEST_CASE("long sums and products are built at once, lists still element-wise") {
