@@ -98,8 +98,11 @@ namespace {
 using dense = std::vector<cln::cl_RA>;
 
 std::optional<dense> to_dense(const ex& p, const ex& v) {
+    // x^(10^9) is for the rules, not for a vector of a billion coefficients
+    constexpr int max_degree = 10000;
+    if (p.degree(v) > max_degree) return std::nullopt;
     ex e = p.expand();
-    if (!e.is_polynomial(v)) return std::nullopt;
+    if (!e.is_polynomial(v) || e.degree(v) > max_degree) return std::nullopt;
     dense out(static_cast<size_t>(std::max(e.degree(v), 0)) + 1, 0);
     for (size_t k = 0; k < out.size(); ++k) {
         ex c = e.coeff(v, static_cast<int>(k));

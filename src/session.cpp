@@ -222,13 +222,14 @@ value session::call(const node& n) {
         }
         (arg.option.empty() ? context.positional : context.options).push_back(std::move(arg));
     }
-    if (context.positional.size() < b->min_args || context.positional.size() > b->max_args) {
-        std::string expected = b->min_args == b->max_args
-                                   ? std::to_string(b->min_args)
-                                   : b->max_args > 100 ? "at least " + std::to_string(b->min_args)
-                                                       : std::to_string(b->min_args) + " to " + std::to_string(b->max_args);
+    size_t given = context.positional.size();
+    if (given < b->min_args || given > b->max_args) {
+        std::string expected = b->min_args == b->max_args ? std::to_string(b->min_args)
+                               : given > b->max_args      ? "at most " + std::to_string(b->max_args)
+                               : b->max_args > 100        ? "at least " + std::to_string(b->min_args)
+                                                          : std::to_string(b->min_args) + " to " + std::to_string(b->max_args);
         throw error(std::string(b->name) + " takes " + expected + " argument" +
-                        (expected == "1" ? "" : "s") + ", got " + std::to_string(context.positional.size()) +
+                        (expected == "1" || expected == "at least 1" ? "" : "s") + ", got " + std::to_string(context.positional.size()) +
                         " (usage: " + b->signature + ")",
                     n.where);
     }

@@ -120,3 +120,10 @@ TEST_CASE("exact powers beyond a million digits and subnormal doubles are errors
     CHECK(run("(-1)^(10^20)") == "1\n");
     CHECK(error_of("1e-320").find("error: 1:1: number '1e-320' is too small for a double") == 0);
 }
+
+TEST_CASE("argument counts: the message says which bound was crossed") {
+    CHECK(error_of("diff()").find("error: 1:1: diff takes at least 1 argument, got 0") == 0);
+    std::string many = "diff(x^3";
+    for (int i = 0; i < 1001; ++i) many += ", x";
+    CHECK(error_of(many + ")").find("error: 1:1: diff takes at most 1000 arguments, got 1002") == 0);
+}
