@@ -99,7 +99,7 @@ using dense = std::vector<cln::cl_RA>;
 
 std::optional<dense> to_dense(const ex& p, const ex& v) {
     // x^(10^9) is for the rules, not for a vector of a billion coefficients
-    constexpr int max_degree = 10000;
+    constexpr int max_degree = 1000;  // a step multiplies polynomials: degree^2 operations
     if (p.degree(v) > max_degree) return std::nullopt;
     ex e = p.expand();
     if (!e.is_polynomial(v) || e.degree(v) > max_degree) return std::nullopt;
