@@ -3,6 +3,8 @@
 #include <ddx/program.hpp>
 
 #include <cln/cln.h>
+#include <cmath>
+#include <cstdio>
 
 namespace ddx {
 
@@ -32,6 +34,31 @@ struct exact_floats : GiNaC::map_function {
         return e.map(*this);
     }
 };
+
+// CLN's exp(a) for a large |a| works at a precision that grows with a (exp(10^6) takes
+// 0.7 s, exp(10^8) minutes), allocating where ddx's Ctrl-C and time limit cannot reach: such
+// arguments are refused. They are measured in doubles (the lowered program) first.
+void check_exponentials(const ex& e) {
+    constexpr double max_argument = 1e6;
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        bool exponential = GiNaC::is_the_function<GiNaC::exp_SERIAL>(*it) ||
+                           GiNaC::is_the_function<GiNaC::sinh_SERIAL>(*it) ||
+                           GiNaC::is_the_function<GiNaC::cosh_SERIAL>(*it);
+        if (!exponential) continue;
+        double a = 0;
+        try {
+            a = evaluate_double(it->op(0), {}).at(0);
+        } catch (const error&) {
+            continue;  // not a number here: evalf will say what it says
+        }
+        if (std::fabs(a) > max_argument) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.3g", a);
+            throw error(std::string("evalf: the argument of an exponential is ") + text +
+                        ", beyond the limit of 1e6 in size (CLN would take hours)");
+        }
+    }
+}
 
 bool all_numbers(const ex& e) {
     if (is_a<GiNaC::lst>(e)) {
@@ -92,8 +119,10 @@ ex evaluate_precise(const ex& e, const bindings& values, int digits) {
     GiNaC::exmap substitution;
     exact_floats exact;
     for (size_t i = 0; i < bound.symbols.size(); ++i) substitution[bound.symbols[i]] = exact(bound.values[i]);
+    ex bound_e = exact(e).subs(substitution, GiNaC::subs_options::no_pattern);
+    check_exponentials(bound_e);
     digits_scope scope(digits + 10);  // guard digits; printing rounds to `digits`
-    ex v = GiNaC::evalf(exact(e).subs(substitution, GiNaC::subs_options::no_pattern));
+    ex v = GiNaC::evalf(bound_e);
     if (!all_numbers(v)) throw error("the value is not a real number");
     return v;
 }

@@ -78,3 +78,15 @@ TEST_CASE("evalf of a double input works at the requested precision") {
     o.float_digits = 40;
     CHECK(ddx::to_string(v, o) == "1.414213562373095048801688724209698078570");
 }
+
+TEST_CASE("evalf refuses exponentials of huge arguments instead of computing for hours") {
+    ddx::symbol_table s;
+    ex big = ddx::parse("exp(10^10)", s);
+    CHECK_THROWS_WITH_AS(ddx::evaluate_precise(big, {}, 5), doctest::Contains("beyond the limit of 1e6"), ddx::error);
+    CHECK_THROWS_AS(ddx::evaluate_precise(ddx::parse("cosh(x)", s), {{"x", ddx::parse("-2*10^6", s)}}, 5), ddx::error);
+    // up to the limit it answers: exp(10^6) = 3.0332e434294
+    ex v = ddx::evaluate_precise(ddx::parse("exp(10^6)", s), {}, 5);
+    ddx::print_options o;
+    o.float_digits = 5;
+    CHECK(ddx::to_string(v, o) == "3.0332e434294");
+}
