@@ -9,8 +9,10 @@
 //
 //     N_(n+1) = (h' N_n + N_n') q - N_n (W + n q'),   W = sum e_i p_i' q / p_i,
 //
-// where ' is d/dx = d/dx + g u d/du on polynomials in x and u. Each order is a few
-// polynomial products; the result is factored once at the end.
+// where ' is d/dx: on polynomials in u it multiplies u^k by g*k. The polynomials are dense
+// vectors in one variable, u or x; each order is a few of their products, and only the
+// order asked for is turned back into an expression (content, powers of the variable and
+// factors v - 1, v + 1 taken out; palindromes in u written with cosh or sinh).
 #include "nth_derivative.hpp"
 
 #include <ddx/calculus.hpp>
@@ -18,12 +20,10 @@
 #include <ddx/simplify.hpp>
 
 #include "expression.hpp"
-#include "factoring.hpp"
 
 #include <algorithm>
 #include <cln/integer.h>
 #include <cln/rational.h>
-#include <map>
 #include <vector>
 
 namespace ddx {

@@ -7,9 +7,10 @@
 
 namespace ddx {
 
-/// d^order f / dx^order, factored, where f is a rational function of x and exp(c*x) (c
-/// rational), possibly times one exp(h) with h a polynomial in x; nothing where f is not of
-/// that form or order < 2. `(1 - exp(-x))/(1 + exp(-x))`, order 2:
+/// d^order f / dx^order over its common denominator, where f (or, as for atan(x), its first
+/// derivative) is a rational function with rational coefficients of exp(c*x) alone (c
+/// rational) or of x alone, possibly times one exp(h) with h a polynomial in x; nothing
+/// where it is not, or for order < 1. `(1 - exp(-x))/(1 + exp(-x))`, order 2:
 /// `-2*exp(-x)*(1 - exp(-x))/(1 + exp(-x))^3`.
 std::optional<GiNaC::ex> nth_derivative_by_polynomials(const GiNaC::ex& f, const GiNaC::ex& x, int order);
 

@@ -8,7 +8,6 @@
 #include <cstdio>
 
 #include "expression.hpp"
-#include "factoring.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -154,7 +153,8 @@ exp_as_power exponentials_as_powers(const ex& e, bool flip) {
     return out;
 }
 
-}  // namespace
+// At most this many symbols in a polynomial that GiNaC::factor is given.
+constexpr size_t max_factor_symbols = 4;
 
 // Whether GiNaC::factor can be trusted to finish on `p`. Its multivariate factorization
 // (and the modular gcd under it) interpolates densely: the work grows with the product of
@@ -173,8 +173,6 @@ bool safe_to_factor(const ex& p) {
     for (const ex& s : symbols) dense_size *= p.degree(s) + 1;
     return dense_size <= max_dense_size;
 }
-
-namespace {
 
 // Whether `e` has a power that is not a positive integer power (a denominator or a root):
 // without one, GiNaC's normal form is the expanded polynomial, which the `expand`
