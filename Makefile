@@ -62,7 +62,7 @@ fuzz:
 	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="clang libclang-rt-14-dev"
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-# Bad and extreme inputs with their expected outcomes; some still fail (see the notes).
+# Bad and extreme inputs with their expected outcomes (also part of make test).
 catalogue: build
 	tests/catalogue/run.sh $(BUILD_DIR)/ddx
 

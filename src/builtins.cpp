@@ -14,6 +14,8 @@
 #include <ddx/printer.hpp>
 #include <ddx/simplify.hpp>
 
+#include "expression.hpp"
+
 namespace ddx {
 
 using GiNaC::ex;
@@ -235,7 +237,7 @@ GiNaC::exmap substitution(const builtin_context& c, const std::map<std::string, 
 
 value subs_builtin(builtin_context& c) {
     if (c.options.empty()) c.fail("say what to substitute: subs(e, x = value, ...)", c.where);
-    return c.expr(0).subs(substitution(c, c.option_values()), GiNaC::subs_options::no_pattern);
+    return checked_subs(c.expr(0), substitution(c, c.option_values()));
 }
 
 value eval_builtin(builtin_context& c) {

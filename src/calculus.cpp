@@ -33,6 +33,10 @@ const ex& generic_derivative(unsigned serial) {
     return it->second;
 }
 
+std::pair<unsigned, const GiNaC::basic*> function_key(const ex& call) {
+    return {GiNaC::ex_to<GiNaC::function>(call).get_serial(), &GiNaC::ex_to<GiNaC::basic>(call.op(0))};
+}
+
 }  // namespace
 
 ex differentiator::operator()(const ex& e) {
@@ -41,8 +45,8 @@ ex differentiator::operator()(const ex& e) {
 }
 
 void differentiator::register_functions(const ex& e) {
-    if (!visited_.emplace(e, 0).second) return;
-    if (is_a<GiNaC::function>(e)) functions_.emplace(e, e);
+    if (!visited_.insert(e).second) return;
+    if (is_a<GiNaC::function>(e) && e.nops() == 1) functions_.emplace(function_key(e), e);
     for (const ex& c : e) register_functions(c);
 }
 
@@ -58,11 +62,11 @@ ex differentiator::derivative(const ex& e) {
 // reused, arithmetic is rebuilt with constructors (GiNaC's operator* walks whole trees).
 ex differentiator::outer_derivative(const ex& call) {
     unsigned serial = GiNaC::ex_to<GiNaC::function>(call).get_serial();
-    ex_map done;
+    node_map<ex> done;
     return substitute(generic_derivative(serial), generic_argument(), call.op(0), done);
 }
 
-ex differentiator::substitute(const ex& e, const ex& t, const ex& u, ex_map& done) {
+ex differentiator::substitute(const ex& e, const ex& t, const ex& u, node_map<ex>& done) {
     if (e.is_equal(t)) return u;
     if (e.nops() == 0) return e;
     auto it = done.find(e);
@@ -78,8 +82,7 @@ ex differentiator::substitute(const ex& e, const ex& t, const ex& u, ex_map& don
         out = GiNaC::pow(children[0], children[1]);
     } else if (is_a<GiNaC::function>(e) && children.size() == 1) {
         unsigned serial = GiNaC::ex_to<GiNaC::function>(e).get_serial();
-        ex held = GiNaC::function(serial, children[0]).hold();
-        auto known = functions_.find(held);
+        auto known = functions_.find({serial, &GiNaC::ex_to<GiNaC::basic>(children[0])});
         out = known != functions_.end() ? known->second : ex(GiNaC::function(serial, children[0]));
     } else {
         out = e.subs(t == u, GiNaC::subs_options::no_pattern);

@@ -24,6 +24,34 @@ bool tree_size_exceeds(const ex& e, size_t limit) {
     return false;
 }
 
+namespace {
+
+// How deeply `e` nests once each key of `m` is replaced by its value; memoized over the DAG.
+size_t depth_after(const ex& e, const GiNaC::exmap& m, node_map<size_t>& memo) {
+    auto it = memo.find(e);
+    if (it != memo.end()) return it->second;
+    size_t d = 1;
+    auto replaced = m.find(e);
+    if (replaced != m.end()) {
+        node_map<size_t> plain;
+        d = depth_after(replaced->second, {}, plain);
+    } else {
+        for (const ex& c : e) d = std::max(d, depth_after(c, m, memo) + 1);
+    }
+    memo.emplace(e, d);
+    return d;
+}
+
+}  // namespace
+
+ex checked_subs(const ex& e, const GiNaC::exmap& m) {
+    node_map<size_t> memo;
+    if (depth_after(e, m, memo) > max_expression_depth) {
+        throw error("the result would nest deeper than " + std::to_string(max_expression_depth) + " levels (the limit)");
+    }
+    return e.subs(m, GiNaC::subs_options::no_pattern);
+}
+
 ex real_abs(const ex& u) {
     if (GiNaC::is_a<GiNaC::numeric>(u)) return GiNaC::abs(u);
     // GiNaC's abs rewrites abs(exp(v)) as exp(real_part(v)) and abs(b^e) with real_part and

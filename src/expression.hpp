@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ddx/error.hpp>
+#include <ddx/node_map.hpp>
 #include <ddx/interrupt.hpp>
 #include <ddx/symbols.hpp>
 #include <ddx/syntax.hpp>
@@ -11,7 +12,6 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace ddx {
@@ -22,6 +22,16 @@ GiNaC::ex number_from_text(const std::string& text, position where);
 /// Whether `e`, read as a tree (shared parts counted each time), has more than `limit` nodes.
 /// Costs at most `limit` steps.
 bool tree_size_exceeds(const GiNaC::ex& e, size_t limit);
+
+/// The deepest an expression built at run time may nest (a symbol is one level). Past a few
+/// thousand levels GiNaC's own work grows with the square of the depth: building f(u) asks
+/// u for its return type, which recurses down u's chain, so 2^20 nested calls (four lines
+/// of composed functions) would take days.
+constexpr size_t max_expression_depth = 10000;
+
+/// `e.subs(m)` (exact, no patterns); an error, before any work, when the result would nest
+/// deeper than max_expression_depth.
+GiNaC::ex checked_subs(const GiNaC::ex& e, const GiNaC::exmap& m);
 
 /// abs(u) for real u: GiNaC's abs, without the complex rewrites it makes when it cannot
 /// prove u real (real_part, atan2, conjugate).
@@ -96,10 +106,9 @@ auto reporting_at(position where, F f) -> decltype(f()) {
 /// of simplify's time). `rewrite` must return its argument where it has nothing to do.
 template <class Rewrite>
 GiNaC::ex rewrite_bottom_up(const GiNaC::ex& e, Rewrite rewrite) {
-    using memo_map = std::unordered_map<GiNaC::ex, GiNaC::ex, std::hash<GiNaC::ex>, GiNaC::ex_is_equal>;
     struct walker : GiNaC::map_function {
         Rewrite& rewrite;
-        memo_map memo;
+        node_map<GiNaC::ex> memo;
         explicit walker(Rewrite& r) : rewrite(r) {}
         GiNaC::ex operator()(const GiNaC::ex& x) override {
             auto it = memo.find(x);

@@ -5,6 +5,8 @@
 
 #include <ddx/interrupt.hpp>
 
+#include <cln/malloc.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -16,16 +18,20 @@
 
 namespace {
 
-std::atomic<std::size_t> live_bytes{0};
+// Signed: blocks allocated before the hooks were installed (CLN's static numbers) may be
+// released through them.
+std::atomic<std::ptrdiff_t> live_bytes{0};
+
+std::ptrdiff_t usable_size(void* p) { return static_cast<std::ptrdiff_t>(malloc_usable_size(p)); }
 
 void* allocate(std::size_t size) {
     if (ddx::allocation_must_fail()) throw std::bad_alloc();
     void* p = std::malloc(size ? size : 1);
     if (!p) throw std::bad_alloc();
-    std::size_t total = live_bytes.fetch_add(malloc_usable_size(p), std::memory_order_relaxed);
+    std::ptrdiff_t total = live_bytes.fetch_add(usable_size(p), std::memory_order_relaxed);
     std::size_t budget = ddx::memory_budget();
-    if (budget && total > budget && std::uncaught_exceptions() == 0) {
-        live_bytes.fetch_sub(malloc_usable_size(p), std::memory_order_relaxed);
+    if (budget && total > 0 && std::size_t(total) > budget && std::uncaught_exceptions() == 0) {
+        live_bytes.fetch_sub(usable_size(p), std::memory_order_relaxed);
         std::free(p);
         ddx::request_stop(ddx::stop_reason::memory);
         throw std::bad_alloc();
@@ -35,7 +41,7 @@ void* allocate(std::size_t size) {
 
 void release(void* p) noexcept {
     if (!p) return;
-    live_bytes.fetch_sub(malloc_usable_size(p), std::memory_order_relaxed);
+    live_bytes.fetch_sub(usable_size(p), std::memory_order_relaxed);
     std::free(p);
 }
 
@@ -62,7 +68,7 @@ void* operator new(std::size_t size, std::align_val_t align) {
     std::size_t a = static_cast<std::size_t>(align);
     void* p = std::aligned_alloc(a, (size + a - 1) / a * a);
     if (!p) throw std::bad_alloc();
-    live_bytes.fetch_add(malloc_usable_size(p), std::memory_order_relaxed);
+    live_bytes.fetch_add(usable_size(p), std::memory_order_relaxed);
     return p;
 }
 void* operator new[](std::size_t size, std::align_val_t align) { return operator new(size, align); }
@@ -85,6 +91,12 @@ void install_stop_handlers() {
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGALRM, &action, nullptr);
+    // CLN allocates its numbers through these hooks (malloc by default). Through ours, a long
+    // computation inside CLN (an exact power of a huge exponent that GiNaC's gcd asks for)
+    // stops at its next number, and CLN's memory counts against the budget. CLN throws
+    // through its own frames when an allocation fails, so throwing from the hook is safe.
+    cln::malloc_hook = allocate;
+    cln::free_hook = release;
 }
 
 void set_time_limit(unsigned seconds) { alarm(seconds); }

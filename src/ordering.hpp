@@ -2,10 +2,10 @@
 // which change between runs; printing must not.
 #pragma once
 
+#include <ddx/node_map.hpp>
 #include <ginac/ginac.h>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 
 namespace ddx {
 
@@ -46,7 +46,7 @@ public:
     std::uint64_t operator()(const GiNaC::ex& e);
 
 private:
-    std::unordered_map<GiNaC::ex, std::uint64_t, std::hash<GiNaC::ex>, GiNaC::ex_is_equal> memo_;
+    node_map<std::uint64_t> memo_;
 };
 
 }  // namespace ddx

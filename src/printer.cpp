@@ -1,3 +1,4 @@
+#include <ddx/node_map.hpp>
 #include <ddx/printer.hpp>
 
 #include <algorithm>
@@ -5,7 +6,6 @@
 #include <cln/cln.h>
 #include <cmath>
 #include <sstream>
-#include <unordered_map>
 #include <vector>
 
 #include "expression.hpp"
@@ -87,10 +87,13 @@ public:
     std::string print(const ex& e) { return piece_of(e).text; }
 
 private:
-    // Memoized: an expression DAG prints in time linear in its distinct nodes.
+    // Memoized where a node is shared: a DAG prints in time linear in its distinct nodes.
+    // A node held once is reached once, and keeping its text would make a chain of nested
+    // calls quadratic in memory.
     piece piece_of(const ex& e) {
-        // (a list is not a key: GiNaC hashes a lst through op(i), quadratic in its length)
-        if (is_a<numeric>(e) || is_a<GiNaC::symbol>(e) || is_a<GiNaC::lst>(e)) return uncached_piece_of(e);
+        if (is_a<numeric>(e) || is_a<GiNaC::symbol>(e) || GiNaC::ex_to<GiNaC::basic>(e).get_refcount() < 2) {
+            return uncached_piece_of(e);
+        }
         auto it = memo_.find(e);
         if (it != memo_.end()) return it->second;
         piece p = uncached_piece_of(e);
@@ -463,7 +466,7 @@ private:
 
     bool latex_;
     print_options options_;
-    std::unordered_map<ex, piece, std::hash<ex>, GiNaC::ex_is_equal> memo_;
+    node_map<piece> memo_;
 };
 
 }  // namespace

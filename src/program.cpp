@@ -1,4 +1,5 @@
 #include <ddx/error.hpp>
+#include <ddx/node_map.hpp>
 #include <ddx/program.hpp>
 
 #include <algorithm>
@@ -10,7 +11,6 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "expression.hpp"
 #include "ordering.hpp"
@@ -309,13 +309,13 @@ private:
 
     program p_;
     std::unordered_map<ex, int, std::hash<ex>, GiNaC::ex_is_equal> inputs_;
-    std::unordered_map<ex, signed_register, std::hash<ex>, GiNaC::ex_is_equal> memo_;
+    node_map<signed_register> memo_;  // equal operations share registers in emitted_
     std::map<std::tuple<int, int, int, std::uint64_t, int>, int> emitted_;
     stable_hasher hash_;
 };
 
 void collect_symbols(const ex& e, std::map<std::string, ex>& found,
-                     std::unordered_set<ex, std::hash<GiNaC::ex>, GiNaC::ex_is_equal>& seen) {
+                     node_set& seen) {
     if (!seen.insert(e).second) return;
     if (is_a<GiNaC::symbol>(e)) {
         found.emplace(GiNaC::ex_to<GiNaC::symbol>(e).get_name(), e);
@@ -582,7 +582,7 @@ std::vector<ex> flatten(const ex& outputs) {
 
 std::vector<ex> free_symbols(const ex& e) {
     std::map<std::string, ex> found;
-    std::unordered_set<ex, std::hash<GiNaC::ex>, GiNaC::ex_is_equal> seen;
+    node_set seen;
     collect_symbols(e, found, seen);
     std::vector<ex> out;
     for (const auto& [name, s] : found) out.push_back(s);

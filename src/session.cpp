@@ -256,7 +256,7 @@ value session::call_user_function(const node& n) {
     }
     return reporting_at(n.where, [&] {
         ex body = n.type == node::kind::derivative ? diff(f.body, f.params[0], n.primes) : f.body;
-        return body.subs(args, GiNaC::subs_options::no_pattern);
+        return checked_subs(body, args);
     });
 }
 

@@ -109,18 +109,27 @@ struct exp_as_power {
 };
 
 exp_as_power exponentials_as_powers(const ex& e, bool flip) {
-    // base -> gcd of the coefficients seen with it
-    std::map<ex, numeric, GiNaC::ex_is_less> gcds;
+    // base -> gcd of the coefficients seen with it, and the largest coefficient
+    std::map<ex, numeric, GiNaC::ex_is_less> gcds, largest;
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
         if (!is_exp(*it)) continue;
         auto [c, base] = split_coefficient(it->op(0));
         if (c.is_zero()) continue;
+        numeric size = c.is_negative() ? -c : c;
         auto g = gcds.find(base);
         if (g == gcds.end()) {
-            gcds.emplace(base, c.is_negative() ? -c : c);
+            gcds.emplace(base, size);
+            largest.emplace(base, size);
         } else {
             g->second = GiNaC::gcd(g->second.numer(), c.numer()) / GiNaC::lcm(g->second.denom(), c.denom());
+            if (size > largest[base]) largest[base] = size;
         }
+    }
+    // exp(1) and exp(10^19) would make a polynomial of degree 10^19, which GiNaC's gcd
+    // evaluates at integers (hours in CLN, deaf to Ctrl-C): such a base stays as it is.
+    constexpr int max_degree = 1000;
+    for (auto g = gcds.begin(); g != gcds.end();) {
+        g = largest[g->first] / g->second > max_degree ? gcds.erase(g) : std::next(g);
     }
     exp_as_power out;
     std::map<ex, ex, GiNaC::ex_is_less> symbol_of;

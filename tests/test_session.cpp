@@ -127,3 +127,21 @@ TEST_CASE("argument counts: the message says which bound was crossed") {
     for (int i = 0; i < 1001; ++i) many += ", x";
     CHECK(error_of(many + ")").find("error: 1:1: diff takes at most 1000 arguments, got 1002") == 0);
 }
+
+TEST_CASE("composition and substitution stop at the depth limit, naming it") {
+    // f13 nests 2^13 + 1 levels; f14 would nest 2^14 + 1, past the limit of 10000
+    std::string script = "f0(x) = sin(x)\n";
+    for (int i = 1; i <= 14; ++i) {
+        script += "f" + std::to_string(i) + "(x) = f" + std::to_string(i - 1) + "(f" + std::to_string(i - 1) + "(x))\n";
+    }
+    ddx::session s;
+    CHECK(error_of(s, script).find("error: 15:10: the result would nest deeper than 10000 levels (the limit)") == 0);
+    std::string deepest = run(s, "f13(y)");
+    CHECK(deepest.size() == 5 * 8192 + 2);
+    CHECK(deepest.compare(0, 12, "sin(sin(sin(") == 0);
+    // the bound counts where the variable sits: f13 of a shallow argument stays allowed
+    // (double parentheses: a failure must not print 40 KB of text)
+    CHECK((run(s, "g(x) = x + f13(y)\ng(f13(y)) - 2*f13(y)") == "0\n"));
+    CHECK(error_of(s, "subs(f13(x), x = f13(x))").find("error: 1:1: the result would nest deeper") == 0);
+    CHECK((run(s, "subs(x^2, x = f13(y)) - subs(f12(x), x = f12(y))^2") == "0\n"));
+}

@@ -3,8 +3,10 @@
 // distinct subexpression once per variable.
 #pragma once
 
+#include <ddx/node_map.hpp>
+
 #include <ginac/ginac.h>
-#include <unordered_map>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -34,20 +36,19 @@ public:
     size_t evaluations() const { return memo_.size(); }
 
 private:
-    using ex_map = std::unordered_map<GiNaC::ex, GiNaC::ex, std::hash<GiNaC::ex>, GiNaC::ex_is_equal>;
-
     GiNaC::ex derivative(const GiNaC::ex& e);
     GiNaC::ex compute(const GiNaC::ex& e);
     void register_functions(const GiNaC::ex& e);
     GiNaC::ex outer_derivative(const GiNaC::ex& call);
-    GiNaC::ex substitute(const GiNaC::ex& e, const GiNaC::ex& t, const GiNaC::ex& u, ex_map& done);
+    GiNaC::ex substitute(const GiNaC::ex& e, const GiNaC::ex& t, const GiNaC::ex& u, node_map<GiNaC::ex>& done);
 
     GiNaC::ex variable_;
-    ex_map memo_;
-    // Every function application f(u) met so far, so that f'(u) reuses existing nodes such as
-    // cos(u) next to sin(u) instead of building (and GiNaC evaluating) new ones.
-    ex_map functions_;
-    ex_map visited_;
+    node_map<GiNaC::ex> memo_;
+    // Every one-argument application f(u) met so far, by f's serial and u's node, so that
+    // f'(u) reuses existing nodes such as cos(u) next to sin(u) instead of building (and
+    // GiNaC evaluating) new ones.
+    std::map<std::pair<unsigned, const GiNaC::basic*>, GiNaC::ex> functions_;
+    node_set visited_;
 };
 
 /// How many times each variable is differentiated: `diff(e, x, 2, y)` is {{x, 2}, {y, 1}}.
