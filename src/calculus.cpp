@@ -147,27 +147,38 @@ void check_order(int order) {
 
 }  // namespace
 
+namespace {
+
+// Simplifying after every step keeps high orders small; for total orders 2 and 3 the raw
+// derivative, simplified once, is a candidate too: it can be shorter, and the result is
+// then never longer than the raw derivative.
+ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spec) {
+    int total = 0;
+    for (const auto& s : spec) total += s.second;
+    if (total < 2 || total > 3 || stepwise.is_zero()) return stepwise;
+    ex raw = e;
+    for (const auto& [x, order] : spec) {
+        differentiator d(x);
+        for (int i = 0; i < order; ++i) raw = d(raw);
+    }
+    ex direct = simplify(raw);
+    return complexity(direct) < complexity(stepwise) ? direct : stepwise;
+}
+
+}  // namespace
+
 ex diff(const ex& e, const GiNaC::ex& x, int order) {
     check_order(order);
     if (auto fast = nth_derivative_by_polynomials(e, x, order)) return *fast;
-    ex result = e, raw = e;
-    for (int i = 0; i < order && !result.is_zero(); ++i) {
-        result = simplify(differentiator(x)(result));
-        if (order <= 3) raw = differentiator(x)(raw);
-    }
-    // Simplifying after every order keeps high orders small; for low orders the raw
-    // derivative, simplified once, is a candidate too (it can be shorter).
-    if (order >= 2 && order <= 3 && !result.is_zero()) {
-        ex direct = simplify(raw);
-        if (complexity(direct) < complexity(result)) result = direct;
-    }
-    return result;
+    ex result = e;
+    for (int i = 0; i < order && !result.is_zero(); ++i) result = simplify(differentiator(x)(result));
+    return shorter_of_direct(result, e, {{x, order}});
 }
 
 ex diff(const ex& e, const derivative_spec& spec) {
     ex result = e;
     for (const auto& [x, order] : spec) result = diff(result, x, order);
-    return result;
+    return spec.size() > 1 ? shorter_of_direct(result, e, spec) : result;
 }
 
 GiNaC::lst gradient(const ex& e, const std::vector<GiNaC::ex>& variables) {

@@ -382,7 +382,12 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         if (a.in_u) result = result.subs(a.u == GiNaC::exp(a.g * a.x), GiNaC::subs_options::no_pattern);
         return combine_exponentials(result);
     };
-    if (!a.in_u) return form(nullptr);
+    if (!a.in_u) {
+        // a polynomial of x may read shorter multiplied out (2*x^3 + 6*x, not 2*x*(x^2 + 3))
+        ex factored = form(nullptr);
+        ex expanded = GiNaC::mul(a.exp_factor, readable_product(n, v, nullptr).expand(), denominator);
+        return complexity(expanded) < complexity(factored) ? expanded : factored;
+    }
     // with cosh/sinh pairs where the numerator is palindromic (from degree 4 on that is
     // always the shorter: each coefficient once instead of twice)
     pairing pair{a.g, a.x};

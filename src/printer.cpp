@@ -270,6 +270,7 @@ private:
         }
         bool negative = coefficient.is_real() && coefficient.is_negative();
         if (negative) coefficient = -coefficient;
+        if (negative) negative = !absorb_sign(numerator, denominator);
         std::vector<std::string> num = factor_texts(numerator), den = factor_texts(denominator);
         if (!coefficient.is_equal(numeric(1))) {
             if (coefficient.is_rational()) {
@@ -320,6 +321,28 @@ private:
         if (!is_a<numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_integer()) return false;
         f = held_power(GiNaC::expand(-base), exponent);
         return GiNaC::ex_to<numeric>(exponent).is_odd();
+    }
+
+    // -y*(x - 1) reads shorter as y*(1 - x): the one sum factor with terms of both signs
+    // takes the product's sign (with two or more the choice would follow GiNaC's order).
+    static bool absorb_sign(std::vector<ex>& numerator, std::vector<ex>& denominator) {
+        auto mixed = [](const ex& f) {
+            if (!is_a<GiNaC::add>(f)) return false;
+            size_t negative = 0;
+            for (const ex& t : f) negative += has_negative_sign(t) ? 1 : 0;
+            return negative > 0 && negative < f.nops();
+        };
+        ex* only = nullptr;
+        for (auto* factors : {&numerator, &denominator}) {
+            for (ex& f : *factors) {
+                if (!mixed(f)) continue;
+                if (only) return false;
+                only = &f;
+            }
+        }
+        if (!only) return false;
+        *only = GiNaC::expand(-*only);
+        return true;
     }
 
     // GiNaC would turn (1 - x)^(-1) back into -(x - 1)^(-1), undoing the printer's choice.
@@ -481,7 +504,7 @@ namespace {
 size_t length_bound(const ex& e, size_t cap) {
     if (is_a<GiNaC::symbol>(e)) return GiNaC::ex_to<GiNaC::symbol>(e).get_name().size();
     if (is_a<GiNaC::add>(e)) {
-        size_t n = 3 * (e.nops() - 1);  // ` + ` or ` - `
+        size_t n = e.nops() - 1;  // `+` or `-` (spaces are not counted)
         for (const ex& t : e) {
             if (n > cap) break;
             n += length_bound(t, cap - n);

@@ -112,13 +112,13 @@ TEST_CASE("LaTeX") {
 TEST_CASE("the printed-length lower bound never exceeds the printed length") {
     ddx::symbol_table s;
     ex x = s.get("x"), y = s.get("y");
-    CHECK(ddx::printed_length_lower_bound(ddx::parse("x + y", s)) == 5);
+    CHECK(ddx::printed_length_lower_bound(ddx::parse("x + y", s)) == 3);
     const char* fixed[] = {"exp(1)*x + E", "2*x + 4*y", "-(x - y)^2/3", "1/x", "x^(-2)*y", "sqrt(x)", "pi*x - 1"};
     int checked = 0;
     auto check = [&](const ex& e) {
         std::string text = ddx::to_string(e);
         INFO(text);
-        CHECK(ddx::printed_length_lower_bound(e) <= text.size());
+        CHECK(ddx::printed_length_lower_bound(e) <= text.size() - static_cast<size_t>(std::count(text.begin(), text.end(), ' ')));
         ++checked;
     };
     for (const char* text : fixed) check(ddx::parse(text, s));

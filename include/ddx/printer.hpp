@@ -21,9 +21,10 @@ struct print_options {
 /// `to_string(parse("x^(-1) - y + x", s))` is `x - y + 1/x`.
 std::string to_string(const GiNaC::ex& e, const print_options& options = {});
 
-/// A lower bound on `to_string(e).size()`, in time linear in e's tree and far below
-/// printing's, or `cap + 1` as soon as the bound passes `cap`: simplify prints only
-/// candidates that can still win. `printed_length_lower_bound(parse("x + y", s))` is 5.
+/// A lower bound on the length of `to_string(e)` without its spaces, in time linear in e's
+/// tree and far below printing's, or `cap + 1` as soon as the bound passes `cap`: simplify
+/// prints only candidates that can still win. `printed_length_lower_bound(parse("x + y", s))`
+/// is 3.
 size_t printed_length_lower_bound(const GiNaC::ex& e, size_t cap = SIZE_MAX - 1);
 
 /// LaTeX source for `e`: `\frac{2 e^{-x}}{\left(1 + e^{-x}\right)^{2}}`.

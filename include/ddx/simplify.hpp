@@ -34,8 +34,8 @@ constexpr double max_expanded_terms = 1e6;
 /// Throws ddx::error if expanding `e` would pass max_expanded_terms.
 void check_expansion_size(const GiNaC::ex& e);
 
-/// The measure simplify minimizes: the length of ddx's printed form.
-/// `complexity(parse("x^2 + 2*x + 1", s))` is 13 and `complexity(parse("(x + 1)^2", s))` 9.
+/// The measure simplify minimizes: the length of ddx's printed form, spaces not counted.
+/// `complexity(parse("x^2 + 2*x + 1", s))` is 11 and `complexity(parse("(x + 1)^2", s))` 7.
 std::size_t complexity(const GiNaC::ex& e);
 
 }  // namespace ddx
