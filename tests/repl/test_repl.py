@@ -73,8 +73,11 @@ check("Ctrl-C interrupts a computation", child.expect_exact(["interrupted", pexp
 child.expect_exact(PROMPT)
 check("session intact after Ctrl-C", send_and_expect(child, "a + 2", "9"))
 
-# Ctrl-C at the prompt abandons the line
+# Ctrl-C at the prompt abandons the line (each step waits for the REPL: on a loaded machine
+# keys sent before readline reads them would land elsewhere)
+child.expect_exact(PROMPT)
 child.send("this line is abandoned")
+child.expect_exact("abandoned")
 child.sendintr()
 child.expect_exact(PROMPT)
 check("Ctrl-C at the prompt abandons the line", send_and_expect(child, "a + 3", "10"))
