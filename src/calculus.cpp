@@ -161,8 +161,11 @@ ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spe
         differentiator d(x);
         for (int i = 0; i < order; ++i) raw = d(raw);
     }
-    ex direct = simplify(raw);
-    return complexity(direct) < complexity(stepwise) ? direct : stepwise;
+    ex best = stepwise;
+    for (const ex& c : {simplify(raw), simplify(stepwise)}) {
+        if (complexity(c) < complexity(best)) best = c;
+    }
+    return best;
 }
 
 }  // namespace

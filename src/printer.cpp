@@ -271,6 +271,20 @@ private:
         bool negative = coefficient.is_real() && coefficient.is_negative();
         if (negative) coefficient = -coefficient;
         if (negative) negative = !absorb_sign(numerator, denominator);
+        piece best = product_text(coefficient, negative, numerator, denominator);
+        // 12*x^2*(2*x + 1) or x^2*(24*x + 12): an integer may go into the one sum factor
+        auto sums = std::count_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_a<GiNaC::add>(f); });
+        if (!latex_ && sums == 1 && coefficient.is_integer() && !coefficient.is_equal(numeric(1))) {
+            auto s = std::find_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_a<GiNaC::add>(f); });
+            *s = GiNaC::expand(*s * coefficient);
+            piece alternative = product_text(numeric(1), negative, numerator, denominator);
+            if (visible_length(alternative.text) < visible_length(best.text)) best = alternative;
+        }
+        return best;
+    }
+
+    piece product_text(const numeric& coefficient, bool negative, const std::vector<ex>& numerator,
+                       const std::vector<ex>& denominator) {
         std::vector<std::string> num = factor_texts(numerator), den = factor_texts(denominator);
         if (!coefficient.is_equal(numeric(1))) {
             if (coefficient.is_rational()) {

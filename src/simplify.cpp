@@ -301,12 +301,6 @@ size_t count_exponentials(const ex& e) {
     return n;
 }
 
-// The length of a printed form without its spaces (` + `), as the benchmark and the issue
-// compare lengths.
-size_t visible_length(const std::string& text) {
-    return text.size() - static_cast<size_t>(std::count(text.begin(), text.end(), ' '));
-}
-
 // How a printed candidate reads, for ties in length: fewer names and numbers
 // (`x^x*(1 + log(x))` has 5, `x^x + x^x*log(x)` 6), then smaller numbers (so
 // `-2*exp(-x)*(1 - exp(-x))` over `-2*(exp(-x) - exp(-2*x))`).
