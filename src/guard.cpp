@@ -45,6 +45,19 @@ void release(void* p) noexcept {
     std::free(p);
 }
 
+// CLN's numbers: counted against the budget, and a pending stop fails the next large block.
+// Only large ones: CLN copes with a failing allocation in its arithmetic but not everywhere
+// (a timeout striking while GiNaC printed a small number crashed in CLN's unwinding), and
+// the computations that run for hours are those of numbers of megabytes.
+void* allocate_for_cln(std::size_t size) {
+    constexpr std::size_t large = std::size_t(1) << 20;
+    if (size >= large) return allocate(size);
+    void* p = std::malloc(size ? size : 1);
+    if (!p) throw std::bad_alloc();
+    live_bytes.fetch_add(usable_size(p), std::memory_order_relaxed);
+    return p;
+}
+
 void on_signal(int signal) {
     ddx::request_stop(signal == SIGALRM ? ddx::stop_reason::timeout : ddx::stop_reason::interrupt);
 }
@@ -93,9 +106,8 @@ void install_stop_handlers() {
     sigaction(SIGALRM, &action, nullptr);
     // CLN allocates its numbers through these hooks (malloc by default). Through ours, a long
     // computation inside CLN (an exact power of a huge exponent that GiNaC's gcd asks for)
-    // stops at its next number, and CLN's memory counts against the budget. CLN throws
-    // through its own frames when an allocation fails, so throwing from the hook is safe.
-    cln::malloc_hook = allocate;
+    // stops at its next large number, and CLN's memory counts against the budget.
+    cln::malloc_hook = allocate_for_cln;
     cln::free_hook = release;
 }
 
