@@ -101,6 +101,50 @@ ex combine_powers_at(const ex& e) {
     return GiNaC::mul(factors);
 }
 
+// sin(u)^p*cos(u)^q with p, q of opposite signs -> tan(u)^(+-k)*..., k = min(|p|, |q|);
+// sinh and cosh likewise (-sin(x)/cos(x) is -tan(x)).
+ex trig_ratios_at(const ex& e) {
+    if (!is_a<GiNaC::mul>(e)) return e;
+    struct ratio {
+        unsigned top, bottom, quotient;
+    };
+    static const ratio ratios[] = {
+        {GiNaC::sin_SERIAL::serial, GiNaC::cos_SERIAL::serial, GiNaC::tan_SERIAL::serial},
+        {GiNaC::sinh_SERIAL::serial, GiNaC::cosh_SERIAL::serial, GiNaC::tanh_SERIAL::serial},
+    };
+    auto integer_exponent = [](const ex& f) -> long {
+        if (!is_a<GiNaC::power>(f)) return 1;
+        if (!is_a<numeric>(f.op(1)) || !GiNaC::ex_to<numeric>(f.op(1)).is_integer()) return 0;
+        return GiNaC::ex_to<numeric>(f.op(1)).to_long();
+    };
+    auto call_of = [](const ex& f) { return is_a<GiNaC::power>(f) ? f.op(0) : f; };
+    GiNaC::exvector factors(e.begin(), e.end());
+    bool changed = false;
+    for (const ratio& r : ratios) {
+        for (size_t i = 0; i < factors.size(); ++i) {
+            const ex top = call_of(factors[i]);
+            long p = integer_exponent(factors[i]);
+            if (p == 0 || !is_a<GiNaC::function>(top) || GiNaC::ex_to<GiNaC::function>(top).get_serial() != r.top) continue;
+            for (size_t j = 0; j < factors.size(); ++j) {
+                const ex bottom = call_of(factors[j]);
+                long q = integer_exponent(factors[j]);
+                if (q == 0 || (p > 0) == (q > 0) || !is_a<GiNaC::function>(bottom) ||
+                    GiNaC::ex_to<GiNaC::function>(bottom).get_serial() != r.bottom || !bottom.op(0).is_equal(top.op(0))) {
+                    continue;
+                }
+                long k = std::min(std::labs(p), std::labs(q)) * (p > 0 ? 1 : -1);
+                ex u = top.op(0), t = GiNaC::pow(GiNaC::function(r.quotient, u), k);
+                factors[i] = GiNaC::pow(GiNaC::function(r.top, u), p - k);
+                factors[j] = GiNaC::pow(GiNaC::function(r.bottom, u), q + k);
+                factors.push_back(t);
+                changed = true;
+                break;
+            }
+        }
+    }
+    return changed ? GiNaC::mul(factors) : e;
+}
+
 // Replaces exp(k*base) by u^(k/g) with one symbol u per base (g: the gcd of the k), so that
 // normal() and factor() see a rational function; `back` undoes it.
 struct exp_as_power {
@@ -269,7 +313,19 @@ const std::vector<GiNaC::relational>& pythagorean_rules() {
             // tan' = 1 + tan^2 = 1/cos^2, tanh' = 1 - tanh^2 = 1/cosh^2
             GiNaC::pow(GiNaC::tan(w), 2) == GiNaC::pow(GiNaC::cos(w), -2) - 1,
             GiNaC::pow(GiNaC::tanh(w), 2) == 1 - GiNaC::pow(GiNaC::cosh(w), -2),
+            GiNaC::sin(w) * GiNaC::cos(w) == GiNaC::sin(2 * w) / 2,  // (sin*cos)^2 too
         };
+    }();
+    return rules;
+}
+
+// All at once, so that cos(x)^2 - sin(x)^2 becomes cos(2*x) and 2*sin(x)*cos(x) sin(2*x).
+const GiNaC::lst& double_angle_rules() {
+    static const GiNaC::lst rules = [] {
+        GiNaC::ex w = GiNaC::wild(0);
+        return GiNaC::lst{GiNaC::pow(GiNaC::sin(w), 2) == (1 - GiNaC::cos(2 * w)) / 2,
+                          GiNaC::pow(GiNaC::cos(w), 2) == (1 + GiNaC::cos(2 * w)) / 2,
+                          GiNaC::sin(w) * GiNaC::cos(w) == GiNaC::sin(2 * w) / 2};
     }();
     return rules;
 }
@@ -363,6 +419,11 @@ ex simplify_scalar(const ex& e) {
                 candidates.emplace_back(r, 0);
                 candidates.emplace_back(GiNaC::normal(r), 0);
             }
+            if (combined.has(GiNaC::sin(GiNaC::wild())) && combined.has(GiNaC::cos(GiNaC::wild()))) {
+                ex r = combined.subs(double_angle_rules(), GiNaC::subs_options::algebraic).expand();
+                candidates.emplace_back(r, 0);
+                candidates.emplace_back(GiNaC::normal(r), 0);
+            }
             if (has_denominator_or_root(e)) candidates.emplace_back(GiNaC::normal(e), 0);  // GiNaC's own view of roots and powers
             ex expanded = combined.expand();
             candidates.emplace_back(expanded, 0);
@@ -395,8 +456,10 @@ ex simplify_scalar(const ex& e) {
     candidates = std::move(distinct);
     size_t count = candidates.size();
     for (size_t i = 0; i < count; ++i) {
-        if (!has_symbolic_power(candidates[i].first)) continue;  // GiNaC has merged the rest
         try {
+            ex ratios = rewrite_bottom_up(candidates[i].first, trig_ratios_at);
+            if (!ratios.is_equal(candidates[i].first)) candidates.emplace_back(ratios, candidates[i].second);
+            if (!has_symbolic_power(candidates[i].first)) continue;  // GiNaC has merged the rest
             ex merged = rewrite_bottom_up(candidates[i].first, combine_powers_at);
             if (!merged.is_equal(candidates[i].first)) candidates.emplace_back(merged, candidates[i].second);
         } catch (const std::bad_alloc&) {
