@@ -35,7 +35,11 @@ TEST_CASE_FIXTURE(fixture, "abs differentiates with abs itself") {
     std::string text = ddx::to_string(d);
     CHECK(text.find("abs") != std::string::npos);
     for (const char* banned : {"sign", "csgn", "conjugate"}) CHECK(text.find(banned) == std::string::npos);
-    CHECK(same(d, "cos(x)*sin(x)/abs(sin(x))"));
+    // (simplify may write 2*sin(x)*cos(x) as sin(2*x), which normal() does not see: by value)
+    for (double at : {-2.0, 0.7, 3.5}) {
+        ex difference = GiNaC::evalf((d - p("cos(x)*sin(x)/abs(sin(x))")).subs(x == at));
+        CHECK(GiNaC::abs(difference) < 1e-12);
+    }
     CHECK(same(ddx::diff(p("abs(x)^2"), x), "2*x"));
 }
 
