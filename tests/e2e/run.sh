@@ -32,13 +32,14 @@ problems=()       # problems of the current case
 
 problem() { problems+=("$1"); }
 
-# run_ddx MODE FILE: runs ddx, leaving $TMP/out, $TMP/err and $st.
+# run_ddx MODE FILE [DIR]: runs ddx in DIR (default: FILE's directory), leaving $TMP/out,
+# $TMP/err and $st.
 run_ddx() {
-    local mode=$1 file=$2
+    local mode=$1 file=$2 dir=${3:-$(dirname "$2")}
     case $mode in
-        file)  (cd "$(dirname "$file")" && timeout $LIMIT "$DDX" "$(basename "$file")") ;;
-        stdin) (cd "$(dirname "$file")" && timeout $LIMIT "$DDX" < "$file") ;;
-        e)     (cd "$(dirname "$file")" && timeout $LIMIT "$DDX" -e "$(cat "$file")" < /dev/null) ;;
+        file)  (cd "$dir" && timeout $LIMIT "$DDX" "$file") ;;
+        stdin) (cd "$dir" && timeout $LIMIT "$DDX" < "$file") ;;
+        e)     (cd "$dir" && timeout $LIMIT "$DDX" -e "$(cat "$file")" < /dev/null) ;;
     esac > "$TMP/out" 2> "$TMP/err"
     st=$?
 }
@@ -112,8 +113,9 @@ for name in "${names[@]}"; do
         run_ddx e "$script"; check -e "$name"
     fi
     # CRLF line endings must be accepted and give the same results
-    sed 's/$/\r/' "$script" > "$(dirname "$script")/.crlf.ddx"
-    run_ddx stdin "$(dirname "$script")/.crlf.ddx"; rm -f "$(dirname "$script")/.crlf.ddx"; check crlf "$name" stdout-only
+    # (the copy is not written beside the case: two runs at once would share it)
+    sed 's/$/\r/' "$script" > "$TMP/crlf_case.ddx"
+    run_ddx stdin "$TMP/crlf_case.ddx" "$(dirname "$script")"; check crlf "$name" stdout-only
     finish "$name"
 done
 
