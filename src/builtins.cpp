@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <unordered_map>
 
 #include <ddx/calculus.hpp>
 #include <ddx/data.hpp>
@@ -443,10 +444,14 @@ std::vector<builtin_help> builtin_help_table() {
 }
 
 const builtin* find_builtin(const std::string& name) {
-    for (const builtin& b : table) {
-        if (name == b.name) return &b;
-    }
-    return nullptr;
+    // every name in a script that is not bound is looked up here: by hash, not by scanning
+    static const std::unordered_map<std::string, const builtin*> by_name = [] {
+        std::unordered_map<std::string, const builtin*> m;
+        for (const builtin& b : table) m.emplace(b.name, &b);
+        return m;
+    }();
+    auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : it->second;
 }
 
 }  // namespace ddx

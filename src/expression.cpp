@@ -170,7 +170,10 @@ ex scalar_op(char op, const ex& a, const ex& b) {
     case '-': return a - b;
     case '*': return times(a, b);
     case '/': return divided(a, b);
-    default: return drop_conjugates(GiNaC::pow(a, b));  // abs(u)^2 is u^2, not u*conjugate(u)
+    default:
+        // abs(u)^2 is u^2, not u*conjugate(u); a symbol's or number's power has no conjugate
+        if (GiNaC::is_a<GiNaC::symbol>(a) || GiNaC::is_a<GiNaC::numeric>(a)) return GiNaC::pow(a, b);
+        return drop_conjugates(GiNaC::pow(a, b));
     }
 }
 
