@@ -131,6 +131,14 @@ inline size_t visible_length(const std::string& text) {
     return text.size() - static_cast<size_t>(std::count(text.begin(), text.end(), ' '));
 }
 
+/// The greatest rational dividing both a and b by integers (1/2 and 3/4: 1/4), positive;
+/// the other one where one is 0.
+inline GiNaC::numeric rational_gcd(const GiNaC::numeric& a, const GiNaC::numeric& b) {
+    if (a.is_zero()) return GiNaC::abs(b);
+    if (b.is_zero()) return GiNaC::abs(a);
+    return GiNaC::gcd(a.numer(), b.numer()) / GiNaC::lcm(a.denom(), b.denom());
+}
+
 /// Whether `e` is exp(...).
 inline bool is_exp(const GiNaC::ex& e) { return GiNaC::is_the_function<GiNaC::exp_SERIAL>(e); }
 

@@ -287,7 +287,7 @@ std::optional<analysis> analyse(const ex& f, const ex& x) {
         if (!is_exp(*it) || !it->op(0).has(x)) continue;
         numeric c = linear_rate(*it, x);
         if (c.is_zero()) return std::nullopt;
-        a.g = a.g.is_zero() ? GiNaC::abs(c) : numeric(GiNaC::gcd(a.g.numer(), c.numer())) / GiNaC::lcm(a.g.denom(), c.denom());
+        a.g = rational_gcd(a.g, c);
         balance += c.is_negative() ? -1 : 1;
     }
     if (balance < 0) a.g = -a.g;

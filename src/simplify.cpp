@@ -165,7 +165,7 @@ exp_as_power exponentials_as_powers(const ex& e, bool flip) {
             gcds.emplace(base, size);
             largest.emplace(base, size);
         } else {
-            g->second = GiNaC::gcd(g->second.numer(), c.numer()) / GiNaC::lcm(g->second.denom(), c.denom());
+            g->second = rational_gcd(g->second, c);
             if (size > largest[base]) largest[base] = size;
         }
     }
