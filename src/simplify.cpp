@@ -289,6 +289,50 @@ void rational_candidates(const ex& e, std::vector<ex>& out) {
     }
 }
 
+// a/p^2 + b/p -> (a + b*p)/p^2, the denominators' factors kept as they are (normal() would
+// multiply out (1 + (x^3*y + 1)^2)^2), as SymPy's together(). Returns the numerator and the
+// denominator; a denominator of 1 where no term has one.
+std::pair<ex, ex> over_common_denominator(const ex& e) {
+    if (!is_a<GiNaC::add>(e)) return {e, 1};
+    using factor_powers = std::vector<std::pair<ex, numeric>>;  // base, positive integer exponent
+    std::vector<std::pair<GiNaC::exvector, factor_powers>> terms;
+    factor_powers common;  // each base with its largest exponent
+    for (const ex& t : e) {
+        GiNaC::exvector top;
+        factor_powers bottom;
+        GiNaC::exvector factors = is_a<GiNaC::mul>(t) ? GiNaC::exvector(t.begin(), t.end()) : GiNaC::exvector{t};
+        for (const ex& f : factors) {
+            bool reciprocal = is_a<GiNaC::power>(f) && is_a<numeric>(f.op(1)) &&
+                              GiNaC::ex_to<numeric>(f.op(1)).is_integer() && GiNaC::ex_to<numeric>(f.op(1)).is_negative();
+            if (!reciprocal) {
+                top.push_back(f);
+                continue;
+            }
+            numeric k = -GiNaC::ex_to<numeric>(f.op(1));
+            bottom.emplace_back(f.op(0), k);
+            auto it = std::find_if(common.begin(), common.end(), [&](const auto& c) { return c.first.is_equal(f.op(0)); });
+            if (it == common.end()) {
+                common.emplace_back(f.op(0), k);
+            } else if (k > it->second) {
+                it->second = k;
+            }
+        }
+        terms.emplace_back(std::move(top), std::move(bottom));
+    }
+    if (common.empty()) return {e, 1};
+    GiNaC::exvector numerators, denominator;
+    for (auto& [top, bottom] : terms) {
+        for (const auto& [base, k] : common) {
+            auto own = std::find_if(bottom.begin(), bottom.end(), [&](const auto& b) { return b.first.is_equal(base); });
+            numeric missing = own == bottom.end() ? k : k - own->second;
+            if (!missing.is_zero()) top.push_back(GiNaC::pow(base, missing));
+        }
+        numerators.push_back(GiNaC::mul(top));
+    }
+    for (const auto& [base, k] : common) denominator.push_back(GiNaC::pow(base, k));
+    return {GiNaC::add(numerators), GiNaC::mul(denominator)};
+}
+
 // (number of exponentials with a positive coefficient) - (those with a negative one)
 int exponent_sign_balance(const ex& e) {
     int balance = 0;
@@ -425,6 +469,13 @@ ex simplify_scalar(const ex& e) {
                 candidates.emplace_back(GiNaC::normal(r), 0);
             }
             if (has_denominator_or_root(e)) candidates.emplace_back(GiNaC::normal(e), 0);  // GiNaC's own view of roots and powers
+            auto [top, bottom] = over_common_denominator(combined);
+            if (!bottom.is_equal(1) && estimated_expanded_terms(top) < 1000) {
+                ex expanded_top = top.expand();
+                GiNaC::exmap parts;
+                ex common_factors = GiNaC::collect_common_factors(expanded_top.to_rational(parts)).subs(parts, GiNaC::subs_options::no_pattern);
+                for (const ex& n : {top, expanded_top, common_factors}) candidates.emplace_back(n / bottom, 0);
+            }
             ex expanded = combined.expand();
             candidates.emplace_back(expanded, 0);
             // collect_common_factors recurses without end on factors like (x^x)^(-1):
