@@ -383,8 +383,10 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         return combine_exponentials(result);
     };
     if (!a.in_u) {
-        // a polynomial of x may read shorter multiplied out (2*x^3 + 6*x, not 2*x*(x^2 + 3))
+        // a low-order derivative of a polynomial may read shorter multiplied out (2*x^3 + 6*x,
+        // not 2*x*(x^2 + 3)); from order 4 on the factored form is kept without printing both
         ex factored = form(nullptr);
+        if (order > 3) return factored;
         ex expanded = GiNaC::mul(a.exp_factor, readable_product(n, v, nullptr).expand(), denominator);
         return complexity(expanded) < complexity(factored) ? expanded : factored;
     }

@@ -345,19 +345,29 @@ int exponent_sign_balance(const ex& e) {
 }
 
 // sin^2 + cos^2 = 1 and cosh^2 - sinh^2 = 1, each way round; a rewrite is kept only
-// where the result is shorter.
-const std::vector<GiNaC::relational>& pythagorean_rules() {
-    static const std::vector<GiNaC::relational> rules = [] {
+// where the result is shorter. `normalize`: the rewritten form is also tried through
+// normal() (not for tan and tanh: the reciprocals it makes cost much and rarely win; a
+// network's Hessian took half as long again with it).
+struct identity_rule {
+    GiNaC::relational rule;
+    bool normalize;
+};
+
+const std::vector<identity_rule>& pythagorean_rules() {
+    static const std::vector<identity_rule> rules = [] {
         GiNaC::ex w = GiNaC::wild(0);
-        return std::vector<GiNaC::relational>{
-            GiNaC::pow(GiNaC::sin(w), 2) == 1 - GiNaC::pow(GiNaC::cos(w), 2),
-            GiNaC::pow(GiNaC::cos(w), 2) == 1 - GiNaC::pow(GiNaC::sin(w), 2),
-            GiNaC::pow(GiNaC::cosh(w), 2) == 1 + GiNaC::pow(GiNaC::sinh(w), 2),
-            GiNaC::pow(GiNaC::sinh(w), 2) == GiNaC::pow(GiNaC::cosh(w), 2) - 1,
+        auto rule = [](const ex& lhs, const ex& rhs, bool normalize = true) {
+            return identity_rule{GiNaC::ex_to<GiNaC::relational>(lhs == rhs), normalize};
+        };
+        return std::vector<identity_rule>{
+            rule(GiNaC::pow(GiNaC::sin(w), 2), 1 - GiNaC::pow(GiNaC::cos(w), 2)),
+            rule(GiNaC::pow(GiNaC::cos(w), 2), 1 - GiNaC::pow(GiNaC::sin(w), 2)),
+            rule(GiNaC::pow(GiNaC::cosh(w), 2), 1 + GiNaC::pow(GiNaC::sinh(w), 2)),
+            rule(GiNaC::pow(GiNaC::sinh(w), 2), GiNaC::pow(GiNaC::cosh(w), 2) - 1),
             // tan' = 1 + tan^2 = 1/cos^2, tanh' = 1 - tanh^2 = 1/cosh^2
-            GiNaC::pow(GiNaC::tan(w), 2) == GiNaC::pow(GiNaC::cos(w), -2) - 1,
-            GiNaC::pow(GiNaC::tanh(w), 2) == 1 - GiNaC::pow(GiNaC::cosh(w), -2),
-            GiNaC::sin(w) * GiNaC::cos(w) == GiNaC::sin(2 * w) / 2,  // (sin*cos)^2 too
+            rule(GiNaC::pow(GiNaC::tan(w), 2), GiNaC::pow(GiNaC::cos(w), -2) - 1, false),
+            rule(GiNaC::pow(GiNaC::tanh(w), 2), 1 - GiNaC::pow(GiNaC::cosh(w), -2), false),
+            rule(GiNaC::sin(w) * GiNaC::cos(w), GiNaC::sin(2 * w) / 2),  // (sin*cos)^2 too
         };
     }();
     return rules;
@@ -457,11 +467,11 @@ ex simplify_scalar(const ex& e) {
                     candidates.emplace_back(c, flip == prefer_negative ? 0 : count_exponentials(c) + 1);
                 }
             }
-            for (const GiNaC::relational& rule : pythagorean_rules()) {
-                if (!combined.has(rule.lhs(), GiNaC::has_options::algebraic)) continue;
-                ex r = combined.subs(rule, GiNaC::subs_options::algebraic).expand();
+            for (const identity_rule& i : pythagorean_rules()) {
+                if (!combined.has(i.rule.lhs(), GiNaC::has_options::algebraic)) continue;
+                ex r = combined.subs(i.rule, GiNaC::subs_options::algebraic).expand();
                 candidates.emplace_back(r, 0);
-                candidates.emplace_back(GiNaC::normal(r), 0);
+                if (i.normalize) candidates.emplace_back(GiNaC::normal(r), 0);
             }
             if (combined.has(GiNaC::sin(GiNaC::wild())) && combined.has(GiNaC::cos(GiNaC::wild()))) {
                 ex r = combined.subs(double_angle_rules(), GiNaC::subs_options::algebraic).expand();
@@ -506,10 +516,15 @@ ex simplify_scalar(const ex& e) {
     }
     candidates = std::move(distinct);
     size_t count = candidates.size();
+    // (the rules above make sin from cos and sin(2*x), never sinh from cosh)
+    bool has_ratios = combined.has(GiNaC::sinh(GiNaC::wild())) || combined.has(GiNaC::sin(GiNaC::wild())) ||
+                      combined.has(GiNaC::cos(GiNaC::wild()));
     for (size_t i = 0; i < count; ++i) {
         try {
-            ex ratios = rewrite_bottom_up(candidates[i].first, trig_ratios_at);
-            if (!ratios.is_equal(candidates[i].first)) candidates.emplace_back(ratios, candidates[i].second);
+            if (has_ratios) {
+                ex ratios = rewrite_bottom_up(candidates[i].first, trig_ratios_at);
+                if (!ratios.is_equal(candidates[i].first)) candidates.emplace_back(ratios, candidates[i].second);
+            }
             if (!has_symbolic_power(candidates[i].first)) continue;  // GiNaC has merged the rest
             ex merged = rewrite_bottom_up(candidates[i].first, combine_powers_at);
             if (!merged.is_equal(candidates[i].first)) candidates.emplace_back(merged, candidates[i].second);
