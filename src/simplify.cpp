@@ -71,16 +71,34 @@ ex combine_exponentials_at(const ex& e) {
     return GiNaC::mul(rest);  // not operator*, which reads every factor as a tree
 }
 
-bool has_symbolic_power(const ex& e) {
+// Whether combine_powers_at has anything to do in e: a symbolic exponent, a power of a
+// power, a log of a power.
+bool has_power_rewrite(const ex& e) {
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
-        if (is_a<GiNaC::power>(*it) && !is_a<numeric>(it->op(1))) return true;
+        if (is_a<GiNaC::power>(*it) && (!is_a<numeric>(it->op(1)) || is_a<GiNaC::power>(it->op(0)))) return true;
+        if (GiNaC::is_the_function<GiNaC::log_SERIAL>(*it) && is_a<GiNaC::power>(it->op(0))) return true;
     }
     return false;
 }
 
-// b^p * b^q -> b^(p + q) where an exponent is symbolic (GiNaC merges numeric ones only),
-// for one node whose operands are done.
+// log(b^a) -> a*log(b) where a is not an even integer: b^a is real and positive only for
+// b > 0 then (a non-integer power of a negative number is complex), so the two agree at
+// every real point where log(b^a) is defined. log(x^2) = 2*log(abs(x)) stays.
+ex log_of_power(const ex& e) {
+    const ex& a = e.op(0).op(1);
+    if (!is_a<numeric>(a) || !GiNaC::ex_to<numeric>(a).is_rational() || GiNaC::ex_to<numeric>(a).is_even()) return e;
+    return GiNaC::mul(a, GiNaC::log(e.op(0).op(0)));
+}
+
+// For one node whose operands are done: b^p * b^q -> b^(p + q) where an exponent is
+// symbolic (GiNaC merges numeric ones only); (b^p)^n -> b^(p*n) for an integer n (true for
+// every b and p: (exp(w))^n = exp(n*w)); log(b^a) -> a*log(b) (log_of_power).
 ex combine_powers_at(const ex& e) {
+    if (GiNaC::is_the_function<GiNaC::log_SERIAL>(e) && is_a<GiNaC::power>(e.op(0))) return log_of_power(e);
+    if (is_a<GiNaC::power>(e) && is_a<GiNaC::power>(e.op(0)) && is_a<numeric>(e.op(1)) &&
+        GiNaC::ex_to<numeric>(e.op(1)).is_integer()) {
+        return GiNaC::pow(e.op(0).op(0), e.op(0).op(1) * e.op(1));
+    }
     if (!is_a<GiNaC::mul>(e)) return e;
     std::vector<std::pair<ex, ex>> groups;  // base, summed exponent
     bool merged = false;
@@ -525,7 +543,7 @@ ex simplify_scalar(const ex& e) {
                 ex ratios = rewrite_bottom_up(candidates[i].first, trig_ratios_at);
                 if (!ratios.is_equal(candidates[i].first)) candidates.emplace_back(ratios, candidates[i].second);
             }
-            if (!has_symbolic_power(candidates[i].first)) continue;  // GiNaC has merged the rest
+            if (!has_power_rewrite(candidates[i].first)) continue;  // GiNaC has merged the rest
             ex merged = rewrite_bottom_up(candidates[i].first, combine_powers_at);
             if (!merged.is_equal(candidates[i].first)) candidates.emplace_back(merged, candidates[i].second);
         } catch (const std::bad_alloc&) {
