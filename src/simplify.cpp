@@ -340,10 +340,10 @@ std::pair<ex, ex> over_common_denominator(const ex& e) {
     if (common.empty()) return {e, 1};
     GiNaC::exvector numerators, denominator;
     for (auto& [top, bottom] : terms) {
-        for (const auto& [base, k] : common) {
-            auto own = std::find_if(bottom.begin(), bottom.end(), [&](const auto& b) { return b.first.is_equal(base); });
-            numeric missing = own == bottom.end() ? k : k - own->second;
-            if (!missing.is_zero()) top.push_back(GiNaC::pow(base, missing));
+        for (const auto& c : common) {
+            auto own = std::find_if(bottom.begin(), bottom.end(), [&](const auto& b) { return b.first.is_equal(c.first); });
+            numeric missing = own == bottom.end() ? c.second : c.second - own->second;
+            if (!missing.is_zero()) top.push_back(GiNaC::pow(c.first, missing));
         }
         numerators.push_back(GiNaC::mul(top));
     }
