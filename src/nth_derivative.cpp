@@ -198,6 +198,38 @@ std::optional<ex> folded_palindrome(const dense& p, const pairing& pair) {
     return GiNaC::mul(GiNaC::exp(numeric(static_cast<long>(d), 2) * pair.g * pair.x), GiNaC::add(terms));
 }
 
+// n(u)/(c*(1 + u)^b) with u = exp(g*x) as m/(c*2^b*cosh(g*x/2)^b): dividing above and below
+// by u^(b/2) turns (1 + u)^b into (2*cosh(g*x/2))^b, and n(u)*u^(-b/2) into a sum of cosh
+// (or sinh) of multiples of g*x/2 when n is symmetric (antisymmetric) about b/2. tanh's
+// derivatives are: d/dx of (1 - exp(-x))/(1 + exp(-x)) is 1/(2*cosh(x/2)^2), as a textbook
+// writes sech^2. Nothing where n has no such symmetry.
+std::optional<ex> sech_form(dense n, size_t b, const ex& constant, const pairing& pair) {
+    trim(n);
+    if (n.size() > b + 1) return std::nullopt;
+    n.resize(b + 1, cln::cl_RA(0));
+    int sign = 0;  // n[b - i] = sign * n[i]
+    for (size_t i = 0; i <= b && sign == 0; ++i) {
+        if (cln::zerop(n[i])) continue;
+        sign = n[b - i] == n[i] ? 1 : n[b - i] == -n[i] ? -1 : 2;
+    }
+    if (sign == 0 || sign == 2) return std::nullopt;
+    for (size_t i = 0; i <= b; ++i) {
+        if (n[b - i] != (sign > 0 ? n[i] : -n[i])) return std::nullopt;
+    }
+    GiNaC::exvector terms;
+    for (size_t i = 0; 2 * i < b; ++i) {
+        if (cln::zerop(n[i])) continue;
+        // n[i]*u^-e + n[b-i]*u^e = n[b-i]*(u^e + sign*u^-e), e = b/2 - i
+        ex arg = numeric(static_cast<long>(b - 2 * i), 2) * GiNaC::abs(pair.g) * pair.x;
+        ex pair_sum = sign > 0 ? 2 * GiNaC::cosh(arg) : 2 * pair.g.csgn() * GiNaC::sinh(arg);
+        terms.push_back(GiNaC::mul(numeric(n[b - i]), pair_sum));
+    }
+    if (b % 2 == 0) terms.push_back(numeric(n[b / 2]));
+    ex half_cosh = GiNaC::cosh(numeric(1, 2) * GiNaC::abs(pair.g) * pair.x);
+    ex below = GiNaC::mul(constant, GiNaC::pow(2, static_cast<long>(b)), GiNaC::pow(half_cosh, static_cast<long>(b)));
+    return GiNaC::mul(GiNaC::add(terms), GiNaC::pow(below, -1));
+}
+
 // The polynomial as a product a person reads: rational content, v^m, (v - 1)^a, (v + 1)^b
 // and the rest expanded. (GiNaC's factor would find more, at a cost of about a millisecond
 // at degree 20; the rest is irreducible in the cases that matter, tanh's and Hermite's.)
@@ -393,7 +425,19 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
     // with cosh/sinh pairs where the numerator is palindromic (from degree 4 on that is
     // always the shorter: each coefficient once instead of twice)
     pairing pair{a.g, a.x};
-    return form(&pair);
+    ex paired = form(&pair);
+    // over a power of 1 + u alone: also as sums of cosh over cosh(g*x/2)^b, where shorter.
+    // Up to order 8, where people read them (the 2nd to 6th derivative of tanh): comparing
+    // means printing both, which at every order of 1..20 made them five times slower.
+    constexpr int max_sech_order = 8;
+    if (order <= max_sech_order && a.den.factors.size() == 1 && a.den.factors[0].first.is_equal(ex(a.u) + 1)) {
+        size_t b = static_cast<size_t>(a.den.factors[0].second + order);
+        if (auto sech = sech_form(n, b, a.den.constant, pair)) {
+            ex candidate = combine_exponentials(GiNaC::mul(a.exp_factor, *sech));
+            if (complexity(candidate) < complexity(paired)) return candidate;
+        }
+    }
+    return paired;
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace ddx {
 /// derivative) is a rational function with rational coefficients of exp(c*x) alone (c
 /// rational) or of x alone, possibly times one exp(h) with h a polynomial in x; nothing
 /// where it is not, or for order < 1. `(1 - exp(-x))/(1 + exp(-x))`, order 2:
-/// `-2*exp(-x)*(1 - exp(-x))/(1 + exp(-x))^3`.
+/// `-sinh(x/2)/(2*cosh(x/2)^3)`.
 std::optional<GiNaC::ex> nth_derivative_by_polynomials(const GiNaC::ex& f, const GiNaC::ex& x, int order);
 
 }  // namespace ddx

@@ -163,6 +163,27 @@ ex trig_ratios_at(const ex& e) {
     return changed ? GiNaC::mul(factors) : e;
 }
 
+bool has_hyperbolic(const ex& e) {
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (GiNaC::is_the_function<GiNaC::cosh_SERIAL>(*it) || GiNaC::is_the_function<GiNaC::sinh_SERIAL>(*it) ||
+            GiNaC::is_the_function<GiNaC::tanh_SERIAL>(*it)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// cosh, sinh and tanh written with exp, for one node whose operands are done.
+ex hyperbolic_as_exp_at(const ex& e) {
+    if (!is_a<GiNaC::function>(e) || e.nops() != 1) return e;
+    const ex& a = e.op(0);
+    ex up = GiNaC::exp(a), down = GiNaC::exp(-a);
+    if (GiNaC::is_the_function<GiNaC::cosh_SERIAL>(e)) return (up + down) / 2;
+    if (GiNaC::is_the_function<GiNaC::sinh_SERIAL>(e)) return (up - down) / 2;
+    if (GiNaC::is_the_function<GiNaC::tanh_SERIAL>(e)) return (up - down) / (up + down);
+    return e;
+}
+
 // Replaces exp(k*base) by u^(k/g) with one symbol u per base (g: the gcd of the k), so that
 // normal() and factor() see a rational function; `back` undoes it.
 struct exp_as_power {
@@ -475,14 +496,20 @@ ex simplify_scalar(const ex& e) {
             // it is really shorter (the user wrote exp(-x): keep exp(-x)).
             bool prefer_negative = exponent_sign_balance(combined) < 0;
             bool has_exp = count_exponentials(combined) > 0;
-            for (bool flip : {prefer_negative, !prefer_negative}) {
-                if (flip != prefer_negative && !has_exp) break;
-                exp_as_power p = has_exp ? exponentials_as_powers(combined, flip) : exp_as_power{combined, {}};
-                std::vector<ex> rational;
-                rational_candidates(p.rational, rational);
-                for (const ex& r : rational) {
-                    ex c = has_exp ? combine_exponentials(r.subs(p.back, GiNaC::subs_options::no_pattern)) : r;
-                    candidates.emplace_back(c, flip == prefer_negative ? 0 : count_exponentials(c) + 1);
+            // Where exponentials and hyperbolic functions meet (exp(-x)/(1 + exp(-x))^2 -
+            // 1/(4*cosh(x/2)^2) is 0), the hyperbolic ones are also read as exponentials.
+            std::vector<ex> sources{combined};
+            if (has_exp && has_hyperbolic(combined)) sources.push_back(combine_exponentials(rewrite_bottom_up(combined, hyperbolic_as_exp_at)));
+            for (const ex& source : sources) {
+                for (bool flip : {prefer_negative, !prefer_negative}) {
+                    if (flip != prefer_negative && !has_exp) break;
+                    exp_as_power p = has_exp ? exponentials_as_powers(source, flip) : exp_as_power{source, {}};
+                    std::vector<ex> rational;
+                    rational_candidates(p.rational, rational);
+                    for (const ex& r : rational) {
+                        ex c = has_exp ? combine_exponentials(r.subs(p.back, GiNaC::subs_options::no_pattern)) : r;
+                        candidates.emplace_back(c, flip == prefer_negative ? 0 : count_exponentials(c) + 1);
+                    }
                 }
             }
             for (const identity_rule& i : pythagorean_rules()) {
