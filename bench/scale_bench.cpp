@@ -46,7 +46,8 @@
 // ddx executable not printing 1).
 #include <ddx/ddx.hpp>
 
-#include <pthread.h>
+#include "../tests/lib/large_stack.hpp"
+
 #include <spawn.h>
 #include <sys/wait.h>
 #include <fcntl.h>
@@ -496,15 +497,7 @@ void* run_child(void* p) {
 // in ddx and in GiNaC; the ddx program runs on one too).
 [[noreturn]] void child(const config& cfg, const bench_case& c) {
     child_arguments a{&cfg, &c};
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, std::size_t(512) << 20);
-    pthread_t thread;
-    if (pthread_create(&thread, &attr, run_child, &a) != 0) {
-        run_child(&a);
-    } else {
-        pthread_join(thread, nullptr);
-    }
+    ddx_test::run_on_large_stack(run_child, &a);
     std::fflush(stdout);
     _exit(a.result);
 }

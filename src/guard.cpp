@@ -24,13 +24,14 @@ std::atomic<std::ptrdiff_t> live_bytes{0};
 
 std::ptrdiff_t usable_size(void* p) { return static_cast<std::ptrdiff_t>(malloc_usable_size(p)); }
 
-void* allocate(std::size_t size) {
-    if (ddx::allocation_must_fail()) throw std::bad_alloc();
+// `stoppable`: a pending stop or the spent budget fails this allocation.
+void* allocate(std::size_t size, bool stoppable = true) {
+    if (stoppable && ddx::allocation_must_fail()) throw std::bad_alloc();
     void* p = std::malloc(size ? size : 1);
     if (!p) throw std::bad_alloc();
     std::ptrdiff_t total = live_bytes.fetch_add(usable_size(p), std::memory_order_relaxed);
     std::size_t budget = ddx::memory_budget();
-    if (budget && total > 0 && std::size_t(total) > budget && std::uncaught_exceptions() == 0) {
+    if (stoppable && budget && total > 0 && std::size_t(total) > budget && std::uncaught_exceptions() == 0) {
         live_bytes.fetch_sub(usable_size(p), std::memory_order_relaxed);
         std::free(p);
         ddx::request_stop(ddx::stop_reason::memory);
@@ -51,11 +52,7 @@ void release(void* p) noexcept {
 // the computations that run for hours are those of numbers of megabytes.
 void* allocate_for_cln(std::size_t size) {
     constexpr std::size_t large = std::size_t(1) << 20;
-    if (size >= large) return allocate(size);
-    void* p = std::malloc(size ? size : 1);
-    if (!p) throw std::bad_alloc();
-    live_bytes.fetch_add(usable_size(p), std::memory_order_relaxed);
-    return p;
+    return allocate(size, size >= large);
 }
 
 void on_signal(int signal) {

@@ -173,6 +173,13 @@ struct pairing {
     ex x;
 };
 
+// u^j + u^-j (symmetric) or u^j - u^-j with u = exp(g*x) and j = half_units/2: 2*cosh(j*|g|*x)
+// or 2*csgn(g)*sinh(j*|g|*x), a positive multiple of x (sinh is odd).
+ex pair_sum(long half_units, bool symmetric, const pairing& pair) {
+    ex arg = numeric(half_units, 2) * GiNaC::abs(pair.g) * pair.x;
+    return symmetric ? 2 * GiNaC::cosh(arg) : 2 * pair.g.csgn() * GiNaC::sinh(arg);
+}
+
 // A palindromic (or antipalindromic) p(u) of degree d as exp(d*g*x/2) times a sum of
 // cosh (sinh): each coefficient printed once instead of twice, which halves tanh's high
 // derivatives. Nothing for other polynomials.
@@ -189,10 +196,7 @@ std::optional<ex> folded_palindrome(const dense& p, const pairing& pair) {
     for (size_t k = 0; 2 * k < d; ++k) {
         if (cln::zerop(p[k])) continue;
         // p[k]*u^k + p[d-k]*u^(d-k) = u^(d/2) * p[d-k] * (u^j -+ u^-j), j = d/2 - k
-        // cosh and sinh of a positive multiple of x (sinh is odd)
-        ex arg = numeric(static_cast<long>(d - 2 * k), 2) * GiNaC::abs(pair.g) * pair.x;
-        ex pair_sum = palindromic ? 2 * GiNaC::cosh(arg) : 2 * pair.g.csgn() * GiNaC::sinh(arg);
-        terms.push_back(GiNaC::mul(numeric(p[d - k]), pair_sum));
+        terms.push_back(GiNaC::mul(numeric(p[d - k]), pair_sum(static_cast<long>(d - 2 * k), palindromic, pair)));
     }
     if (d % 2 == 0) terms.push_back(numeric(p[d / 2]));
     return GiNaC::mul(GiNaC::exp(numeric(static_cast<long>(d), 2) * pair.g * pair.x), GiNaC::add(terms));
@@ -220,9 +224,7 @@ std::optional<ex> sech_form(dense n, size_t b, const ex& constant, const pairing
     for (size_t i = 0; 2 * i < b; ++i) {
         if (cln::zerop(n[i])) continue;
         // n[i]*u^-e + n[b-i]*u^e = n[b-i]*(u^e + sign*u^-e), e = b/2 - i
-        ex arg = numeric(static_cast<long>(b - 2 * i), 2) * GiNaC::abs(pair.g) * pair.x;
-        ex pair_sum = sign > 0 ? 2 * GiNaC::cosh(arg) : 2 * pair.g.csgn() * GiNaC::sinh(arg);
-        terms.push_back(GiNaC::mul(numeric(n[b - i]), pair_sum));
+        terms.push_back(GiNaC::mul(numeric(n[b - i]), pair_sum(static_cast<long>(b - 2 * i), sign > 0, pair)));
     }
     if (b % 2 == 0) terms.push_back(numeric(n[b / 2]));
     ex half_cosh = GiNaC::cosh(numeric(1, 2) * GiNaC::abs(pair.g) * pair.x);

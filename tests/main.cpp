@@ -4,7 +4,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
-#include <pthread.h>
+#include "lib/large_stack.hpp"
 
 namespace {
 
@@ -25,15 +25,6 @@ void* run_tests(void* p) {
 
 int main(int argc, char** argv) {
     arguments a{argc, argv, 1};
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, std::size_t(512) << 20);
-    pthread_t thread;
-    if (pthread_create(&thread, &attr, run_tests, &a) != 0) {
-        run_tests(&a);
-    } else {
-        pthread_join(thread, nullptr);
-    }
-    pthread_attr_destroy(&attr);
+    ddx_test::run_on_large_stack(run_tests, &a);
     return a.result;
 }

@@ -23,11 +23,12 @@
 #include <exception>
 #include <malloc.h>
 #include <new>
-#include <pthread.h>
 #include <sstream>
 #include <string>
 #include <time.h>
 #include <typeinfo>
+
+#include "../lib/large_stack.hpp"
 
 namespace ddx_fuzz {
 
@@ -156,16 +157,7 @@ inline void* run_job(void* arg) {
 /// Runs `text` as a script in a fresh session on a large stack, within the limits.
 inline result run_script(const std::string& text) {
     job j{&text, {}};
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, std::size_t(512) << 20);
-    pthread_t thread;
-    if (pthread_create(&thread, &attr, run_job, &j) != 0) {
-        run_job(&j);
-    } else {
-        pthread_join(thread, nullptr);
-    }
-    pthread_attr_destroy(&attr);
+    ddx_test::run_on_large_stack(run_job, &j);
     // Contract checks that are findings only in strict mode (DDX_FUZZ_STRICT=1), because the
     // known cases would drown everything else: every error names LINE:COLUMN.
     static const bool strict = std::getenv("DDX_FUZZ_STRICT") != nullptr;
