@@ -46,6 +46,15 @@ TEST_CASE("readable as a person writes it") {
     CHECK(print("1/3") == "1/3");
 }
 
+TEST_CASE("a product's sign and integer go into its sum factor where that is shorter") {
+    CHECK(print("-(x - 1)*y") == "y*(1 - x)");
+    CHECK(print("-(y - 1)/(x + 3)^2") == "(1 - y)/(x + 3)^2");
+    CHECK(print("-x/((x - 1)*(y - 2))") == "-x/((x - 1)*(y - 2))");  // two such sums: kept
+    CHECK(print("-(x + 1)*y") == "-y*(x + 1)");                      // no mixed signs: kept
+    CHECK(print("12*x^2*y^2*(2*x + 1)") == "x^2*y^2*(24*x + 12)");
+    CHECK(print("6*(x - 1)/y") == "6*(x - 1)/y");  // as long either way: kept
+}
+
 TEST_CASE("doubles print shortest and read back") {
     CHECK(ddx::format_double(2.0) == "2.0");
     CHECK(ddx::format_double(0.1) == "0.1");
