@@ -1,5 +1,7 @@
 #include "builtins.hpp"
 
+#include "class_test.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -37,7 +39,7 @@ ex builtin_context::expr(size_t i) const {
 
 GiNaC::ex builtin_context::symbol(size_t i) const {
     ex e = expr(i);
-    if (!is_a<GiNaC::symbol>(e)) {
+    if (!is_class<GiNaC::symbol>(e)) {
         fail("argument " + std::to_string(i + 1) + " must be a variable name, got " + to_string(e),
              positional[i].where);
     }
@@ -52,7 +54,7 @@ std::vector<GiNaC::ex> builtin_context::symbols(size_t i) const {
     }
     std::vector<ex> out;
     for (const ex& x : e) {
-        if (!is_a<GiNaC::symbol>(x)) {
+        if (!is_class<GiNaC::symbol>(x)) {
             fail("argument " + std::to_string(i + 1) + " must list variable names, got " + to_string(x),
                  positional[i].where);
         }
@@ -63,7 +65,7 @@ std::vector<GiNaC::ex> builtin_context::symbols(size_t i) const {
 
 long builtin_context::integer(size_t i, long lo, long hi) const {
     ex e = expr(i);
-    if (!is_a<GiNaC::numeric>(e) || !GiNaC::ex_to<GiNaC::numeric>(e).is_integer()) {
+    if (!is_class<GiNaC::numeric>(e) || !GiNaC::ex_to<GiNaC::numeric>(e).is_integer()) {
         fail("argument " + std::to_string(i + 1) + " must be an integer, got " + to_string(e),
              positional[i].where);
     }
@@ -90,7 +92,7 @@ const data_table& builtin_context::table(size_t i) const {
 
 double builtin_context::number(const argument& a) const {
     ex e = GiNaC::evalf(as_expression(a.v, a.where));
-    if (!is_a<GiNaC::numeric>(e) || !GiNaC::ex_to<GiNaC::numeric>(e).is_real()) {
+    if (!is_class<GiNaC::numeric>(e) || !GiNaC::ex_to<GiNaC::numeric>(e).is_real()) {
         fail("expected a real number, got " + to_string(e), a.where);
     }
     return GiNaC::ex_to<GiNaC::numeric>(e).to_double();
@@ -132,9 +134,9 @@ value diff_builtin(builtin_context& c) {
     derivative_spec spec;
     for (size_t i = 1; i < c.positional.size(); ++i) {
         ex e = c.expr(i);
-        if (is_a<GiNaC::symbol>(e)) {
+        if (is_class<GiNaC::symbol>(e)) {
             spec.emplace_back(e, 1);
-        } else if (is_a<GiNaC::numeric>(e) && !spec.empty()) {
+        } else if (is_class<GiNaC::numeric>(e) && !spec.empty()) {
             spec.back().second = static_cast<int>(c.integer(i, 0, 1000));
         } else {
             c.fail("argument " + std::to_string(i + 1) + " must be a variable name" +
@@ -256,7 +258,7 @@ value evalf_builtin(builtin_context& c) {
             values[name] = v;
             continue;
         }
-        if (!is_a<GiNaC::numeric>(v) || !GiNaC::ex_to<GiNaC::numeric>(v).is_integer()) {
+        if (!is_class<GiNaC::numeric>(v) || !GiNaC::ex_to<GiNaC::numeric>(v).is_integer()) {
             c.fail("digits must be a whole number", c.where);
         }
         const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(v);

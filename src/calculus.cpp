@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "class_test.hpp"
 #include "expression.hpp"
 #include "nth_derivative.hpp"
 
@@ -74,11 +75,11 @@ ex differentiator::substitute(const ex& e, const ex& t, const ex& u, node_map<ex
     GiNaC::exvector children;
     for (const ex& c : e) children.push_back(substitute(c, t, u, done));
     ex out;
-    if (is_a<GiNaC::add>(e)) {
+    if (is_class<GiNaC::add>(e)) {
         out = GiNaC::add(children);
-    } else if (is_a<GiNaC::mul>(e)) {
+    } else if (is_class<GiNaC::mul>(e)) {
         out = GiNaC::mul(children);
-    } else if (is_a<GiNaC::power>(e)) {
+    } else if (is_class<GiNaC::power>(e)) {
         out = GiNaC::pow(children[0], children[1]);
     } else if (is_a<GiNaC::function>(e) && children.size() == 1) {
         unsigned serial = GiNaC::ex_to<GiNaC::function>(e).get_serial();
@@ -92,19 +93,19 @@ ex differentiator::substitute(const ex& e, const ex& t, const ex& u, node_map<ex
 }
 
 ex differentiator::compute(const ex& e) {
-    if (is_a<GiNaC::numeric>(e) || is_a<GiNaC::constant>(e)) return 0;
-    if (is_a<GiNaC::symbol>(e)) return e.is_equal(variable_) ? 1 : 0;
+    if (is_class<GiNaC::numeric>(e) || is_a<GiNaC::constant>(e)) return 0;
+    if (is_class<GiNaC::symbol>(e)) return e.is_equal(variable_) ? 1 : 0;
     if (is_a<GiNaC::lst>(e)) {
         GiNaC::lst out;
         for (const ex& x : e) out.append(derivative(x));
         return out;
     }
-    if (is_a<GiNaC::add>(e)) {
+    if (is_class<GiNaC::add>(e)) {
         GiNaC::exvector terms;
         for (const ex& t : e) terms.push_back(derivative(t));
         return GiNaC::add(terms);
     }
-    if (is_a<GiNaC::mul>(e)) {
+    if (is_class<GiNaC::mul>(e)) {
         // Product rule; factors that do not depend on the variable are skipped.
         GiNaC::exvector terms;
         for (size_t i = 0; i < e.nops(); ++i) {
@@ -116,7 +117,7 @@ ex differentiator::compute(const ex& e) {
         }
         return GiNaC::add(terms);
     }
-    if (is_a<GiNaC::power>(e)) {
+    if (is_class<GiNaC::power>(e)) {
         const ex& base = e.op(0);
         const ex& exponent = e.op(1);
         ex db = derivative(base), de = derivative(exponent);

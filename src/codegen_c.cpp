@@ -3,6 +3,8 @@
 #include <ddx/printer.hpp>
 #include <ddx/program.hpp>
 
+#include "class_test.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -84,7 +86,7 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
     }
     std::vector<std::string> variable_names;
     for (const ex& v : variables) {
-        if (!GiNaC::is_a<GiNaC::symbol>(v)) throw error("the variables must be names, got " + to_string(v));
+        if (!is_class<GiNaC::symbol>(v)) throw error("the variables must be names, got " + to_string(v));
         std::string n = GiNaC::ex_to<GiNaC::symbol>(v).get_name();
         if (std::find(variable_names.begin(), variable_names.end(), n) != variable_names.end()) {
             throw error("variable " + n + " is listed twice");

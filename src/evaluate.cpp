@@ -2,6 +2,8 @@
 #include <ddx/evaluate.hpp>
 #include <ddx/program.hpp>
 
+#include "class_test.hpp"
+
 #include <cln/cln.h>
 #include <cmath>
 #include <cstdio>
@@ -24,7 +26,7 @@ struct digits_scope {
 // evalf works at the precision asked for rather than at the float's own.
 struct exact_floats : GiNaC::map_function {
     ex operator()(const ex& e) override {
-        if (is_a<GiNaC::numeric>(e)) {
+        if (is_class<GiNaC::numeric>(e)) {
             const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(e);
             if (n.is_real() && !n.is_rational()) {
                 return GiNaC::numeric(cln::rational(cln::the<cln::cl_R>(n.to_cl_N())));
@@ -67,7 +69,7 @@ bool all_numbers(const ex& e) {
         }
         return true;
     }
-    return is_a<GiNaC::numeric>(e);
+    return is_class<GiNaC::numeric>(e);
 }
 
 // The symbols of `e` with values, and the names of those without.
@@ -100,7 +102,7 @@ std::vector<double> evaluate_double(const ex& e, const bindings& values) {
     std::vector<double> in;
     for (size_t i = 0; i < bound.symbols.size(); ++i) {
         ex v = GiNaC::evalf(bound.values[i]);
-        if (!is_a<GiNaC::numeric>(v) || !GiNaC::ex_to<GiNaC::numeric>(v).is_real()) {
+        if (!is_class<GiNaC::numeric>(v) || !GiNaC::ex_to<GiNaC::numeric>(v).is_real()) {
             throw error("the value given for " + GiNaC::ex_to<GiNaC::symbol>(bound.symbols[i]).get_name() + " is not a real number");
         }
         in.push_back(GiNaC::ex_to<GiNaC::numeric>(v).to_double());

@@ -1,5 +1,7 @@
 #include "expression.hpp"
 
+#include "class_test.hpp"
+
 #include <ddx/interrupt.hpp>
 #include <ddx/simplify.hpp>
 
@@ -9,8 +11,10 @@
 #include <cstdio>
 #include <cmath>
 #include <cstdlib>
+#include <cln/integer.h>
 #include <cstring>
 #include <map>
+#include <sstream>
 
 namespace ddx {
 
@@ -53,11 +57,11 @@ ex checked_subs(const ex& e, const GiNaC::exmap& m) {
 }
 
 ex real_abs(const ex& u) {
-    if (GiNaC::is_a<GiNaC::numeric>(u)) return GiNaC::abs(u);
+    if (is_class<GiNaC::numeric>(u)) return GiNaC::abs(u);
     // GiNaC's abs rewrites abs(exp(v)) as exp(real_part(v)) and abs(b^e) with real_part and
     // atan2; on real arguments these are simply:
     if (is_exp(u)) return u;
-    if (GiNaC::is_a<GiNaC::power>(u) && GiNaC::is_a<GiNaC::numeric>(u.op(1)) &&
+    if (is_class<GiNaC::power>(u) && is_class<GiNaC::numeric>(u.op(1)) &&
         GiNaC::ex_to<GiNaC::numeric>(u.op(1)).is_even()) {
         return u;
     }
@@ -67,6 +71,16 @@ ex real_abs(const ex& u) {
                  !a.has(GiNaC::atan2(GiNaC::wild(0), GiNaC::wild(1))) &&
                  !a.has(GiNaC::conjugate_function(GiNaC::wild()));
     return plain ? a : GiNaC::abs(u).hold();
+}
+
+std::string number_text(const GiNaC::numeric& n) {
+    if (n.is_integer()) {
+        const cln::cl_I i = cln::the<cln::cl_I>(n.to_cl_N());
+        if (cln::integer_length(i) < 63) return std::to_string(cln::cl_I_to_long(i));
+    }
+    std::ostringstream out;
+    out << n;
+    return out.str();
 }
 
 ex number_from_text(const std::string& text, position where) {
@@ -148,7 +162,7 @@ namespace {
 // numbers is refused beyond a million digits.
 void check_exact_power(const ex& base, const ex& exponent) {
     using GiNaC::numeric;
-    if (!GiNaC::is_a<numeric>(base) || !GiNaC::is_a<numeric>(exponent)) return;
+    if (!is_class<GiNaC::numeric>(base) || !is_class<GiNaC::numeric>(exponent)) return;
     const numeric& b = GiNaC::ex_to<numeric>(base);
     const numeric& n = GiNaC::ex_to<numeric>(exponent);
     if (!b.is_rational() || !n.is_integer() || b.is_zero()) return;
@@ -172,7 +186,7 @@ ex scalar_op(char op, const ex& a, const ex& b) {
     case '/': return divided(a, b);
     default:
         // abs(u)^2 is u^2, not u*conjugate(u); a symbol's or number's power has no conjugate
-        if (GiNaC::is_a<GiNaC::symbol>(a) || GiNaC::is_a<GiNaC::numeric>(a)) return GiNaC::pow(a, b);
+        if (is_class<GiNaC::symbol>(a) || is_class<GiNaC::numeric>(a)) return GiNaC::pow(a, b);
         return drop_conjugates(GiNaC::pow(a, b));
     }
 }

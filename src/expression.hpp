@@ -21,6 +21,11 @@ namespace ddx {
 /// `12` exact, `2.5` / `1e-3` a double-precision float.
 GiNaC::ex number_from_text(const std::string& text, position where);
 
+/// GiNaC's decimal text of a number (`-12`, `3/4`, `0.5`). Integers that fit a machine word
+/// are written without a stream: building an ostringstream was a third of the time of
+/// printing a small expression.
+std::string number_text(const GiNaC::numeric& n);
+
 /// Whether `e`, read as a tree (shared parts counted each time), has more than `limit` nodes.
 /// Costs at most `limit` steps.
 bool tree_size_exceeds(const GiNaC::ex& e, size_t limit);

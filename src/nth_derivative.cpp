@@ -15,6 +15,8 @@
 // factors v - 1, v + 1 taken out; palindromes in u written with cosh or sinh).
 #include "nth_derivative.hpp"
 
+#include "class_test.hpp"
+
 #include <ddx/calculus.hpp>
 #include <ddx/interrupt.hpp>
 #include <ddx/simplify.hpp>
@@ -39,21 +41,21 @@ numeric linear_rate(const ex& exp_call, const ex& x) {
     ex arg = exp_call.op(0);
     if (!arg.is_polynomial(x) || arg.degree(x) != 1 || arg.ldegree(x) != 1) return 0;
     ex c = arg.coeff(x, 1);
-    if (!is_a<numeric>(c) || !GiNaC::ex_to<numeric>(c).is_rational()) return 0;
+    if (!is_class<GiNaC::numeric>(c) || !GiNaC::ex_to<numeric>(c).is_rational()) return 0;
     return GiNaC::ex_to<numeric>(c);
 }
 
 // Whether `e` is a rational function of the symbols in `vars` with rational coefficients
 // (the dense arithmetic below has no room for parameters).
 bool is_rational_in(const ex& e, const GiNaC::lst& vars) {
-    if (is_a<numeric>(e)) return GiNaC::ex_to<numeric>(e).is_rational();
-    if (is_a<GiNaC::symbol>(e)) return std::any_of(vars.begin(), vars.end(), [&](const ex& v) { return v.is_equal(e); });
-    if (is_a<GiNaC::add>(e) || is_a<GiNaC::mul>(e)) {
+    if (is_class<GiNaC::numeric>(e)) return GiNaC::ex_to<numeric>(e).is_rational();
+    if (is_class<GiNaC::symbol>(e)) return std::any_of(vars.begin(), vars.end(), [&](const ex& v) { return v.is_equal(e); });
+    if (is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e)) {
         return std::all_of(e.begin(), e.end(), [&](const ex& c) { return is_rational_in(c, vars); });
     }
-    if (is_a<GiNaC::power>(e)) {
+    if (is_class<GiNaC::power>(e)) {
         const ex& exponent = e.op(1);
-        return is_a<numeric>(exponent) && GiNaC::ex_to<numeric>(exponent).is_integer() && is_rational_in(e.op(0), vars);
+        return is_class<GiNaC::numeric>(exponent) && GiNaC::ex_to<numeric>(exponent).is_integer() && is_rational_in(e.op(0), vars);
     }
     return false;
 }
@@ -67,7 +69,7 @@ factored_denominator square_free_parts(const ex& d, const GiNaC::lst& vars) {
     factored_denominator out;
     ex s = GiNaC::sqrfree(d, vars);
     GiNaC::exvector parts;
-    if (is_a<GiNaC::mul>(s)) {
+    if (is_class<GiNaC::mul>(s)) {
         parts.assign(s.begin(), s.end());
     } else {
         parts.push_back(s);
@@ -75,7 +77,7 @@ factored_denominator square_free_parts(const ex& d, const GiNaC::lst& vars) {
     for (const ex& p : parts) {
         ex base = p;
         int e = 1;
-        if (is_a<GiNaC::power>(p) && is_a<numeric>(p.op(1))) {
+        if (is_class<GiNaC::power>(p) && is_class<GiNaC::numeric>(p.op(1))) {
             base = p.op(0);
             e = GiNaC::ex_to<numeric>(p.op(1)).to_int();
         }
@@ -106,7 +108,7 @@ std::optional<dense> to_dense(const ex& p, const ex& v) {
     dense out(static_cast<size_t>(std::max(e.degree(v), 0)) + 1, 0);
     for (size_t k = 0; k < out.size(); ++k) {
         ex c = e.coeff(v, static_cast<int>(k));
-        if (!is_a<numeric>(c) || !GiNaC::ex_to<numeric>(c).is_rational()) return std::nullopt;
+        if (!is_class<GiNaC::numeric>(c) || !GiNaC::ex_to<numeric>(c).is_rational()) return std::nullopt;
         out[k] = cln::the<cln::cl_RA>(GiNaC::ex_to<numeric>(c).to_cl_N());
     }
     return out;
@@ -267,11 +269,12 @@ ex readable_product(dense p, const ex& v, const pairing* pair) {
             return GiNaC::mul(factors);
         }
     }
-    GiNaC::exvector terms;
-    for (size_t k = 0; k < p.size(); ++k) {
-        if (!cln::zerop(p[k])) terms.push_back(GiNaC::mul(numeric(p[k]), GiNaC::pow(v, static_cast<int>(k))));
+    // GiNaC's own pairs (power, coefficient): no product object per term
+    GiNaC::epvector terms;
+    for (size_t k = 1; k < p.size(); ++k) {
+        if (!cln::zerop(p[k])) terms.emplace_back(GiNaC::pow(v, static_cast<int>(k)), numeric(p[k]));
     }
-    factors.push_back(GiNaC::add(terms));
+    factors.push_back(GiNaC::add(std::move(terms), numeric(p[0])));
     return GiNaC::mul(factors);
 }
 
@@ -302,7 +305,7 @@ std::optional<analysis> analyse(const ex& f, const ex& x) {
     if (nonlinear_exp(e)) {
         a.exp_factor = e;
         rest = 1;
-    } else if (is_a<GiNaC::mul>(e)) {
+    } else if (is_class<GiNaC::mul>(e)) {
         GiNaC::exvector others;
         for (const ex& c : e) {
             if (a.exp_factor.is_equal(1) && nonlinear_exp(c)) {
@@ -378,7 +381,7 @@ namespace {
 
 std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first) {
     // (the expressions this is for are small; a big DAG is better left to the differentiator)
-    if (order < 1 || !is_a<GiNaC::symbol>(x) || tree_size_exceeds(f, 2000)) return std::nullopt;
+    if (order < 1 || !is_class<GiNaC::symbol>(x) || tree_size_exceeds(f, 2000)) return std::nullopt;
     // The analyses of the last few (f, x), so that asking for orders 1..n of one f costs
     // n steps in all. A cache of a pure function's results, like GiNaC's remember tables.
     static std::vector<analysis> recent;
@@ -413,8 +416,8 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
     ex denominator = GiNaC::pow(GiNaC::mul(bottom), -1);
     auto form = [&](const pairing* pair) {
         ex result = GiNaC::mul(a.exp_factor, readable_product(n, v, pair), denominator);
-        if (a.in_u) result = result.subs(a.u == GiNaC::exp(a.g * a.x), GiNaC::subs_options::no_pattern);
-        return combine_exponentials(result);
+        if (!a.in_u) return result;  // one exp(h) at most: nothing to combine
+        return combine_exponentials(result.subs(a.u == GiNaC::exp(a.g * a.x), GiNaC::subs_options::no_pattern));
     };
     if (!a.in_u) {
         // a low-order derivative of a polynomial may read shorter multiplied out (2*x^3 + 6*x,

@@ -1,5 +1,7 @@
 #include "ordering.hpp"
 
+#include "class_test.hpp"
+
 #include "expression.hpp"
 
 #include <algorithm>
@@ -15,24 +17,24 @@ using GiNaC::numeric;
 namespace {
 
 bool is_negative_number(const ex& e) {
-    if (!is_a<numeric>(e)) return false;
+    if (!is_class<GiNaC::numeric>(e)) return false;
     const numeric& n = GiNaC::ex_to<numeric>(e);
     if (n.is_real()) return n.is_negative();
     return n.real().is_zero() && n.imag().is_negative();
 }
 
 double degree_of_factor(const ex& f) {
-    if (is_a<GiNaC::symbol>(f)) return 1;
+    if (is_class<GiNaC::symbol>(f)) return 1;
     if (is_exp(f)) {
         // exp(k*x) reads like u^k with u = exp(x)
         ex arg = f.op(0);
-        if (is_a<GiNaC::mul>(arg) && is_a<numeric>(arg.op(arg.nops() - 1))) {
+        if (is_class<GiNaC::mul>(arg) && is_class<GiNaC::numeric>(arg.op(arg.nops() - 1))) {
             const numeric& k = GiNaC::ex_to<numeric>(arg.op(arg.nops() - 1));
             if (k.is_real()) return k.to_double();
         }
-        return is_a<numeric>(arg) ? 0 : 1;
+        return is_class<GiNaC::numeric>(arg) ? 0 : 1;
     }
-    if (is_a<GiNaC::power>(f) && is_a<GiNaC::symbol>(f.op(0)) && is_a<numeric>(f.op(1))) {
+    if (is_class<GiNaC::power>(f) && is_class<GiNaC::symbol>(f.op(0)) && is_class<GiNaC::numeric>(f.op(1))) {
         const numeric& n = GiNaC::ex_to<numeric>(f.op(1));
         if (n.is_pos_integer() && n.to_long() < 1000) return n.to_double();
     }
@@ -42,7 +44,7 @@ double degree_of_factor(const ex& f) {
 }  // namespace
 
 bool has_negative_sign(const ex& term) {
-    if (is_a<GiNaC::mul>(term)) {
+    if (is_class<GiNaC::mul>(term)) {
         for (const ex& f : term) {
             if (is_negative_number(f)) return true;
         }
@@ -53,9 +55,9 @@ bool has_negative_sign(const ex& term) {
 
 sort_key term_key(const ex& term) {
     sort_key key;
-    if (is_a<numeric>(term)) return key;
+    if (is_class<GiNaC::numeric>(term)) return key;
     key.group = 1;
-    if (is_a<GiNaC::mul>(term)) {
+    if (is_class<GiNaC::mul>(term)) {
         for (const ex& f : term) key.degree += degree_of_factor(f);
     } else {
         key.degree = degree_of_factor(term);
@@ -64,9 +66,9 @@ sort_key term_key(const ex& term) {
 }
 
 sort_key factor_key(const ex& factor) {
-    ex base = is_a<GiNaC::power>(factor) ? factor.op(0) : factor;
+    ex base = is_class<GiNaC::power>(factor) ? factor.op(0) : factor;
     sort_key key;
-    if (is_a<GiNaC::symbol>(base) || is_a<GiNaC::constant>(base)) {
+    if (is_class<GiNaC::symbol>(base) || is_a<GiNaC::constant>(base)) {
         key.group = 0;
     } else if (is_a<GiNaC::function>(base)) {
         key.group = 1;
@@ -80,11 +82,11 @@ GiNaC::numeric sum_content(const ex& e) {
     numeric numer_gcd = 0, denom_lcm = 1;
     for (const ex& t : e) {
         numeric c = 1;
-        if (is_a<numeric>(t)) {
+        if (is_class<GiNaC::numeric>(t)) {
             c = GiNaC::ex_to<numeric>(t);
-        } else if (is_a<GiNaC::mul>(t)) {
+        } else if (is_class<GiNaC::mul>(t)) {
             for (const ex& f : t) {
-                if (is_a<numeric>(f)) c *= GiNaC::ex_to<numeric>(f);
+                if (is_class<GiNaC::numeric>(f)) c *= GiNaC::ex_to<numeric>(f);
             }
         }
         if (!c.is_rational()) return 1;
@@ -124,20 +126,22 @@ std::uint64_t stable_hasher::operator()(const GiNaC::ex& e) {
     auto it = memo_.find(e);
     if (it != memo_.end()) return it->second;
     std::uint64_t h;
-    if (is_a<GiNaC::symbol>(e)) {
+    if (is_class<GiNaC::symbol>(e)) {
         h = text_hash("s" + GiNaC::ex_to<GiNaC::symbol>(e).get_name());
-    } else if (is_a<GiNaC::numeric>(e) || is_a<GiNaC::constant>(e)) {
+    } else if (is_class<GiNaC::numeric>(e)) {
+        h = text_hash("n" + number_text(GiNaC::ex_to<GiNaC::numeric>(has_negative_sign(e) ? -e : e)));
+    } else if (is_a<GiNaC::constant>(e)) {
         std::ostringstream out;
-        out << (has_negative_sign(e) ? -e : e);
+        out << e;
         h = text_hash("n" + out.str());
     } else {
         std::string tag = is_a<GiNaC::function>(e) ? GiNaC::ex_to<GiNaC::function>(e).get_name()
                                                    : GiNaC::ex_to<GiNaC::basic>(e).class_name();
         h = text_hash(tag);
-        bool commutative = is_a<GiNaC::add>(e) || is_a<GiNaC::mul>(e);
+        bool commutative = is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e);
         std::vector<std::uint64_t> children;
         for (const GiNaC::ex& c : e) {
-            bool flip = is_a<GiNaC::add>(e) && has_negative_sign(c);
+            bool flip = is_class<GiNaC::add>(e) && has_negative_sign(c);
             children.push_back((*this)(flip ? -c : c));
         }
         if (commutative) std::sort(children.begin(), children.end());

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "class_test.hpp"
 #include "expression.hpp"
 #include "ordering.hpp"
 
@@ -91,7 +92,7 @@ private:
     // A node held once is reached once, and keeping its text would make a chain of nested
     // calls quadratic in memory.
     piece piece_of(const ex& e) {
-        if (is_a<numeric>(e) || is_a<GiNaC::symbol>(e) || GiNaC::ex_to<GiNaC::basic>(e).get_refcount() < 2) {
+        if (is_class<GiNaC::numeric>(e) || is_class<GiNaC::symbol>(e) || GiNaC::ex_to<GiNaC::basic>(e).get_refcount() < 2) {
             return uncached_piece_of(e);
         }
         auto it = memo_.find(e);
@@ -102,12 +103,12 @@ private:
     }
 
     piece uncached_piece_of(const ex& e) {
-        if (is_a<numeric>(e)) return number(GiNaC::ex_to<numeric>(e));
-        if (is_a<GiNaC::symbol>(e)) return {symbol_name(e), atom_level};
+        if (is_class<GiNaC::numeric>(e)) return number(GiNaC::ex_to<numeric>(e));
+        if (is_class<GiNaC::symbol>(e)) return {symbol_name(e), atom_level};
         if (is_a<GiNaC::constant>(e)) return {constant_name(e), atom_level};
-        if (is_a<GiNaC::add>(e)) return sum(e);
-        if (is_a<GiNaC::mul>(e)) return product(e);
-        if (is_a<GiNaC::power>(e)) return power(e);
+        if (is_class<GiNaC::add>(e)) return sum(e);
+        if (is_class<GiNaC::mul>(e)) return product(e);
+        if (is_class<GiNaC::power>(e)) return power(e);
         if (is_a<GiNaC::function>(e)) return function(e);
         if (is_a<GiNaC::lst>(e) || is_a<GiNaC::matrix>(e)) return list(e);
         if (is_a<GiNaC::pseries>(e)) return piece_of(GiNaC::series_to_poly(e));
@@ -140,9 +141,7 @@ private:
 
     piece number(const numeric& n) {
         if (n.is_integer()) {
-            std::ostringstream out;
-            out << n;
-            std::string s = out.str();
+            std::string s = number_text(n);
             return {s, s[0] == '-' ? negative_level : atom_level};
         }
         if (n.is_rational()) {
@@ -193,7 +192,7 @@ private:
         if (content.is_equal(numeric(1)) && !prefers_negation(e)) return plain;
         if (prefers_negation(e)) content = -content;
         ex inner_sum = scaled_sum(e, content.inverse());
-        if (!is_a<GiNaC::add>(inner_sum)) return plain;  // the terms merged: not a sum to show
+        if (!is_class<GiNaC::add>(inner_sum)) return plain;  // the terms merged: not a sum to show
         piece inner = sum_terms(inner_sum);
         bool negative = content.is_negative();
         if (negative) content = -content;
@@ -253,9 +252,9 @@ private:
         std::vector<ex> numerator, denominator;
         auto add_factor = [&](ex f) {
             if (flip_sign_of_sum_factor(f)) coefficient = -coefficient;
-            if (is_a<numeric>(f)) {
+            if (is_class<GiNaC::numeric>(f)) {
                 coefficient *= GiNaC::ex_to<numeric>(f);
-            } else if (is_a<GiNaC::power>(f) && is_a<numeric>(f.op(1)) &&
+            } else if (is_class<GiNaC::power>(f) && is_class<GiNaC::numeric>(f.op(1)) &&
                        GiNaC::ex_to<numeric>(f.op(1)).is_real() &&
                        GiNaC::ex_to<numeric>(f.op(1)).is_negative()) {
                 denominator.push_back(held_power(f.op(0), -f.op(1)));
@@ -263,7 +262,7 @@ private:
                 numerator.push_back(f);
             }
         };
-        if (is_a<GiNaC::mul>(e)) {
+        if (is_class<GiNaC::mul>(e)) {
             for (const ex& f : e) add_factor(f);
         } else {
             add_factor(e);
@@ -273,9 +272,9 @@ private:
         if (negative) negative = !absorb_sign(numerator, denominator);
         piece best = product_text(coefficient, negative, numerator, denominator);
         // 12*x^2*(2*x + 1) or x^2*(24*x + 12): an integer may go into the one sum factor
-        auto sums = std::count_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_a<GiNaC::add>(f); });
+        auto sums = std::count_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_class<GiNaC::add>(f); });
         if (!latex_ && sums == 1 && coefficient.is_integer() && !coefficient.is_equal(numeric(1))) {
-            auto s = std::find_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_a<GiNaC::add>(f); });
+            auto s = std::find_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_class<GiNaC::add>(f); });
             *s = GiNaC::expand(*s * coefficient);
             piece alternative = product_text(numeric(1), negative, numerator, denominator);
             if (visible_length(alternative.text) < visible_length(best.text)) best = alternative;
@@ -324,15 +323,15 @@ private:
     // so that the text never depends on how the expression was built. Returns whether the
     // factor's sign flipped (the product's sign then flips too).
     bool flip_sign_of_sum_factor(ex& f) {
-        bool is_power = is_a<GiNaC::power>(f);
+        bool is_power = is_class<GiNaC::power>(f);
         const ex& base = is_power ? f.op(0) : f;
-        if (!is_a<GiNaC::add>(base) || !prefers_negation(base)) return false;
+        if (!is_class<GiNaC::add>(base) || !prefers_negation(base)) return false;
         if (!is_power) {
             f = GiNaC::expand(-f);
             return true;
         }
         const ex& exponent = f.op(1);
-        if (!is_a<numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_integer()) return false;
+        if (!is_class<GiNaC::numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_integer()) return false;
         f = held_power(GiNaC::expand(-base), exponent);
         return GiNaC::ex_to<numeric>(exponent).is_odd();
     }
@@ -341,7 +340,7 @@ private:
     // takes the product's sign (with two or more the choice would follow GiNaC's order).
     static bool absorb_sign(std::vector<ex>& numerator, std::vector<ex>& denominator) {
         auto mixed = [](const ex& f) {
-            if (!is_a<GiNaC::add>(f)) return false;
+            if (!is_class<GiNaC::add>(f)) return false;
             size_t negative = 0;
             for (const ex& t : f) negative += has_negative_sign(t) ? 1 : 0;
             return negative > 0 && negative < f.nops();
@@ -414,7 +413,7 @@ private:
     piece power(const ex& e) {
         const ex& base = e.op(0);
         const ex& exponent = e.op(1);
-        if (is_a<GiNaC::add>(base) && is_a<numeric>(exponent) &&
+        if (is_class<GiNaC::add>(base) && is_class<GiNaC::numeric>(exponent) &&
             GiNaC::ex_to<numeric>(exponent).is_even() && prefers_negation(base)) {
             return power_of(GiNaC::expand(-base), exponent);  // (b - a)^2 reads as (a - b)^2
         }
@@ -422,7 +421,7 @@ private:
     }
 
     piece power_of(const ex& base, const ex& exponent) {
-        if (is_a<numeric>(exponent)) {
+        if (is_class<GiNaC::numeric>(exponent)) {
             const numeric& n = GiNaC::ex_to<numeric>(exponent);
             if (n.is_real() && n.is_negative()) return product(held_power(base, exponent));
             if (n.is_equal(numeric(1, 2))) {
@@ -516,8 +515,8 @@ namespace {
 
 // The bound, stopping early once it passes `cap` (the caller only asks whether it does).
 size_t length_bound(const ex& e, size_t cap) {
-    if (is_a<GiNaC::symbol>(e)) return GiNaC::ex_to<GiNaC::symbol>(e).get_name().size();
-    if (is_a<GiNaC::add>(e)) {
+    if (is_class<GiNaC::symbol>(e)) return GiNaC::ex_to<GiNaC::symbol>(e).get_name().size();
+    if (is_class<GiNaC::add>(e)) {
         size_t n = e.nops() - 1;  // `+` or `-` (spaces are not counted)
         for (const ex& t : e) {
             if (n > cap) break;
@@ -525,18 +524,18 @@ size_t length_bound(const ex& e, size_t cap) {
         }
         return n;
     }
-    if (is_a<GiNaC::mul>(e)) {
+    if (is_class<GiNaC::mul>(e)) {
         // numbers count nothing: a sum's content may be pulled out of its terms
         size_t n = 0, factors = 0;
         for (const ex& f : e) {
-            if (is_a<numeric>(f)) continue;
+            if (is_class<GiNaC::numeric>(f)) continue;
             if (n > cap) break;
             n += length_bound(f, cap - n);
             ++factors;
         }
         return n + (factors > 0 ? factors - 1 : 0);  // `*` or `/`
     }
-    if (is_a<GiNaC::power>(e)) return length_bound(e.op(0), cap);
+    if (is_class<GiNaC::power>(e)) return length_bound(e.op(0), cap);
     if (is_a<GiNaC::function>(e)) {
         if (is_exp(e) && e.op(0).is_equal(ex(1))) return 1;  // E
         size_t n = 5;  // the shortest name (exp, log, ...) and brackets

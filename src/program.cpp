@@ -12,6 +12,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "class_test.hpp"
 #include "expression.hpp"
 #include "ordering.hpp"
 
@@ -125,7 +126,7 @@ private:
     }
 
     signed_register compute(const ex& e) {
-        if (is_a<numeric>(e)) {
+        if (is_class<GiNaC::numeric>(e)) {
             const numeric& n = GiNaC::ex_to<numeric>(e);
             if (!n.is_real()) throw error("a complex number has no double value");
             double v = n.to_double();
@@ -134,18 +135,18 @@ private:
         if (is_a<GiNaC::constant>(e)) {
             return {constant(GiNaC::ex_to<numeric>(GiNaC::evalf(e)).to_double()), false};
         }
-        if (is_a<GiNaC::symbol>(e)) {
+        if (is_class<GiNaC::symbol>(e)) {
             auto it = inputs_.find(e);
             if (it == inputs_.end()) {
                 throw error("'" + GiNaC::ex_to<GiNaC::symbol>(e).get_name() + "' has no value");
             }
             return {emit({instruction::kind::input, it->second, -1, 0.0, {}}), false};
         }
-        if (is_a<GiNaC::add>(e)) return sum(e);
-        if (is_a<GiNaC::mul>(e)) return product(e);
-        if (is_a<GiNaC::power>(e)) {
+        if (is_class<GiNaC::add>(e)) return sum(e);
+        if (is_class<GiNaC::mul>(e)) return product(e);
+        if (is_class<GiNaC::power>(e)) {
             const ex& exponent = e.op(1);
-            if (is_a<numeric>(exponent) && GiNaC::ex_to<numeric>(exponent).is_real() &&
+            if (is_class<GiNaC::numeric>(exponent) && GiNaC::ex_to<numeric>(exponent).is_real() &&
                 GiNaC::ex_to<numeric>(exponent).is_negative()) {
                 return product(e);
             }
@@ -181,7 +182,7 @@ private:
         if (leading_term_negative(e)) content = -content;
         if (!content.is_equal(numeric(1))) {
             ex primitive = scaled_sum(e, content.inverse());
-            if (is_a<GiNaC::add>(primitive)) {
+            if (is_class<GiNaC::add>(primitive)) {
                 signed_register v = value(primitive);
                 if (content.is_negative()) {
                     v.negative = !v.negative;
@@ -239,11 +240,11 @@ private:
     signed_register product(const ex& e) {
         numeric coefficient = 1;
         std::vector<ex> numerator, denominator;
-        std::vector<ex> factors = is_a<GiNaC::mul>(e) ? ordered(e) : std::vector<ex>{e};
+        std::vector<ex> factors = is_class<GiNaC::mul>(e) ? ordered(e) : std::vector<ex>{e};
         for (const ex& f : factors) {
-            if (is_a<numeric>(f) && GiNaC::ex_to<numeric>(f).is_real()) {
+            if (is_class<GiNaC::numeric>(f) && GiNaC::ex_to<numeric>(f).is_real()) {
                 coefficient *= GiNaC::ex_to<numeric>(f);
-            } else if (is_a<GiNaC::power>(f) && is_a<numeric>(f.op(1)) &&
+            } else if (is_class<GiNaC::power>(f) && is_class<GiNaC::numeric>(f.op(1)) &&
                        GiNaC::ex_to<numeric>(f.op(1)).is_real() &&
                        GiNaC::ex_to<numeric>(f.op(1)).is_negative()) {
                 denominator.push_back(GiNaC::pow(f.op(0), -f.op(1)));
@@ -271,7 +272,7 @@ private:
     }
 
     signed_register positive_power(const ex& base, const ex& exponent) {
-        if (is_a<numeric>(exponent)) {
+        if (is_class<GiNaC::numeric>(exponent)) {
             const numeric& n = GiNaC::ex_to<numeric>(exponent);
             if (n.is_pos_integer() && n.to_long() <= max_multiplied_power) {
                 signed_register b = value(base);
@@ -290,9 +291,9 @@ private:
 
     // exp(k*a) for a small integer k as exp(a)^k or exp(-a)^|k|: one exp call serves them all.
     std::optional<int> exponential_as_power(const ex& arg) {
-        if (!is_a<GiNaC::mul>(arg)) return std::nullopt;
+        if (!is_class<GiNaC::mul>(arg)) return std::nullopt;
         const ex& last = arg.op(arg.nops() - 1);
-        if (!is_a<numeric>(last) || !GiNaC::ex_to<numeric>(last).is_integer()) return std::nullopt;
+        if (!is_class<GiNaC::numeric>(last) || !GiNaC::ex_to<numeric>(last).is_integer()) return std::nullopt;
         long k = GiNaC::ex_to<numeric>(last).to_long();
         if (k == 1 || k == -1 || k > max_multiplied_power || k < -max_multiplied_power) return std::nullopt;
         signed_register unit = value(GiNaC::exp(times(arg, numeric(1, std::abs(k)))));
@@ -317,7 +318,7 @@ private:
 void collect_symbols(const ex& e, std::map<std::string, ex>& found,
                      node_set& seen) {
     if (!seen.insert(e).second) return;
-    if (is_a<GiNaC::symbol>(e)) {
+    if (is_class<GiNaC::symbol>(e)) {
         found.emplace(GiNaC::ex_to<GiNaC::symbol>(e).get_name(), e);
         return;
     }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstdio>
 
+#include "class_test.hpp"
 #include "expression.hpp"
 
 #include <algorithm>
@@ -38,12 +39,12 @@ size_t node_count(const ex& e, size_t limit) {
 
 // The argument of an exponential split as coefficient * base (`-2*x` -> -2, x).
 std::pair<numeric, ex> split_coefficient(const ex& arg) {
-    if (is_a<numeric>(arg)) return {GiNaC::ex_to<numeric>(arg), 1};
-    if (is_a<GiNaC::mul>(arg)) {
+    if (is_class<GiNaC::numeric>(arg)) return {GiNaC::ex_to<numeric>(arg), 1};
+    if (is_class<GiNaC::mul>(arg)) {
         numeric c = 1;
         ex rest = 1;
         for (const ex& f : arg) {
-            if (is_a<numeric>(f)) {
+            if (is_class<GiNaC::numeric>(f)) {
                 c *= GiNaC::ex_to<numeric>(f);
             } else {
                 rest *= f;
@@ -56,8 +57,8 @@ std::pair<numeric, ex> split_coefficient(const ex& arg) {
 
 // exp(a)^k -> exp(k*a), exp(a)*exp(b) -> exp(a + b), for one node whose operands are done.
 ex combine_exponentials_at(const ex& e) {
-    if (is_a<GiNaC::power>(e) && is_exp(e.op(0))) return GiNaC::exp(times(e.op(0).op(0), e.op(1)));
-    if (!is_a<GiNaC::mul>(e)) return e;
+    if (is_class<GiNaC::power>(e) && is_exp(e.op(0))) return GiNaC::exp(times(e.op(0).op(0), e.op(1)));
+    if (!is_class<GiNaC::mul>(e)) return e;
     GiNaC::exvector exponents, rest;
     for (const ex& f : e) {
         if (is_exp(f)) {
@@ -75,8 +76,8 @@ ex combine_exponentials_at(const ex& e) {
 // power, a log of a power.
 bool has_power_rewrite(const ex& e) {
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
-        if (is_a<GiNaC::power>(*it) && (!is_a<numeric>(it->op(1)) || is_a<GiNaC::power>(it->op(0)))) return true;
-        if (GiNaC::is_the_function<GiNaC::log_SERIAL>(*it) && is_a<GiNaC::power>(it->op(0))) return true;
+        if (is_class<GiNaC::power>(*it) && (!is_class<GiNaC::numeric>(it->op(1)) || is_class<GiNaC::power>(it->op(0)))) return true;
+        if (GiNaC::is_the_function<GiNaC::log_SERIAL>(*it) && is_class<GiNaC::power>(it->op(0))) return true;
     }
     return false;
 }
@@ -86,7 +87,7 @@ bool has_power_rewrite(const ex& e) {
 // every real point where log(b^a) is defined. log(x^2) = 2*log(abs(x)) stays.
 ex log_of_power(const ex& e) {
     const ex& a = e.op(0).op(1);
-    if (!is_a<numeric>(a) || !GiNaC::ex_to<numeric>(a).is_rational() || GiNaC::ex_to<numeric>(a).is_even()) return e;
+    if (!is_class<GiNaC::numeric>(a) || !GiNaC::ex_to<numeric>(a).is_rational() || GiNaC::ex_to<numeric>(a).is_even()) return e;
     return GiNaC::mul(a, GiNaC::log(e.op(0).op(0)));
 }
 
@@ -94,19 +95,19 @@ ex log_of_power(const ex& e) {
 // symbolic (GiNaC merges numeric ones only); (b^p)^n -> b^(p*n) for an integer n (true for
 // every b and p: (exp(w))^n = exp(n*w)); log(b^a) -> a*log(b) (log_of_power).
 ex combine_powers_at(const ex& e) {
-    if (GiNaC::is_the_function<GiNaC::log_SERIAL>(e) && is_a<GiNaC::power>(e.op(0))) return log_of_power(e);
-    if (is_a<GiNaC::power>(e) && is_a<GiNaC::power>(e.op(0)) && is_a<numeric>(e.op(1)) &&
+    if (GiNaC::is_the_function<GiNaC::log_SERIAL>(e) && is_class<GiNaC::power>(e.op(0))) return log_of_power(e);
+    if (is_class<GiNaC::power>(e) && is_class<GiNaC::power>(e.op(0)) && is_class<GiNaC::numeric>(e.op(1)) &&
         GiNaC::ex_to<numeric>(e.op(1)).is_integer()) {
         return GiNaC::pow(e.op(0).op(0), e.op(0).op(1) * e.op(1));
     }
-    if (!is_a<GiNaC::mul>(e)) return e;
+    if (!is_class<GiNaC::mul>(e)) return e;
     std::vector<std::pair<ex, ex>> groups;  // base, summed exponent
     bool merged = false;
     for (const ex& f : e) {
-        bool power = is_a<GiNaC::power>(f);
+        bool power = is_class<GiNaC::power>(f);
         ex base = power ? f.op(0) : f, exponent = power ? f.op(1) : ex(1);
         auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first.is_equal(base); });
-        if (it == groups.end() || is_a<numeric>(base)) {
+        if (it == groups.end() || is_class<GiNaC::numeric>(base)) {
             groups.emplace_back(base, exponent);
         } else {
             it->second += exponent;
@@ -122,7 +123,7 @@ ex combine_powers_at(const ex& e) {
 // sin(u)^p*cos(u)^q with p, q of opposite signs -> tan(u)^(+-k)*..., k = min(|p|, |q|);
 // sinh and cosh likewise (-sin(x)/cos(x) is -tan(x)).
 ex trig_ratios_at(const ex& e) {
-    if (!is_a<GiNaC::mul>(e)) return e;
+    if (!is_class<GiNaC::mul>(e)) return e;
     struct ratio {
         unsigned top, bottom, quotient;
     };
@@ -131,11 +132,11 @@ ex trig_ratios_at(const ex& e) {
         {GiNaC::sinh_SERIAL::serial, GiNaC::cosh_SERIAL::serial, GiNaC::tanh_SERIAL::serial},
     };
     auto integer_exponent = [](const ex& f) -> long {
-        if (!is_a<GiNaC::power>(f)) return 1;
-        if (!is_a<numeric>(f.op(1)) || !GiNaC::ex_to<numeric>(f.op(1)).is_integer()) return 0;
+        if (!is_class<GiNaC::power>(f)) return 1;
+        if (!is_class<GiNaC::numeric>(f.op(1)) || !GiNaC::ex_to<numeric>(f.op(1)).is_integer()) return 0;
         return GiNaC::ex_to<numeric>(f.op(1)).to_long();
     };
-    auto call_of = [](const ex& f) { return is_a<GiNaC::power>(f) ? f.op(0) : f; };
+    auto call_of = [](const ex& f) { return is_class<GiNaC::power>(f) ? f.op(0) : f; };
     GiNaC::exvector factors(e.begin(), e.end());
     bool changed = false;
     for (const ratio& r : ratios) {
@@ -258,7 +259,7 @@ bool safe_to_factor(const ex& p) {
     constexpr double max_dense_size = 1e4;
     GiNaC::exset symbols;
     for (auto it = p.preorder_begin(); it != p.preorder_end(); ++it) {
-        if (is_a<GiNaC::symbol>(*it)) symbols.insert(*it);
+        if (is_class<GiNaC::symbol>(*it)) symbols.insert(*it);
     }
     if (symbols.size() > max_factor_symbols) return false;
     double dense_size = 1;
@@ -271,9 +272,9 @@ bool safe_to_factor(const ex& p) {
 // candidate already is, at a fraction of normal's cost.
 bool has_denominator_or_root(const ex& e) {
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
-        if (!is_a<GiNaC::power>(*it)) continue;
+        if (!is_class<GiNaC::power>(*it)) continue;
         const ex& exponent = it->op(1);
-        if (!is_a<numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_pos_integer()) return true;
+        if (!is_class<GiNaC::numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_pos_integer()) return true;
     }
     return false;
 }
@@ -289,14 +290,14 @@ bool polynomial_in_many_atoms(const ex& e) {
     while (!pending.empty()) {
         ex x = pending.back();
         pending.pop_back();
-        if (is_a<GiNaC::symbol>(x) || is_a<GiNaC::function>(x) || is_a<GiNaC::constant>(x)) {
+        if (is_class<GiNaC::symbol>(x) || is_a<GiNaC::function>(x) || is_a<GiNaC::constant>(x)) {
             atoms.insert(x);
             continue;
         }
-        if (is_a<GiNaC::power>(x)) {
+        if (is_class<GiNaC::power>(x)) {
             const ex& exponent = x.op(1);
-            if (!is_a<numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_pos_integer()) return false;
-        } else if (!is_a<GiNaC::add>(x) && !is_a<GiNaC::mul>(x) && !is_a<numeric>(x)) {
+            if (!is_class<GiNaC::numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_pos_integer()) return false;
+        } else if (!is_class<GiNaC::add>(x) && !is_class<GiNaC::mul>(x) && !is_class<GiNaC::numeric>(x)) {
             return false;
         }
         for (const ex& c : x) pending.push_back(c);
@@ -332,16 +333,16 @@ void rational_candidates(const ex& e, std::vector<ex>& out) {
 // multiply out (1 + (x^3*y + 1)^2)^2), as SymPy's together(). Returns the numerator and the
 // denominator; a denominator of 1 where no term has one.
 std::pair<ex, ex> over_common_denominator(const ex& e) {
-    if (!is_a<GiNaC::add>(e)) return {e, 1};
+    if (!is_class<GiNaC::add>(e)) return {e, 1};
     using factor_powers = std::vector<std::pair<ex, numeric>>;  // base, positive integer exponent
     std::vector<std::pair<GiNaC::exvector, factor_powers>> terms;
     factor_powers common;  // each base with its largest exponent
     for (const ex& t : e) {
         GiNaC::exvector top;
         factor_powers bottom;
-        GiNaC::exvector factors = is_a<GiNaC::mul>(t) ? GiNaC::exvector(t.begin(), t.end()) : GiNaC::exvector{t};
+        GiNaC::exvector factors = is_class<GiNaC::mul>(t) ? GiNaC::exvector(t.begin(), t.end()) : GiNaC::exvector{t};
         for (const ex& f : factors) {
-            bool reciprocal = is_a<GiNaC::power>(f) && is_a<numeric>(f.op(1)) &&
+            bool reciprocal = is_class<GiNaC::power>(f) && is_class<GiNaC::numeric>(f.op(1)) &&
                               GiNaC::ex_to<numeric>(f.op(1)).is_integer() && GiNaC::ex_to<numeric>(f.op(1)).is_negative();
             if (!reciprocal) {
                 top.push_back(f);
@@ -428,12 +429,12 @@ double estimated_terms(const ex& e, std::map<ex, double, GiNaC::ex_is_less>& mem
     auto it = memo.find(e);
     if (it != memo.end()) return it->second;
     double n = 1;
-    if (is_a<GiNaC::add>(e)) {
+    if (is_class<GiNaC::add>(e)) {
         n = 0;
         for (const ex& t : e) n += estimated_terms(t, memo);
-    } else if (is_a<GiNaC::mul>(e)) {
+    } else if (is_class<GiNaC::mul>(e)) {
         for (const ex& f : e) n *= estimated_terms(f, memo);
-    } else if (is_a<GiNaC::power>(e) && is_a<numeric>(e.op(1)) && GiNaC::ex_to<numeric>(e.op(1)).is_pos_integer()) {
+    } else if (is_class<GiNaC::power>(e) && is_class<GiNaC::numeric>(e.op(1)) && GiNaC::ex_to<numeric>(e.op(1)).is_pos_integer()) {
         double m = estimated_terms(e.op(0), memo);
         double k = GiNaC::ex_to<numeric>(e.op(1)).to_double();
         // multinomial: C(k + m - 1, m - 1) terms, through log-gamma
@@ -478,7 +479,7 @@ text_measure measure_text(const std::string& text) {
 }
 
 ex simplify_scalar(const ex& e) {
-    if (is_a<GiNaC::numeric>(e) || is_a<GiNaC::symbol>(e)) return e;
+    if (is_class<GiNaC::numeric>(e) || is_class<GiNaC::symbol>(e)) return e;
     // Every candidate (and printing, the measure) reads the expression as a tree; on a big
     // DAG of shared subexpressions that is exponential, so such an expression stays as it is.
     if (tree_size_exceeds(e, normal_node_limit)) return e;
@@ -537,8 +538,8 @@ ex simplify_scalar(const ex& e) {
             // give it the rational skeleton only
             // Where expanding multiplied the terms out (a product of sums) rather than cancelling,
             // taking common factors out again gives back what was there: not worth its cost.
-            size_t terms_before = is_a<GiNaC::add>(combined) ? combined.nops() : 1;
-            size_t terms_after = is_a<GiNaC::add>(expanded) ? expanded.nops() : 1;
+            size_t terms_before = is_class<GiNaC::add>(combined) ? combined.nops() : 1;
+            size_t terms_after = is_class<GiNaC::add>(expanded) ? expanded.nops() : 1;
             if (terms_after <= 4 * terms_before) {
                 GiNaC::exmap parts;
                 ex skeleton = expanded.to_rational(parts);
