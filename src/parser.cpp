@@ -2,6 +2,7 @@
 
 #include "expression.hpp"
 #include "lexer.hpp"
+#include "polynomial_text.hpp"
 
 namespace ddx {
 namespace {
@@ -290,6 +291,7 @@ bool needs_more_input(const std::string& text) {
 }
 
 GiNaC::ex parse(const std::string& text, symbol_table& symbols) {
+    if (auto polynomial = parse_polynomial_text(text, symbols)) return *polynomial;
     return build_expression(parser(tokenize(text)).single_expression(), symbols);
 }
 
