@@ -20,8 +20,8 @@
 //    exp(-x^2), 1/(1 + x^2) and atan(x). ddx: the sum over n of ddx::diff(f, x, n), each
 //    call on its own; GiNaC: d = normal(d.diff(x)) twenty times. Size: characters of the
 //    order-20 derivative, printed by ddx::to_string and GiNaC's operator<<.
-//  - hessian: the 17-parameter network loss of bench/ddx_bench.cpp; ddx::gradient then
-//    ddx::hessian against GiNaC's 17 first and 153 upper-triangle second derivatives (.diff,
+//  - hessian: the 17-parameter network loss of bench/ddx_bench.cpp; ddx::gradient_and_hessian
+//    against GiNaC's 17 first and 153 upper-triangle second derivatives (.diff,
 //    no simplification). Size: characters of the 153 upper-triangle Hessian entries.
 //  - parse: expand((x + y + z + 1)^40) printed by GiNaC (WORK_DIR/scale_poly40.txt, read by
 //    the anchors too); ddx::parse against GiNaC::parser. Size: characters of the parsed
@@ -326,9 +326,8 @@ void gradient_hessian(const config& cfg) {
     std::pair<GiNaC::lst, GiNaC::lst> ddx_result;
     start("hessian", "ddx");
     print_time("hessian", "ddx", measure(cfg, ddx_result, [&] {
-        GiNaC::lst g = ddx::gradient(loss, p);
-        GiNaC::lst h = ddx::hessian(loss, p);
-        return std::make_pair(g, h);
+        ddx::first_and_second_partials d = ddx::gradient_and_hessian(loss, p);
+        return std::make_pair(d.gradient, d.hessian);
     }));
     std::size_t chars = 0, compact = 0;
     const GiNaC::lst& h = ddx_result.second;

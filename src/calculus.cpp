@@ -204,6 +204,10 @@ GiNaC::lst jacobian(const GiNaC::lst& outputs, const std::vector<GiNaC::ex>& var
 }
 
 GiNaC::lst hessian(const ex& e, const std::vector<GiNaC::ex>& variables) {
+    return gradient_and_hessian(e, variables).hessian;
+}
+
+first_and_second_partials gradient_and_hessian(const ex& e, const std::vector<GiNaC::ex>& variables) {
     GiNaC::lst first = gradient(e, variables);
     size_t n = variables.size();
     std::vector<differentiator> by_variable;
@@ -218,7 +222,7 @@ GiNaC::lst hessian(const ex& e, const std::vector<GiNaC::ex>& variables) {
         for (const ex& x : r) row.append(x);
         rows.append(row);
     }
-    return rows;
+    return {first, rows};
 }
 
 }  // namespace ddx

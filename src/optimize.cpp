@@ -156,12 +156,15 @@ minimize_result run_method(const objective& f, std::vector<double> x, const mini
 // value, gradient and optionally the Hessian's entries as outputs of one compiled function
 std::vector<ex> objective_outputs(const ex& f, const std::vector<ex>& variables, bool with_hessian) {
     std::vector<ex> outputs{f};
-    GiNaC::lst g = gradient(f, variables);
-    for (const ex& d : g) outputs.push_back(d);
+    first_and_second_partials d;
     if (with_hessian) {
-        for (const ex& row : hessian(f, variables)) {
-            for (const ex& h : row) outputs.push_back(h);
-        }
+        d = gradient_and_hessian(f, variables);
+    } else {
+        d.gradient = gradient(f, variables);
+    }
+    for (const ex& g : d.gradient) outputs.push_back(g);
+    for (const ex& row : d.hessian) {
+        for (const ex& h : row) outputs.push_back(h);
     }
     return outputs;
 }

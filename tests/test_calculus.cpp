@@ -69,6 +69,11 @@ TEST_CASE_FIXTURE(fixture, "the seed's loss: gradient and Hessian") {
     CHECK(same(h.op(0).op(1), "2*x"));
     CHECK(same(h.op(1).op(0), "2*x"));
     CHECK(same(h.op(1).op(1), "2"));
+    // both at once: the same lists
+    ddx::first_and_second_partials both = ddx::gradient_and_hessian(loss, {a, b});
+    CHECK(both.gradient.is_equal(g));
+    CHECK(both.hessian.is_equal(h));
+    CHECK(ddx::gradient_and_hessian(p("x^3 + x*y^2"), {x, y}).hessian.is_equal(ddx::hessian(p("x^3 + x*y^2"), {x, y})));
 }
 
 TEST_CASE_FIXTURE(fixture, "Jacobian rows are outputs") {

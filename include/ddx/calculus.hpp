@@ -74,4 +74,16 @@ GiNaC::lst jacobian(const GiNaC::lst& outputs, const std::vector<GiNaC::ex>& var
 /// `hessian(parse("x^3 + x*y^2", s), {x, y})` is `[[6*x, 2*y], [2*y, 2*x]]`.
 GiNaC::lst hessian(const GiNaC::ex& e, const std::vector<GiNaC::ex>& variables);
 
+/// The gradient and the Hessian (its rows the partials of the gradient's entries).
+struct first_and_second_partials {
+    GiNaC::lst gradient;
+    GiNaC::lst hessian;
+};
+
+/// Both at the cost of one gradient: the Hessian differentiates the simplified gradient, so
+/// asking for the two separately would compute the gradient twice.
+/// `gradient_and_hessian(parse("x^3 + x*y^2", s), {x, y})` is
+/// `{[3*x^2 + y^2, 2*x*y], [[6*x, 2*y], [2*y, 2*x]]}`.
+first_and_second_partials gradient_and_hessian(const GiNaC::ex& e, const std::vector<GiNaC::ex>& variables);
+
 }  // namespace ddx
