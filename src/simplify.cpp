@@ -164,6 +164,34 @@ ex trig_ratios_at(const ex& e) {
     return changed ? GiNaC::mul(factors) : e;
 }
 
+// a + b*f(u)^2 as one power where a Pythagorean identity applies: 1 - tanh(u)^2 =
+// 1/cosh(u)^2, 1 + tan(u)^2 = 1/cos(u)^2, 1 - sin(u)^2 = cos(u)^2, 1 - cos(u)^2 = sin(u)^2,
+// 1 + sinh(u)^2 = cosh(u)^2, 1 - cosh(u)^2 = -sinh(u)^2, each times a. Derivatives hold
+// these as factors of long products (tanh's in a network's gradient), where the identity
+// rules, which expand the product around them, lose.
+ex pythagorean_pair_at(const ex& e) {
+    if (!is_class<GiNaC::add>(e) || e.nops() != 2) return e;
+    const ex& first = e.op(0);
+    const ex& second = e.op(1);
+    const bool first_numeric = is_class<GiNaC::numeric>(first);
+    if (first_numeric == is_class<GiNaC::numeric>(second)) return e;
+    const numeric a = GiNaC::ex_to<numeric>(first_numeric ? first : second);
+    auto [b, square] = split_coefficient(first_numeric ? second : first);
+    if (!is_class<GiNaC::power>(square) || !square.op(1).is_equal(2) || !is_a<GiNaC::function>(square.op(0))) return e;
+    const ex& u = square.op(0).op(0);
+    const unsigned serial = GiNaC::ex_to<GiNaC::function>(square.op(0)).get_serial();
+    if (b == -a) {
+        if (serial == GiNaC::tanh_SERIAL::serial) return a * GiNaC::pow(GiNaC::cosh(u), -2);
+        if (serial == GiNaC::sin_SERIAL::serial) return a * GiNaC::pow(GiNaC::cos(u), 2);
+        if (serial == GiNaC::cos_SERIAL::serial) return a * GiNaC::pow(GiNaC::sin(u), 2);
+        if (serial == GiNaC::cosh_SERIAL::serial) return -a * GiNaC::pow(GiNaC::sinh(u), 2);
+    } else if (b == a) {
+        if (serial == GiNaC::tan_SERIAL::serial) return a * GiNaC::pow(GiNaC::cos(u), -2);
+        if (serial == GiNaC::sinh_SERIAL::serial) return a * GiNaC::pow(GiNaC::cosh(u), 2);
+    }
+    return e;
+}
+
 bool has_hyperbolic(const ex& e) {
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
         if (GiNaC::is_the_function<GiNaC::cosh_SERIAL>(*it) || GiNaC::is_the_function<GiNaC::sinh_SERIAL>(*it) ||
@@ -270,9 +298,9 @@ bool safe_to_factor(const ex& p) {
 // Whether `e` has a power that is not a positive integer power (a denominator or a root):
 // without one, GiNaC's normal form is the expanded polynomial, which the `expand`
 // candidate already is, at a fraction of normal's cost.
-bool has_denominator_or_root(const ex& e) {
+bool has_denominator_or_root(const ex& e, bool ignore_calls = false) {
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
-        if (!is_class<GiNaC::power>(*it)) continue;
+        if (!is_class<GiNaC::power>(*it) || (ignore_calls && is_a<GiNaC::function>(it->op(0)))) continue;
         const ex& exponent = it->op(1);
         if (!is_class<GiNaC::numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_pos_integer()) return true;
     }
@@ -519,12 +547,15 @@ ex simplify_scalar(const ex& e) {
                 candidates.emplace_back(r, 0);
                 if (i.normalize) candidates.emplace_back(GiNaC::normal(r), 0);
             }
+            candidates.emplace_back(rewrite_bottom_up(combined, pythagorean_pair_at), 0);
             if (combined.has(GiNaC::sin(GiNaC::wild())) && combined.has(GiNaC::cos(GiNaC::wild()))) {
                 ex r = combined.subs(double_angle_rules(), GiNaC::subs_options::algebraic).expand();
                 candidates.emplace_back(r, 0);
                 candidates.emplace_back(GiNaC::normal(r), 0);
             }
-            if (has_denominator_or_root(e)) candidates.emplace_back(GiNaC::normal(e), 0);  // GiNaC's own view of roots and powers
+            // GiNaC's own view of roots and powers (not where the only denominators are powers
+            // of calls, 1/cosh(u)^2: over_common_denominator below covers those, at a fraction of the cost)
+            if (has_denominator_or_root(e, true)) candidates.emplace_back(GiNaC::normal(e), 0);
             auto [top, bottom] = over_common_denominator(combined);
             if (!bottom.is_equal(1) && estimated_expanded_terms(top) < 1000) {
                 ex expanded_top = top.expand();

@@ -69,6 +69,12 @@ TEST_CASE("rewrites valid at every real point where the input is defined") {
     CHECK(simplified("sinh(x)/cosh(x)^3") == "tanh(x)/cosh(x)^2");
     CHECK(simplified("1 + tan(x)^2") == "1 + tan(x)^2");  // as long as 1/cos(x)^2: the first kept
     CHECK(simplified("(1 + tan(x)^2)*x") == "x/cos(x)^2");
+    // a Pythagorean pair as a factor of a product that expanding would only lengthen
+    CHECK(simplified("2*v*x*(1 - tanh(w*x + b)^2)*(c + v*tanh(w*x + b) - y)") == "2*v*x*(c + v*tanh(w*x + b) - y)/cosh(w*x + b)^2");
+    CHECK(simplified("(tanh(u)^2 - 1)*(a + b + c)") == "-(a + b + c)/cosh(u)^2");
+    CHECK(simplified("(1 - sin(u)^2)*(a + b + c)") == "cos(u)^2*(a + b + c)");
+    CHECK(simplified("(1 - cosh(u)^2)*(a + b + c)") == "-sinh(u)^2*(a + b + c)");
+    CHECK(simplified("(1 + sinh(u)^2)^2*(a + b + c)") == "cosh(u)^4*(a + b + c)");
 }
 
 TEST_CASE("expansions past the size limit are refused at once, simplify leaves them") {
