@@ -234,6 +234,34 @@ std::optional<ex> sech_form(dense n, size_t b, const ex& constant, const pairing
     return GiNaC::mul(GiNaC::add(terms), GiNaC::pow(below, -1));
 }
 
+// p(v) multiplied out, built from GiNaC's own pairs (power, coefficient): no product
+// object per term.
+ex sum_of_powers(const dense& p, const ex& v) {
+    GiNaC::epvector terms;
+    for (size_t k = 1; k < p.size(); ++k) {
+        if (!cln::zerop(p[k])) terms.emplace_back(GiNaC::pow(v, static_cast<int>(k)), numeric(p[k]));
+    }
+    return GiNaC::add(std::move(terms), numeric(p[0]));
+}
+
+// Whether p multiplied out may read differently from readable_product(p): not where p has
+// one term, nor where readable_product takes out only an integer (the printer weighs
+// distributing an integer over the one sum factor of a product itself).
+bool worth_multiplying_out(const dense& p) {
+    size_t terms = 0;
+    cln::cl_RA at_one = 0, at_minus_one = 0;
+    bool integer = true;
+    for (size_t k = 0; k < p.size(); ++k) {
+        if (cln::zerop(p[k])) continue;
+        ++terms;
+        at_one = at_one + p[k];
+        at_minus_one = at_minus_one + (k % 2 == 0 ? p[k] : -p[k]);
+        integer = integer && cln::denominator(p[k]) == 1;
+    }
+    if (terms < 2) return false;
+    return cln::zerop(p[0]) || cln::zerop(at_one) || cln::zerop(at_minus_one) || !integer;
+}
+
 // The polynomial as a product a person reads: rational content, v^m, (v - 1)^a, (v + 1)^b
 // and the rest expanded. (GiNaC's factor would find more, at a cost of about a millisecond
 // at degree 20; the rest is irreducible in the cases that matter, tanh's and Hermite's.)
@@ -269,12 +297,7 @@ ex readable_product(dense p, const ex& v, const pairing* pair) {
             return GiNaC::mul(factors);
         }
     }
-    // GiNaC's own pairs (power, coefficient): no product object per term
-    GiNaC::epvector terms;
-    for (size_t k = 1; k < p.size(); ++k) {
-        if (!cln::zerop(p[k])) terms.emplace_back(GiNaC::pow(v, static_cast<int>(k)), numeric(p[k]));
-    }
-    factors.push_back(GiNaC::add(std::move(terms), numeric(p[0])));
+    factors.push_back(sum_of_powers(p, v));
     return GiNaC::mul(factors);
 }
 
@@ -423,8 +446,8 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         // a low-order derivative of a polynomial may read shorter multiplied out (2*x^3 + 6*x,
         // not 2*x*(x^2 + 3)); from order 4 on the factored form is kept without printing both
         ex factored = form(nullptr);
-        if (order > 3) return factored;
-        ex expanded = GiNaC::mul(a.exp_factor, readable_product(n, v, nullptr).expand(), denominator);
+        if (order > 3 || !worth_multiplying_out(n)) return factored;
+        ex expanded = GiNaC::mul(a.exp_factor, sum_of_powers(n, v), denominator);
         return complexity(expanded) < complexity(factored) ? expanded : factored;
     }
     // with cosh/sinh pairs where the numerator is palindromic (from degree 4 on that is
