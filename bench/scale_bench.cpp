@@ -23,6 +23,8 @@
 //  - hessian: the 17-parameter network loss of bench/ddx_bench.cpp; ddx::gradient_and_hessian
 //    against GiNaC's 17 first and 153 upper-triangle second derivatives (.diff,
 //    no simplification). Size: characters of the 153 upper-triangle Hessian entries.
+//  - hessian_raw: the same derivatives by ddx::differentiator, unsimplified (GiNaC's
+//    printed text for the size), against the same GiNaC measurement.
 //  - parse: expand((x + y + z + 1)^40) printed by GiNaC (WORK_DIR/scale_poly40.txt, read by
 //    the anchors too); ddx::parse against GiNaC::parser. Size: characters of the parsed
 //    polynomial printed again.
@@ -344,6 +346,23 @@ void gradient_hessian(const config& cfg) {
     print_size("hessian", "ddx", chars);
     print_size_compact("hessian", "ddx", compact);
 
+    // ddx's differentiator alone, unsimplified (GiNaC's .diff does the same work): what the
+    // shared derivative caches cost, apart from simplifying
+    std::vector<ex> raw_result;  // 17 first, then 153 second derivatives
+    start("hessian_raw", "ddx");
+    print_time("hessian_raw", "ddx", measure(cfg, raw_result, [&] {
+        std::vector<ddx::differentiator> by_variable;
+        for (const ex& v : p) by_variable.emplace_back(v);
+        std::vector<ex> out;
+        for (ddx::differentiator& d : by_variable) out.push_back(d(loss));
+        for (std::size_t i = 0; i < np; ++i)
+            for (std::size_t j = i; j < np; ++j) out.push_back(by_variable[j](out[i]));
+        return out;
+    }));
+    chars = 0;
+    for (std::size_t k = np; k < raw_result.size(); ++k) chars += ginac_text(raw_result[k]).size();
+    print_size("hessian_raw", "ddx", chars);
+
     std::vector<ex> ginac_result;  // 17 first, then 153 second derivatives
     start("hessian", "ginac");
     print_time("hessian", "ginac", measure(cfg, ginac_result, [&] {
@@ -371,8 +390,10 @@ void gradient_hessian(const config& cfg) {
         for (std::size_t j = i; j < np; ++j, ++k) {
             const double a = ddx::evaluate_double(h.op(i).op(j), at).at(0);
             const double b = ddx::evaluate_double(ginac_result[k], at).at(0);
-            if (!(std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)})))
-                fail("hessian: ddx and GiNaC disagree in entry " + nn_parameters[i] + ", " + nn_parameters[j]);
+            const double r = ddx::evaluate_double(raw_result[k], at).at(0);
+            for (double v : {a, r})
+                if (!(std::fabs(v - b) <= 1e-9 * std::max({1.0, std::fabs(v), std::fabs(b)})))
+                    fail("hessian: ddx and GiNaC disagree in entry " + nn_parameters[i] + ", " + nn_parameters[j]);
         }
 }
 
