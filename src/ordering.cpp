@@ -1,6 +1,7 @@
 #include "ordering.hpp"
 
 #include "class_test.hpp"
+#include "expairs.hpp"
 
 #include "expression.hpp"
 
@@ -14,14 +15,14 @@ using GiNaC::ex;
 using GiNaC::is_a;
 using GiNaC::numeric;
 
-namespace {
-
-bool is_negative_number(const ex& e) {
-    if (!is_class<GiNaC::numeric>(e)) return false;
-    const numeric& n = GiNaC::ex_to<numeric>(e);
+bool is_negative_number(const numeric& n) {
     if (n.is_real()) return n.is_negative();
     return n.real().is_zero() && n.imag().is_negative();
 }
+
+namespace {
+
+bool is_negative_number(const ex& e) { return is_class<GiNaC::numeric>(e) && ddx::is_negative_number(GiNaC::ex_to<numeric>(e)); }
 
 double degree_of_factor(const ex& f) {
     if (is_class<GiNaC::symbol>(f)) return 1;
@@ -44,12 +45,8 @@ double degree_of_factor(const ex& f) {
 }  // namespace
 
 bool has_negative_sign(const ex& term) {
-    if (is_class<GiNaC::mul>(term)) {
-        for (const ex& f : term) {
-            if (is_negative_number(f)) return true;
-        }
-        return false;
-    }
+    // a product's only number is its coefficient
+    if (is_class<GiNaC::mul>(term)) return is_negative_number(expairs::number(term));
     return is_negative_number(term);
 }
 
@@ -80,6 +77,21 @@ sort_key factor_key(const ex& factor) {
 
 GiNaC::numeric sum_content(const ex& e) {
     numeric numer_gcd = 0, denom_lcm = 1;
+    if (is_class<GiNaC::add>(e)) {
+        // each term's number is its pair's coefficient (GiNaC keeps a product's coefficient
+        // out of the pair's rest), and the number term is one more
+        auto take = [&](const numeric& c) {
+            if (!c.is_rational()) return false;
+            numer_gcd = GiNaC::gcd(numer_gcd, c.numer());
+            denom_lcm = GiNaC::lcm(denom_lcm, c.denom());
+            return true;
+        };
+        for (const GiNaC::expair& p : expairs::of(e)) {
+            if (!take(GiNaC::ex_to<numeric>(p.coeff))) return 1;
+        }
+        if (!expairs::number(e).is_zero() && !take(expairs::number(e))) return 1;
+        return numer_gcd.is_zero() ? numeric(1) : numer_gcd / denom_lcm;
+    }
     for (const ex& t : e) {
         numeric c = 1;
         if (is_class<GiNaC::numeric>(t)) {

@@ -17,6 +17,9 @@ struct sort_key {
 /// Whether a term carries a minus sign of its own (a negative number or coefficient).
 bool has_negative_sign(const GiNaC::ex& term);
 
+/// Whether a number reads with a minus sign: -2, -1/3, -2*sqrt(-1) (not 1 - 2*sqrt(-1)).
+bool is_negative_number(const GiNaC::numeric& n);
+
 /// Terms: higher total degree in the symbols first (`x^2 + 2*x + 1`), with exp(k*x) of
 /// degree k (`exp(2*x) - 2*exp(x) + 1`, `1 + exp(-x)`); numbers before other terms of the
 /// same degree, then by their text.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "class_test.hpp"
+#include "expairs.hpp"
 #include "expression.hpp"
 #include "ordering.hpp"
 
@@ -187,13 +188,15 @@ private:
     // GiNaC distributes numbers over sums (2*(x - y) is stored as 2*x - 2*y); put the
     // common factor back in front where that reads shorter.
     piece sum(const ex& e) {
-        piece plain = sum_terms(e);
+        const std::vector<sum_term> terms = terms_of(e);
+        piece plain = sum_text(terms);
         numeric content = sum_content(e);
-        if (content.is_equal(numeric(1)) && !prefers_negation(e)) return plain;
-        if (prefers_negation(e)) content = -content;
+        const bool negation = prefers_negation(e, &terms);
+        if (content.is_equal(numeric(1)) && !negation) return plain;
+        if (negation) content = -content;
         ex inner_sum = scaled_sum(e, content.inverse());
         if (!is_class<GiNaC::add>(inner_sum)) return plain;  // the terms merged: not a sum to show
-        piece inner = sum_terms(inner_sum);
+        piece inner = sum_text(terms_of(inner_sum));
         bool negative = content.is_negative();
         if (negative) content = -content;
         std::string text = "(" + inner.text + ")";
@@ -211,30 +214,43 @@ private:
         return {text, negative ? negative_level : product_level};
     }
 
+    struct sum_term {
+        sort_key key;
+        bool negative;     // the term's own sign: its coefficient's
+        std::string text;  // its magnitude printed (a product may still show a sign of its own)
+    };
 
-    piece sum_terms(const ex& e) {
-        struct term {
-            sort_key key;
-            bool negative;
-            std::string text;  // without its sign
+    // From GiNaC's pairs: a term with coefficient +-1 is its pair's rest (no new object, and
+    // found in the memo where shared).
+    std::vector<sum_term> terms_of(const ex& sum) {
+        std::vector<sum_term> terms;
+        auto add_term = [&](const ex& magnitude, bool negative) {
+            terms.push_back({term_key(magnitude), negative, piece_of(magnitude).text});
         };
-        std::vector<term> terms;
-        for (const ex& t : e) {
-            bool negative = has_negative_sign(t);
-            ex magnitude = negative ? -t : t;
-            std::string text = piece_of(magnitude).text;
-            if (text[0] == '-') {  // the product chose to show a sign of its own
-                negative = !negative;
-                text.erase(0, 1);
-            }
-            terms.push_back({term_key(magnitude), negative, text});
+        for (const GiNaC::expair& p : expairs::of(sum)) {
+            const numeric& c = GiNaC::ex_to<numeric>(p.coeff);
+            const bool negative = is_negative_number(c);
+            const numeric magnitude = negative ? -c : c;
+            add_term(magnitude.is_equal(numeric(1)) ? p.rest : ex(GiNaC::mul(p.rest, magnitude)), negative);
         }
-        std::sort(terms.begin(), terms.end(), [](const term& a, const term& b) {
+        const numeric& number = expairs::number(sum);
+        if (!number.is_zero()) add_term(is_negative_number(number) ? -number : number, is_negative_number(number));
+        return terms;
+    }
+
+    piece sum_text(std::vector<sum_term> terms) {
+        for (sum_term& t : terms) {
+            if (t.text[0] == '-') {  // the product chose to show a sign of its own
+                t.negative = !t.negative;
+                t.text.erase(0, 1);
+            }
+        }
+        std::sort(terms.begin(), terms.end(), [](const sum_term& a, const sum_term& b) {
             return compare(a.key, a.text, b.key, b.text);
         });
         // A sum reads best starting with a positive term: `y - a*x - b`, not `-a*x - b + y`.
         auto first_positive = std::find_if(terms.begin(), terms.end(),
-                                           [](const term& t) { return !t.negative; });
+                                           [](const sum_term& t) { return !t.negative; });
         if (first_positive != terms.end()) std::rotate(terms.begin(), first_positive, first_positive + 1);
         std::string out;
         for (size_t i = 0; i < terms.size(); ++i) {
@@ -364,26 +380,20 @@ private:
         return GiNaC::power(base, exponent).hold();
     }
 
-    bool prefers_negation(const ex& sum) {
+    // More negative terms than positive ones, or as many and the first in reading order
+    // negative. `terms`: the sum's terms_of, where already made.
+    bool prefers_negation(const ex& sum, const std::vector<sum_term>* terms = nullptr) {
         int balance = 0;
-        for (const ex& t : sum) balance += has_negative_sign(t) ? -1 : 1;
+        for (const GiNaC::expair& p : expairs::of(sum)) balance += is_negative_number(GiNaC::ex_to<numeric>(p.coeff)) ? -1 : 1;
+        const numeric& number = expairs::number(sum);
+        if (!number.is_zero()) balance += is_negative_number(number) ? -1 : 1;
         if (balance != 0) return balance < 0;
-        bool leading_negative = false, first = true;
-        sort_key leading_key;
-        std::string leading_text;
-        for (const ex& t : sum) {
-            bool negative = has_negative_sign(t);
-            ex magnitude = negative ? -t : t;
-            sort_key key = term_key(magnitude);
-            std::string text = piece_of(magnitude).text;
-            if (first || compare(key, text, leading_key, leading_text)) {
-                first = false;
-                leading_negative = negative;
-                leading_key = key;
-                leading_text = text;
-            }
-        }
-        return leading_negative;
+        std::vector<sum_term> own;
+        if (!terms) terms = &(own = terms_of(sum));
+        auto leading = std::min_element(terms->begin(), terms->end(), [](const sum_term& a, const sum_term& b) {
+            return compare(a.key, a.text, b.key, b.text);
+        });
+        return leading != terms->end() && leading->negative;
     }
 
     // Factors of a product in reading order: names and their powers, then functions, then

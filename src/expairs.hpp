@@ -1,0 +1,26 @@
+// Read access to GiNaC's own pairs of a sum or a product. GiNaC keeps a sum as
+// (term, coefficient) pairs plus a number and a product as (base, exponent) pairs plus a
+// coefficient, and op(i) builds the i-th operand afresh on every call (a product object per
+// term of a sum, a power per factor of a product): reading a sum's signs and content through
+// op() was a third of the printer's time, spent building and freeing those objects.
+#pragma once
+
+#include <ginac/ginac.h>
+
+namespace ddx {
+
+// Never constructed: only its pointers to expairseq's protected members are formed (legal
+// from a derived class, and read through the base class, so no object is misread).
+class expairs : GiNaC::expairseq {
+public:
+    /// The (rest, coeff) pairs of an add or mul: coeff is always a GiNaC::numeric.
+    static const GiNaC::epvector& of(const GiNaC::ex& sum_or_product) {
+        return GiNaC::ex_to<GiNaC::expairseq>(sum_or_product).*(&expairs::seq);
+    }
+    /// A sum's number term (0 if none), a product's numeric coefficient (1 if none).
+    static const GiNaC::numeric& number(const GiNaC::ex& sum_or_product) {
+        return GiNaC::ex_to<GiNaC::numeric>(GiNaC::ex_to<GiNaC::expairseq>(sum_or_product).*(&expairs::overall_coeff));
+    }
+};
+
+}  // namespace ddx
