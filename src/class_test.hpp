@@ -6,6 +6,7 @@
 #pragma once
 
 #include <ginac/ginac.h>
+#include <type_traits>
 
 namespace ddx {
 

@@ -325,6 +325,35 @@ void collect_symbols(const ex& e, std::map<std::string, ex>& found,
     for (const ex& c : e) collect_symbols(c, found, seen);
 }
 
+void collect_tanh_arguments(const ex& e, std::set<ex, GiNaC::ex_is_less>& found, node_set& seen) {
+    if (!seen.insert(e).second) return;
+    if (GiNaC::is_the_function<GiNaC::tanh_SERIAL>(e)) found.insert(e.op(0));
+    for (const ex& c : e) collect_tanh_arguments(c, found, seen);
+}
+
+// simplify writes tanh's derivative 1 - tanh(u)^2 as 1/cosh(u)^2, the shorter text; where
+// tanh(u) is computed anyway, 1 - tanh(u)^2 costs a multiplication and a subtraction instead
+// of a call to cosh and a division (a tanh network's backward pass, as written by hand: the
+// emitted gradient went from 34 to 48 ns per call with the cosh calls).
+std::vector<ex> cosh_powers_from_tanh(const std::vector<ex>& outputs) {
+    std::set<ex, GiNaC::ex_is_less> arguments;
+    node_set seen;
+    for (const ex& e : outputs) collect_tanh_arguments(e, arguments, seen);
+    if (arguments.empty()) return outputs;
+    auto rewrite = [&](const ex& e) -> ex {
+        if (!is_class<GiNaC::power>(e) || !GiNaC::is_the_function<GiNaC::cosh_SERIAL>(e.op(0)) ||
+            !arguments.count(e.op(0).op(0)) || !is_class<GiNaC::numeric>(e.op(1))) {
+            return e;
+        }
+        const numeric& n = GiNaC::ex_to<numeric>(e.op(1));
+        if (!n.is_even() || !n.is_negative()) return e;
+        return GiNaC::pow(1 - GiNaC::pow(GiNaC::tanh(e.op(0).op(0)), 2), -n / 2);
+    };
+    std::vector<ex> out;
+    for (const ex& e : outputs) out.push_back(rewrite_bottom_up(e, rewrite));
+    return out;
+}
+
 void flatten_into(const ex& e, std::vector<ex>& out) {
     if (is_a<GiNaC::lst>(e)) {
         for (const ex& x : e) flatten_into(x, out);
@@ -552,7 +581,7 @@ program lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs)
         }
     }
     if (!missing.empty()) throw error(missing_values_message({missing.begin(), missing.end()}));
-    program p = lowering(inputs).finish(outputs);
+    program p = lowering(inputs).finish(cosh_powers_from_tanh(outputs));
     return product_sharing(p).run();
 }
 
