@@ -1,14 +1,20 @@
 // libFuzzer target: ddx::parse_program on arbitrary bytes. Only ddx::error may leave the
 // parser; any other exception, a crash, a sanitizer report or a hang is a finding. An error
 // must carry a position inside the text (line >= 1, column >= 1, line <= lines + 1).
+// Wherever ddx::parse's polynomial fast path reads the text, the general parser must read
+// it too, to the same expression.
 #include <ddx/error.hpp>
 #include <ddx/parser.hpp>
+
+#include "expression.hpp"
+#include "polynomial_text.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <optional>
 #include <string>
 #include <typeinfo>
 
@@ -20,12 +26,35 @@ namespace {
     std::abort();
 }
 
+void check_fast_path(const std::string& text) {
+    ddx::symbol_table symbols;
+    std::optional<GiNaC::ex> fast = ddx::parse_polynomial_text(text, symbols);
+    if (!fast) return;
+    std::vector<ddx::statement> program;
+    try {
+        program = ddx::parse_program(text);
+    } catch (const ddx::error& e) {
+        finding("the polynomial fast path read a text the parser rejects", text, e.what());
+    }
+    if (program.size() != 1 || program[0].type != ddx::statement::kind::expression) {
+        finding("the polynomial fast path read a text that is not one expression", text, "");
+    }
+    GiNaC::ex general;
+    try {
+        general = ddx::build_expression(program[0].body, symbols);
+    } catch (const ddx::error& e) {
+        finding("the polynomial fast path read a text the parser cannot evaluate", text, e.what());
+    }
+    if (!fast->is_equal(general)) finding("the polynomial fast path and the parser disagree", text, "");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size > 1 << 16) return -1;
     std::string text(reinterpret_cast<const char*>(data), size);
     try {
+        check_fast_path(text);
         std::vector<ddx::statement> program = ddx::parse_program(text);
         (void)ddx::needs_more_input(text);
     } catch (const ddx::error& e) {
