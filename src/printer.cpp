@@ -526,21 +526,23 @@ namespace {
 // The bound, stopping early once it passes `cap` (the caller only asks whether it does).
 size_t length_bound(const ex& e, size_t cap) {
     if (is_class<GiNaC::symbol>(e)) return GiNaC::ex_to<GiNaC::symbol>(e).get_name().size();
+    // Read from GiNaC's pairs (op() would build each term and power): a term's coefficient
+    // and a factor's exponent count nothing.
     if (is_class<GiNaC::add>(e)) {
         size_t n = e.nops() - 1;  // `+` or `-` (spaces are not counted)
-        for (const ex& t : e) {
+        if (!expairs::number(e).is_zero()) ++n;
+        for (const GiNaC::expair& p : expairs::of(e)) {
             if (n > cap) break;
-            n += length_bound(t, cap - n);
+            n += length_bound(p.rest, cap - n);
         }
         return n;
     }
     if (is_class<GiNaC::mul>(e)) {
         // numbers count nothing: a sum's content may be pulled out of its terms
         size_t n = 0, factors = 0;
-        for (const ex& f : e) {
-            if (is_class<GiNaC::numeric>(f)) continue;
+        for (const GiNaC::expair& p : expairs::of(e)) {
             if (n > cap) break;
-            n += length_bound(f, cap - n);
+            n += length_bound(p.rest, cap - n);
             ++factors;
         }
         return n + (factors > 0 ? factors - 1 : 0);  // `*` or `/`

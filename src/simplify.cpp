@@ -8,9 +8,11 @@
 #include <cstdio>
 
 #include "class_test.hpp"
+#include "expairs.hpp"
 #include "expression.hpp"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 #include <map>
 #include <vector>
@@ -74,10 +76,21 @@ ex combine_exponentials_at(const ex& e) {
 
 // Whether combine_powers_at has anything to do in e: a symbolic exponent, a power of a
 // power, a log of a power.
+// (GiNaC's preorder iterator builds every term and power of a sum or product afresh: the
+// walk reads their pairs instead, a product's numeric exponents being no power to merge.)
 bool has_power_rewrite(const ex& e) {
-    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
-        if (is_class<GiNaC::power>(*it) && (!is_class<GiNaC::numeric>(it->op(1)) || is_class<GiNaC::power>(it->op(0)))) return true;
-        if (GiNaC::is_the_function<GiNaC::log_SERIAL>(*it) && is_class<GiNaC::power>(it->op(0))) return true;
+    if (is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e)) {
+        const bool product = is_class<GiNaC::mul>(e);
+        for (const GiNaC::expair& p : expairs::of(e)) {
+            if (product && !p.coeff.is_equal(ex(1)) && is_class<GiNaC::power>(p.rest)) return true;  // (b^p)^n
+            if (has_power_rewrite(p.rest)) return true;
+        }
+        return false;
+    }
+    if (is_class<GiNaC::power>(e) && (!is_class<GiNaC::numeric>(e.op(1)) || is_class<GiNaC::power>(e.op(0)))) return true;
+    if (GiNaC::is_the_function<GiNaC::log_SERIAL>(e) && is_class<GiNaC::power>(e.op(0))) return true;
+    for (const ex& c : e) {
+        if (has_power_rewrite(c)) return true;
     }
     return false;
 }
@@ -124,6 +137,10 @@ ex combine_powers_at(const ex& e) {
 // sinh and cosh likewise (-sin(x)/cos(x) is -tan(x)).
 ex trig_ratios_at(const ex& e) {
     if (!is_class<GiNaC::mul>(e)) return e;
+    // at least two factors that are (powers of) calls, before the factors are built
+    size_t calls = 0;
+    for (const GiNaC::expair& p : expairs::of(e)) calls += is_a<GiNaC::function>(p.rest) ? 1 : 0;
+    if (calls < 2) return e;
     struct ratio {
         unsigned top, bottom, quotient;
     };
@@ -192,14 +209,28 @@ ex pythagorean_pair_at(const ex& e) {
     return e;
 }
 
-bool has_hyperbolic(const ex& e) {
-    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
-        if (GiNaC::is_the_function<GiNaC::cosh_SERIAL>(*it) || GiNaC::is_the_function<GiNaC::sinh_SERIAL>(*it) ||
-            GiNaC::is_the_function<GiNaC::tanh_SERIAL>(*it)) {
-            return true;
-        }
+void collect_called_functions(const ex& e, std::set<unsigned>& out, node_set& seen) {
+    if (is_class<GiNaC::numeric>(e) || is_class<GiNaC::symbol>(e) || !seen.insert(e).second) return;
+    if (is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e)) {
+        for (const GiNaC::expair& p : expairs::of(e)) collect_called_functions(p.rest, out, seen);
+        return;
     }
-    return false;
+    if (is_a<GiNaC::function>(e)) out.insert(GiNaC::ex_to<GiNaC::function>(e).get_serial());
+    for (const ex& c : e) collect_called_functions(c, out, seen);
+}
+
+// The functions called anywhere in e (their GiNaC serials), from one walk of its distinct
+// nodes: GiNaC's has() with a pattern tries a match at every node of the tree, and simplify
+// asked it a dozen questions per expression (a tenth of simplifying a network's Hessian).
+std::set<unsigned> called_functions(const ex& e) {
+    std::set<unsigned> out;
+    node_set seen;
+    collect_called_functions(e, out, seen);
+    return out;
+}
+
+bool calls_any(const std::set<unsigned>& called, std::initializer_list<unsigned> serials) {
+    return std::any_of(serials.begin(), serials.end(), [&](unsigned s) { return called.count(s) != 0; });
 }
 
 // cosh, sinh and tanh written with exp, for one node whose operands are done.
@@ -419,13 +450,14 @@ int exponent_sign_balance(const ex& e) {
 struct identity_rule {
     GiNaC::relational rule;
     bool normalize;
+    std::set<unsigned> functions;  // those its left side calls
 };
 
 const std::vector<identity_rule>& pythagorean_rules() {
     static const std::vector<identity_rule> rules = [] {
         GiNaC::ex w = GiNaC::wild(0);
         auto rule = [](const ex& lhs, const ex& rhs, bool normalize = true) {
-            return identity_rule{GiNaC::ex_to<GiNaC::relational>(lhs == rhs), normalize};
+            return identity_rule{GiNaC::ex_to<GiNaC::relational>(lhs == rhs), normalize, called_functions(lhs)};
         };
         return std::vector<identity_rule>{
             rule(GiNaC::pow(GiNaC::sin(w), 2), 1 - GiNaC::pow(GiNaC::cos(w), 2)),
@@ -517,6 +549,7 @@ ex simplify_scalar(const ex& e) {
     std::vector<std::pair<ex, size_t>> candidates{{e, 0}};
     ex combined = combine_exponentials(e);
     candidates.emplace_back(combined, 0);
+    const std::set<unsigned> called = called_functions(combined);
 
     if (node_count(combined, normal_node_limit) < normal_node_limit) {
         try {
@@ -528,7 +561,8 @@ ex simplify_scalar(const ex& e) {
             // Where exponentials and hyperbolic functions meet (exp(-x)/(1 + exp(-x))^2 -
             // 1/(4*cosh(x/2)^2) is 0), the hyperbolic ones are also read as exponentials.
             std::vector<ex> sources{combined};
-            if (has_exp && has_hyperbolic(combined)) sources.push_back(combine_exponentials(rewrite_bottom_up(combined, hyperbolic_as_exp_at)));
+            if (has_exp && calls_any(called, {GiNaC::cosh_SERIAL::serial, GiNaC::sinh_SERIAL::serial, GiNaC::tanh_SERIAL::serial}))
+                sources.push_back(combine_exponentials(rewrite_bottom_up(combined, hyperbolic_as_exp_at)));
             for (const ex& source : sources) {
                 for (bool flip : {prefer_negative, !prefer_negative}) {
                     if (flip != prefer_negative && !has_exp) break;
@@ -542,13 +576,14 @@ ex simplify_scalar(const ex& e) {
                 }
             }
             for (const identity_rule& i : pythagorean_rules()) {
-                if (!combined.has(i.rule.lhs(), GiNaC::has_options::algebraic)) continue;
+                const bool all_called = std::includes(called.begin(), called.end(), i.functions.begin(), i.functions.end());
+                if (!all_called || !combined.has(i.rule.lhs(), GiNaC::has_options::algebraic)) continue;
                 ex r = combined.subs(i.rule, GiNaC::subs_options::algebraic).expand();
                 candidates.emplace_back(r, 0);
                 if (i.normalize) candidates.emplace_back(GiNaC::normal(r), 0);
             }
             candidates.emplace_back(rewrite_bottom_up(combined, pythagorean_pair_at), 0);
-            if (combined.has(GiNaC::sin(GiNaC::wild())) && combined.has(GiNaC::cos(GiNaC::wild()))) {
+            if (called.count(GiNaC::sin_SERIAL::serial) && called.count(GiNaC::cos_SERIAL::serial)) {
                 ex r = combined.subs(double_angle_rules(), GiNaC::subs_options::algebraic).expand();
                 candidates.emplace_back(r, 0);
                 candidates.emplace_back(GiNaC::normal(r), 0);
@@ -594,8 +629,7 @@ ex simplify_scalar(const ex& e) {
     candidates = std::move(distinct);
     size_t count = candidates.size();
     // (the rules above make sin from cos and sin(2*x), never sinh from cosh)
-    bool has_ratios = combined.has(GiNaC::sinh(GiNaC::wild())) || combined.has(GiNaC::sin(GiNaC::wild())) ||
-                      combined.has(GiNaC::cos(GiNaC::wild()));
+    bool has_ratios = calls_any(called, {GiNaC::sinh_SERIAL::serial, GiNaC::sin_SERIAL::serial, GiNaC::cos_SERIAL::serial});
     for (size_t i = 0; i < count; ++i) {
         try {
             if (has_ratios) {
