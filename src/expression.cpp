@@ -83,12 +83,28 @@ std::string number_text(const GiNaC::numeric& n) {
     return out.str();
 }
 
-ex number_from_text(const std::string& text, position where) {
-    if (text.find_first_of(".eE") == std::string::npos) {
-        // up to 18 digits fit a long (CLN's reader is the slow part of parsing a polynomial)
-        if (text.size() <= 18) return GiNaC::numeric(std::strtol(text.c_str(), nullptr, 10));
-        return GiNaC::numeric(text.c_str());  // exact integer of any size
+GiNaC::numeric integer_from_digits(std::string_view digits) {
+    // CLN's reader is the slow part of parsing a polynomial; 18 digits fit a machine word,
+    // and up to a thousand are put together from words. (The reader is subquadratic, this
+    // loop is not: longer numbers are left to it.)
+    if (digits.size() > 1000) return GiNaC::numeric(std::string(digits).c_str());
+    cln::cl_I value = 0;
+    long chunk = 0, scale = 1;
+    for (char d : digits) {
+        chunk = 10 * chunk + (d - '0');
+        scale *= 10;
+        if (scale == 1000000000000000000L) {
+            value = value * scale + chunk;
+            chunk = 0;
+            scale = 1;
+        }
     }
+    if (scale > 1) value = value * scale + chunk;
+    return GiNaC::numeric(value);
+}
+
+ex number_from_text(const std::string& text, position where) {
+    if (text.find_first_of(".eE") == std::string::npos) return integer_from_digits(text);
     errno = 0;
     char* end = nullptr;
     double d = std::strtod(text.c_str(), &end);

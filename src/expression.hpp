@@ -14,12 +14,16 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ddx {
 
 /// `12` exact, `2.5` / `1e-3` a double-precision float.
 GiNaC::ex number_from_text(const std::string& text, position where);
+
+/// The integer written by a run of decimal digits, exact at any length.
+GiNaC::numeric integer_from_digits(std::string_view digits);
 
 /// GiNaC's decimal text of a number (`-12`, `3/4`, `0.5`). Integers that fit a machine word
 /// are written without a stream: building an ostringstream was a third of the time of

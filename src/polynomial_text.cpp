@@ -8,7 +8,6 @@
 
 #include <ddx/interrupt.hpp>
 
-#include <cln/integer.h>
 #include <unordered_map>
 #include <vector>
 
@@ -158,21 +157,7 @@ private:
         const size_t start = pos_;
         while (!at_end() && is_digit(text_[pos_])) ++pos_;
         if (!at_end() && (is_name_char(text_[pos_]) || text_[pos_] == '.' || text_[pos_] == '\'')) return std::nullopt;
-        if (pos_ - start > 1000) return std::nullopt;  // CLN's reader is subquadratic, this loop is not
-        // 18 digits at a time in a machine word; CLN only for the long ones
-        cln::cl_I value = 0;
-        long chunk = 0, scale = 1;
-        for (size_t i = start; i < pos_; ++i) {
-            chunk = 10 * chunk + (text_[i] - '0');
-            scale *= 10;
-            if (scale == 1000000000000000000L) {
-                value = value * scale + chunk;
-                chunk = 0;
-                scale = 1;
-            }
-        }
-        if (scale > 1) value = value * scale + chunk;
-        return GiNaC::numeric(value);
+        return integer_from_digits(text_.substr(start, pos_ - start));
     }
 
     size_t name_index(std::string_view name) {

@@ -38,6 +38,8 @@ TEST_CASE("sums of monomials read as the general parser reads them") {
                              "x + y + x + 2*y - 3*x", "007*x^010", "(3*x^2 - y)/4", "-(x + 1)/6", "(x)", " - ( 2*x*y ) ", "(x + 1)", "-8*(x - y)/3"}) {
         check_same_as_general(text);
     }
+    // numbers of any length: put together from machine words, or (past 1000 digits) by CLN's reader
+    check_same_as_general(std::string(999, '7') + "*x - " + std::string(1200, '9'));
 }
 
 TEST_CASE("anything else is left to the general parser, before any symbol is made") {
