@@ -2,7 +2,6 @@
 
 #include "class_test.hpp"
 #include "expairs.hpp"
-
 #include "expression.hpp"
 
 #include <algorithm>
@@ -76,35 +75,20 @@ sort_key factor_key(const ex& factor) {
 }
 
 GiNaC::numeric sum_content(const ex& e) {
+    if (!is_class<GiNaC::add>(e)) return 1;
     numeric numer_gcd = 0, denom_lcm = 1;
-    if (is_class<GiNaC::add>(e)) {
-        // each term's number is its pair's coefficient (GiNaC keeps a product's coefficient
-        // out of the pair's rest), and the number term is one more
-        auto take = [&](const numeric& c) {
-            if (!c.is_rational()) return false;
-            numer_gcd = GiNaC::gcd(numer_gcd, c.numer());
-            denom_lcm = GiNaC::lcm(denom_lcm, c.denom());
-            return true;
-        };
-        for (const GiNaC::expair& p : expairs::of(e)) {
-            if (!take(GiNaC::ex_to<numeric>(p.coeff))) return 1;
-        }
-        if (!expairs::number(e).is_zero() && !take(expairs::number(e))) return 1;
-        return numer_gcd.is_zero() ? numeric(1) : numer_gcd / denom_lcm;
-    }
-    for (const ex& t : e) {
-        numeric c = 1;
-        if (is_class<GiNaC::numeric>(t)) {
-            c = GiNaC::ex_to<numeric>(t);
-        } else if (is_class<GiNaC::mul>(t)) {
-            for (const ex& f : t) {
-                if (is_class<GiNaC::numeric>(f)) c *= GiNaC::ex_to<numeric>(f);
-            }
-        }
-        if (!c.is_rational()) return 1;
+    // each term's number is its pair's coefficient (GiNaC keeps a product's coefficient out
+    // of the pair's rest), and the number term is one more
+    auto take = [&](const numeric& c) {
+        if (!c.is_rational()) return false;
         numer_gcd = GiNaC::gcd(numer_gcd, c.numer());
         denom_lcm = GiNaC::lcm(denom_lcm, c.denom());
+        return true;
+    };
+    for (const GiNaC::expair& p : expairs::of(e)) {
+        if (!take(GiNaC::ex_to<numeric>(p.coeff))) return 1;
     }
+    if (!expairs::number(e).is_zero() && !take(expairs::number(e))) return 1;
     return numer_gcd.is_zero() ? numeric(1) : numer_gcd / denom_lcm;
 }
 

@@ -28,7 +28,8 @@ sort_key term_key(const GiNaC::ex& term);
 /// Factors: names and their powers, then functions, then sums (`2*x*exp(x)*(1 + x)`).
 sort_key factor_key(const GiNaC::ex& factor);
 
-/// The gcd of the rational coefficients of a sum's terms (1 if one is not rational):
+/// The gcd of the rational coefficients of a sum's terms (1 if one is not rational, or for
+/// anything but a sum):
 /// 2*a*x - 4*b has content 2. GiNaC distributes numbers over sums; printing and lowering
 /// take them out again.
 GiNaC::numeric sum_content(const GiNaC::ex& sum);
