@@ -189,6 +189,7 @@ std::optional<GiNaC::ex> parse_polynomial_text(std::string_view text, symbol_tab
     terms.reserve(s.terms().size());
     GiNaC::numeric constant_term = 0;
     for (const monomial& m : s.terms()) {
+        if (terms.size() % 4096 == 4095) check_stop();
         if (m.first == m.last) {
             constant_term += m.coefficient;
             continue;
