@@ -80,3 +80,17 @@ TEST_CASE("expanded random polynomials, printed by ddx and by GiNaC, read back e
         }
     }
 }
+
+TEST_CASE("a stop is seen while a long polynomial is read") {
+    std::string text = "1";
+    for (int k = 1; k < 20000; ++k) text += " + " + std::to_string(k) + "*x^" + std::to_string(k);
+    ddx::symbol_table s;
+    {
+        ddx::stoppable_region region;
+        ddx::request_stop(ddx::stop_reason::interrupt);
+        CHECK_THROWS_WITH_AS(ddx::parse_polynomial_text(text, s), "interrupted", ddx::error);
+    }
+    CHECK(ddx::pending_stop() == ddx::stop_reason::none);
+    REQUIRE(ddx::parse_polynomial_text(text, s));  // and read in full without one
+    CHECK(ddx::parse_polynomial_text(text, s)->nops() == 20000);
+}
