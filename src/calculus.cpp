@@ -47,15 +47,9 @@ ex differentiator::operator()(const ex& e) {
 }
 
 void differentiator::register_functions(const ex& e) {
-    if (is_class<GiNaC::numeric>(e) || is_class<GiNaC::symbol>(e) || !visited_.insert(e).second) return;
-    if (is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e)) {
-        // the stored pairs, not op(): it builds each term and power afresh, which the
-        // visited set would never see again (a tree walk instead of a DAG walk)
-        for (const GiNaC::expair& p : expairs::of(e)) register_functions(p.rest);
-        return;
-    }
-    if (is_a<GiNaC::function>(e) && e.nops() == 1) functions_.emplace(function_key(e), e);
-    for (const ex& c : e) register_functions(c);
+    visit_distinct(e, visited_, [&](const ex& x) {
+        if (is_a<GiNaC::function>(x) && x.nops() == 1) functions_.emplace(function_key(x), x);
+    });
 }
 
 ex differentiator::derivative(const ex& e) {

@@ -5,6 +5,10 @@
 // op() was a third of the printer's time, spent building and freeing those objects.
 #pragma once
 
+#include <ddx/node_map.hpp>
+
+#include "class_test.hpp"
+
 #include <ginac/ginac.h>
 
 namespace ddx {
@@ -22,5 +26,20 @@ public:
         return GiNaC::ex_to<GiNaC::numeric>(GiNaC::ex_to<GiNaC::expairseq>(sum_or_product).*(&expairs::overall_coeff));
     }
 };
+
+/// Calls visit(node) once for each distinct node of e, e included, reaching a sum's terms
+/// and a product's factors through the rests of their stored pairs (the numbers in the
+/// coefficients and exponents are not visited). `seen` holds the nodes visited so far, also
+/// across calls.
+template <class Visit>
+void visit_distinct(const GiNaC::ex& e, node_set& seen, Visit&& visit) {
+    if (!seen.insert(e).second) return;
+    visit(e);
+    if (is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e)) {
+        for (const GiNaC::expair& p : expairs::of(e)) visit_distinct(p.rest, seen, visit);
+        return;
+    }
+    for (const GiNaC::ex& c : e) visit_distinct(c, seen, visit);
+}
 
 }  // namespace ddx

@@ -1,14 +1,9 @@
 #include "lexer.hpp"
 
-#include <cctype>
 #include <cstdio>
 
 namespace ddx {
 namespace {
-
-bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 std::string describe(char c) {
     unsigned char u = static_cast<unsigned char>(c);
@@ -79,7 +74,7 @@ private:
     void skip_blanks() {
         while (!at_end()) {
             char c = peek();
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            if (is_blank(c)) {
                 advance();
             } else if (c == '#') {
                 while (!at_end() && peek() != '\n') advance();

@@ -5,6 +5,7 @@
 #include "polynomial_text.hpp"
 
 #include "expression.hpp"
+#include "lexer.hpp"
 
 #include <ddx/interrupt.hpp>
 
@@ -13,11 +14,6 @@
 
 namespace ddx {
 namespace {
-
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
 
 struct factor {
     size_t name;  // index into the names read

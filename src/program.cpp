@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "class_test.hpp"
+#include "expairs.hpp"
 #include "expression.hpp"
 #include "ordering.hpp"
 
@@ -315,22 +316,6 @@ private:
     stable_hasher hash_;
 };
 
-void collect_symbols(const ex& e, std::map<std::string, ex>& found,
-                     node_set& seen) {
-    if (!seen.insert(e).second) return;
-    if (is_class<GiNaC::symbol>(e)) {
-        found.emplace(GiNaC::ex_to<GiNaC::symbol>(e).get_name(), e);
-        return;
-    }
-    for (const ex& c : e) collect_symbols(c, found, seen);
-}
-
-void collect_tanh_arguments(const ex& e, std::set<ex, GiNaC::ex_is_less>& found, node_set& seen) {
-    if (!seen.insert(e).second) return;
-    if (GiNaC::is_the_function<GiNaC::tanh_SERIAL>(e)) found.insert(e.op(0));
-    for (const ex& c : e) collect_tanh_arguments(c, found, seen);
-}
-
 // simplify writes tanh's derivative 1 - tanh(u)^2 as 1/cosh(u)^2, the shorter text; where
 // tanh(u) is computed anyway, 1 - tanh(u)^2 costs a multiplication and a subtraction instead
 // of a call to cosh and a division (a tanh network's backward pass, as written by hand: the
@@ -338,7 +323,11 @@ void collect_tanh_arguments(const ex& e, std::set<ex, GiNaC::ex_is_less>& found,
 std::vector<ex> cosh_powers_from_tanh(const std::vector<ex>& outputs) {
     std::set<ex, GiNaC::ex_is_less> arguments;
     node_set seen;
-    for (const ex& e : outputs) collect_tanh_arguments(e, arguments, seen);
+    for (const ex& e : outputs) {
+        visit_distinct(e, seen, [&](const ex& x) {
+            if (GiNaC::is_the_function<GiNaC::tanh_SERIAL>(x)) arguments.insert(x.op(0));
+        });
+    }
     if (arguments.empty()) return outputs;
     auto rewrite = [&](const ex& e) -> ex {
         if (!is_class<GiNaC::power>(e) || !GiNaC::is_the_function<GiNaC::cosh_SERIAL>(e.op(0)) ||
@@ -613,7 +602,9 @@ std::vector<ex> flatten(const ex& outputs) {
 std::vector<ex> free_symbols(const ex& e) {
     std::map<std::string, ex> found;
     node_set seen;
-    collect_symbols(e, found, seen);
+    visit_distinct(e, seen, [&](const ex& x) {
+        if (is_class<GiNaC::symbol>(x)) found.emplace(GiNaC::ex_to<GiNaC::symbol>(x).get_name(), x);
+    });
     std::vector<ex> out;
     for (const auto& [name, s] : found) out.push_back(s);
     return out;

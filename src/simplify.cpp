@@ -209,23 +209,15 @@ ex pythagorean_pair_at(const ex& e) {
     return e;
 }
 
-void collect_called_functions(const ex& e, std::set<unsigned>& out, node_set& seen) {
-    if (is_class<GiNaC::numeric>(e) || is_class<GiNaC::symbol>(e) || !seen.insert(e).second) return;
-    if (is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e)) {
-        for (const GiNaC::expair& p : expairs::of(e)) collect_called_functions(p.rest, out, seen);
-        return;
-    }
-    if (is_a<GiNaC::function>(e)) out.insert(GiNaC::ex_to<GiNaC::function>(e).get_serial());
-    for (const ex& c : e) collect_called_functions(c, out, seen);
-}
-
 // The functions called anywhere in e (their GiNaC serials), from one walk of its distinct
 // nodes: GiNaC's has() with a pattern tries a match at every node of the tree, and simplify
 // asked it a dozen questions per expression (a tenth of simplifying a network's Hessian).
 std::set<unsigned> called_functions(const ex& e) {
     std::set<unsigned> out;
     node_set seen;
-    collect_called_functions(e, out, seen);
+    visit_distinct(e, seen, [&](const ex& x) {
+        if (is_a<GiNaC::function>(x)) out.insert(GiNaC::ex_to<GiNaC::function>(x).get_serial());
+    });
     return out;
 }
 
