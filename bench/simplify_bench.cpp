@@ -19,6 +19,7 @@
 #include <ddx/ddx.hpp>
 
 #include "../tests/expression_generator.hpp"
+#include "../src/core/real_domain.hpp"
 
 #include <algorithm>
 #include <cmath>

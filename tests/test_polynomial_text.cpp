@@ -4,8 +4,8 @@
 
 #include <ddx/ddx.hpp>
 
-#include "expression.hpp"
-#include "polynomial_text.hpp"
+#include "lang/build.hpp"
+#include "lang/polynomial_text.hpp"
 
 #include <optional>
 #include <random>

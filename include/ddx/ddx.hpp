@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ddx/calculus.hpp>
+#include <ddx/differentiator.hpp>
 #include <ddx/version.hpp>
 #include <ddx/error.hpp>
 #include <ddx/evaluate.hpp>
@@ -12,6 +13,8 @@
 #include <ddx/simplify.hpp>
 #include <ddx/symbols.hpp>
 #include <ddx/codegen.hpp>
+#include <ddx/functions.hpp>
+#include <ddx/limits.hpp>
 #include <ddx/interrupt.hpp>
 #include <ddx/data.hpp>
 #include <ddx/optimize.hpp>

@@ -12,10 +12,6 @@
 
 namespace ddx {
 
-/// How deeply brackets, unary signs and `^` may nest; deeper input is an error, not a
-/// stack overflow: `parse(std::string(1001, '(') + "x" + std::string(1001, ')'), s)` throws.
-constexpr int max_nesting = 1000;
-
 /// Reads a program one statement at a time, so that the statements before a syntax error
 /// run before it is reported.
 /// \code

@@ -3,20 +3,14 @@
 // the code generator, so interpreted and compiled results agree to the bit.
 #pragma once
 
+#include <ddx/functions.hpp>
+
 #include <ginac/ginac.h>
 #include <cstddef>
 #include <string>
 #include <vector>
 
 namespace ddx {
-
-/// The one-argument functions a program calls, named as in C (`fabs` is the language's
-/// `abs`): `instruction::function` of a `call` instruction.
-enum class math_fn { exp, log, sqrt, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh,
-                     asinh, acosh, atanh, fabs };
-
-/// The C name of a math function (`fabs` for abs): `c_name(math_fn::sin)` is "sin".
-const char* c_name(math_fn f);
 
 /// One step of a program, computing register i for the instruction at index i of
 /// program::code: `{instruction::kind::mul, 1, 2}` is r[i] = r[1] * r[2].
@@ -30,8 +24,8 @@ struct instruction {
     int a = -1;          ///< first operand (register), or the input index
     int b = -1;          ///< second operand (register)
     double value = 0.0;  ///< constant
-    /// The function of a `call`.
-    math_fn function = math_fn::exp;
+    /// The function of a `call` (a row with a double evaluator and a C name).
+    const math_function* function = nullptr;
 };
 
 /// Register i holds the result of instruction i; outputs name registers. For instance

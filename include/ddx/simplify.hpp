@@ -16,22 +16,13 @@ GiNaC::ex simplify(const GiNaC::ex& e);
 /// `combine_exponentials(parse("exp(x)*exp(y)", s))` is `exp(x + y)`.
 GiNaC::ex combine_exponentials(const GiNaC::ex& e);
 
-/// conjugate(u) -> u everywhere: ddx's symbols are real, so an expression is real wherever
-/// it is defined, but GiNaC writes abs(u)^2 as u*conjugate(u) when it cannot prove u real.
-/// `drop_conjugates(GiNaC::pow(GiNaC::abs(GiNaC::log(x)), 2))` is `log(x)^2` (GiNaC made
-/// it `conjugate(log(x))*log(x)`).
-GiNaC::ex drop_conjugates(const GiNaC::ex& e);
-
 /// About how many terms `expand(e)` would make (a power of a sum counts its multinomial
 /// terms), saturating at 1e18; cheap, read before expanding.
 /// `estimated_expanded_terms(parse("(x + y)^100000000", s))` is about 1e8.
 double estimated_expanded_terms(const GiNaC::ex& e);
 
-/// The most terms ddx lets an expansion make; beyond it expand, normal and factor are refused
-/// with a ddx::error and simplify does not try them.
-constexpr double max_expanded_terms = 1e6;
-
-/// Throws ddx::error if expanding `e` would pass max_expanded_terms.
+/// Throws ddx::error if expanding `e` would pass limits::expanded_terms (expand, normal and
+/// factor are refused beyond it; simplify does not try them).
 void check_expansion_size(const GiNaC::ex& e);
 
 /// The measure simplify minimizes: the length of ddx's printed form, spaces not counted.

@@ -6,8 +6,8 @@
 #include <ddx/error.hpp>
 #include <ddx/parser.hpp>
 
-#include "expression.hpp"
-#include "polynomial_text.hpp"
+#include "lang/build.hpp"
+#include "lang/polynomial_text.hpp"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,8 +1,12 @@
-#include "ordering.hpp"
+#include "algebra/ordering.hpp"
 
-#include "class_test.hpp"
-#include "expairs.hpp"
-#include "expression.hpp"
+#include "core/class_test.hpp"
+#include "core/expairs.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+#include "core/reporting.hpp"
+#include "core/real_domain.hpp"
+#include "algebra/printed_length.hpp"
 
 #include <algorithm>
 #include <sstream>

@@ -1,4 +1,5 @@
-#include <ddx/node_map.hpp>
+#include <ddx/functions.hpp>
+#include <ddx/detail/node_map.hpp>
 #include <ddx/printer.hpp>
 
 #include <algorithm>
@@ -8,10 +9,14 @@
 #include <sstream>
 #include <vector>
 
-#include "class_test.hpp"
-#include "expairs.hpp"
-#include "expression.hpp"
-#include "ordering.hpp"
+#include "core/class_test.hpp"
+#include "core/expairs.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+#include "core/reporting.hpp"
+#include "core/real_domain.hpp"
+#include "algebra/printed_length.hpp"
+#include "algebra/ordering.hpp"
 
 namespace ddx {
 
@@ -462,10 +467,8 @@ private:
         std::string arg = join(args, ", ");
         if (name == "exp") return {"e^{" + arg + "}", power_level};
         if (name == "abs") return {"\\left|" + arg + "\\right|", atom_level};
-        static const char* known[] = {"sin", "cos", "tan", "sinh", "cosh", "tanh", "log"};
-        for (const char* k : known) {
-            if (name == k) return {std::string("\\") + name + paren(arg), atom_level};
-        }
+        const math_function* row = find_math_function(f.get_serial());
+        if (row && row->latex) return {row->latex + paren(arg), atom_level};
         return {"\\operatorname{" + name + "}" + paren(arg), atom_level};
     }
 
@@ -512,7 +515,7 @@ private:
 
     bool latex_;
     print_options options_;
-    node_map<piece> memo_;
+    detail::node_map<piece> memo_;
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
-// Memo tables keyed by the identity of an expression node.
+// Memo tables keyed by the identity of an expression node. An implementation detail of the
+// public headers (ddx::differentiator keeps its memo in one); not part of the API.
 #pragma once
 
 #include <ginac/ginac.h>
@@ -6,7 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-namespace ddx {
+namespace ddx::detail {
 
 /// Hash and equality of a node's identity (its address), for memo tables over expression
 /// DAGs. Not GiNaC's hash and is_equal: GiNaC hashes f(a) as rotl(c_f) ^ hash(a), so f(f(a))
@@ -29,4 +30,4 @@ using node_map = std::unordered_map<GiNaC::ex, Value, node_identity, node_identi
 
 using node_set = std::unordered_set<GiNaC::ex, node_identity, node_identity>;
 
-}  // namespace ddx
+}  // namespace ddx::detail

@@ -1,8 +1,14 @@
+#include <ddx/limits.hpp>
 #include <ddx/parser.hpp>
 
-#include "expression.hpp"
-#include "lexer.hpp"
-#include "polynomial_text.hpp"
+#include "core/class_test.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+#include "core/reporting.hpp"
+#include "core/real_domain.hpp"
+#include "lang/build.hpp"
+#include "lang/lexer.hpp"
+#include "lang/polynomial_text.hpp"
 
 namespace ddx {
 namespace {
@@ -126,8 +132,8 @@ private:
     // Every way of nesting (brackets, signs, exponents) passes through here.
     struct depth_guard {
         depth_guard(int& depth, position where) : depth_(depth) {
-            if (++depth_ > max_nesting) {
-                throw error("input nested deeper than " + std::to_string(max_nesting) + " levels",
+            if (++depth_ > limits::input_nesting) {
+                throw error("input nested deeper than " + std::to_string(limits::input_nesting) + " levels",
                             where);
             }
         }

@@ -1,5 +1,6 @@
 #include <ddx/printer.hpp>
 #include <ddx/error.hpp>
+#include <ddx/limits.hpp>
 #include <ddx/simplify.hpp>
 
 #include <cctype>
@@ -7,9 +8,13 @@
 #include <cstdlib>
 #include <cstdio>
 
-#include "class_test.hpp"
-#include "expairs.hpp"
-#include "expression.hpp"
+#include "core/class_test.hpp"
+#include "core/expairs.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+#include "core/reporting.hpp"
+#include "core/real_domain.hpp"
+#include "algebra/printed_length.hpp"
 
 #include <algorithm>
 #include <set>
@@ -214,7 +219,7 @@ ex pythagorean_pair_at(const ex& e) {
 // asked it a dozen questions per expression (a tenth of simplifying a network's Hessian).
 std::set<unsigned> called_functions(const ex& e) {
     std::set<unsigned> out;
-    node_set seen;
+    detail::node_set seen;
     visit_distinct(e, seen, [&](const ex& x) {
         if (is_a<GiNaC::function>(x)) out.insert(GiNaC::ex_to<GiNaC::function>(x).get_serial());
     });
@@ -542,7 +547,7 @@ ex simplify_scalar(const ex& e) {
     // DAG of shared subexpressions that is exponential, so such an expression stays as it is.
     if (tree_size_exceeds(e, normal_node_limit)) return e;
     // nor are candidates formed whose expansion alone would take the machine
-    if (estimated_expanded_terms(e) > max_expanded_terms) return combine_exponentials(e);
+    if (estimated_expanded_terms(e) > limits::expanded_terms) return combine_exponentials(e);
     // (candidate, extra cost): the extra cost keeps the user's orientation of exponentials.
     std::vector<std::pair<ex, size_t>> candidates{{e, 0}};
     ex combined = combine_exponentials(e);
@@ -682,23 +687,17 @@ double estimated_expanded_terms(const ex& e) {
 
 void check_expansion_size(const ex& e) {
     double n = estimated_expanded_terms(e);
-    if (n > max_expanded_terms) {
+    if (n > limits::expanded_terms) {
         char text[64];
         std::snprintf(text, sizeof text, "%.3g", n);
         throw error(std::string("expanding would make about ") + text + " terms, more than the limit of " +
-                    std::to_string(static_cast<long>(max_expanded_terms)));
+                    std::to_string(static_cast<long>(limits::expanded_terms)));
     }
 }
 
 ex combine_exponentials(const ex& e) { return rewrite_bottom_up(e, combine_exponentials_at); }
 
 size_t complexity(const ex& e) { return visible_length(to_string(e)); }
-
-ex drop_conjugates(const ex& e) {
-    return rewrite_bottom_up(e, [](const ex& x) {
-        return GiNaC::is_the_function<GiNaC::conjugate_function_SERIAL>(x) ? x.op(0) : x;
-    });
-}
 
 ex simplify(const ex& e) {
     if (is_a<GiNaC::lst>(e)) {

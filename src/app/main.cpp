@@ -15,8 +15,8 @@
 #include <unistd.h>
 #include <vector>
 
-#include "guard.hpp"
-#include "repl.hpp"
+#include "app/guard.hpp"
+#include "app/repl.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // The program's guards: the allocator that lets Ctrl-C, --timeout and the memory budget stop
 // a computation inside GiNaC, the signal handlers, and a large stack for deep expressions.
 // They live in the program, not the library: a library must not replace operator new.
-#include "guard.hpp"
+#include "app/guard.hpp"
 
 #include <ddx/interrupt.hpp>
 

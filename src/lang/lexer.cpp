@@ -1,4 +1,4 @@
-#include "lexer.hpp"
+#include "lang/lexer.hpp"
 
 #include <cstdio>
 

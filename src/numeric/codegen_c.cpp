@@ -3,7 +3,7 @@
 #include <ddx/printer.hpp>
 #include <ddx/program.hpp>
 
-#include "class_test.hpp"
+#include "core/class_test.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -127,7 +127,7 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         case instruction::kind::mul: rhs = operand(x.a) + " * " + operand(x.b); break;
         case instruction::kind::div: rhs = operand(x.a) + " / " + operand(x.b); break;
         case instruction::kind::neg: rhs = "-" + operand(x.a); break;
-        case instruction::kind::call: rhs = std::string(c_name(x.function)) + "(" + operand(x.a) + ")"; break;
+        case instruction::kind::call: rhs = std::string(x.function->c_name) + "(" + operand(x.a) + ")"; break;
         case instruction::kind::pow: rhs = "pow(" + operand(x.a) + ", " + operand(x.b) + ")"; break;
         }
         text[i] = "t" + std::to_string(temporaries++);

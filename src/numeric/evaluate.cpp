@@ -1,8 +1,9 @@
+#include <ddx/limits.hpp>
 #include <ddx/error.hpp>
 #include <ddx/evaluate.hpp>
 #include <ddx/program.hpp>
 
-#include "class_test.hpp"
+#include "core/class_test.hpp"
 
 #include <cln/cln.h>
 #include <cmath>
@@ -41,7 +42,6 @@ struct exact_floats : GiNaC::map_function {
 // 0.7 s, exp(10^8) minutes), allocating where ddx's Ctrl-C and time limit cannot reach: such
 // arguments are refused. They are measured in doubles (the lowered program) first.
 void check_exponentials(const ex& e) {
-    constexpr double max_argument = 1e6;
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
         bool exponential = GiNaC::is_the_function<GiNaC::exp_SERIAL>(*it) ||
                            GiNaC::is_the_function<GiNaC::sinh_SERIAL>(*it) ||
@@ -53,7 +53,7 @@ void check_exponentials(const ex& e) {
         } catch (const error&) {
             continue;  // not a number here: evalf will say what it says
         }
-        if (std::fabs(a) > max_argument) {
+        if (std::fabs(a) > limits::evalf_exp_argument) {
             char text[32];
             std::snprintf(text, sizeof text, "%.3g", a);
             throw error(std::string("evalf: the argument of an exponential is ") + text +
@@ -114,8 +114,9 @@ std::vector<double> evaluate_double(const ex& e, const bindings& values) {
 }
 
 ex evaluate_precise(const ex& e, const bindings& values, int digits) {
-    if (digits < 1 || digits > 10000) {
-        throw error("digits must be between 1 and 10000, got " + std::to_string(digits));
+    if (digits < 1 || digits > limits::evalf_digits) {
+        throw error("digits must be between 1 and " + std::to_string(limits::evalf_digits) + ", got " +
+                    std::to_string(digits));
     }
     bound_symbols bound = bind(e, values);
     GiNaC::exmap substitution;

@@ -1,5 +1,6 @@
-#include "repl.hpp"
+#include "app/repl.hpp"
 
+#include <ddx/functions.hpp>
 #include <ddx/error.hpp>
 #include <ddx/interrupt.hpp>
 #include <ddx/parser.hpp>
@@ -82,8 +83,11 @@ std::string trimmed(const std::string& s) {
 bool run_command(session& s, const std::string& text) {
     std::string line = trimmed(text);
     if (line == "help") {
-        std::cout << "Built-ins (help NAME for one); functions: exp log sqrt sin cos tan asin acos atan\n"
-                     "sinh cosh tanh asinh acosh atanh abs; constants: pi E. vars lists your names.\n";
+        std::cout << "Built-ins (help NAME for one); functions:";
+        for (const math_function& f : math_functions()) {
+            if (f.c_name) std::cout << " " << f.name;  // conjugate is the identity on real symbols
+        }
+        std::cout << "; constants: pi E. vars lists your names.\n";
         for (const builtin_help& b : builtin_help_table()) {
             std::cout << "  " << b.signature << "\n      " << b.summary << "\n";
         }

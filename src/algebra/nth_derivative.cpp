@@ -13,15 +13,20 @@
 // vectors in one variable, u or x; each order is a few of their products, and only the
 // order asked for is turned back into an expression (content, powers of the variable and
 // factors v - 1, v + 1 taken out; palindromes in u written with cosh or sinh).
-#include "nth_derivative.hpp"
+#include "algebra/nth_derivative.hpp"
 
-#include "class_test.hpp"
+#include "core/class_test.hpp"
 
-#include <ddx/calculus.hpp>
+#include <ddx/limits.hpp>
+#include <ddx/differentiator.hpp>
 #include <ddx/interrupt.hpp>
 #include <ddx/simplify.hpp>
 
-#include "expression.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+#include "core/reporting.hpp"
+#include "core/real_domain.hpp"
+#include "algebra/printed_length.hpp"
 
 #include <algorithm>
 #include <cln/integer.h>
@@ -404,7 +409,7 @@ namespace {
 
 std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first) {
     // (the expressions this is for are small; a big DAG is better left to the differentiator)
-    if (order < 1 || !is_class<GiNaC::symbol>(x) || tree_size_exceeds(f, 2000)) return std::nullopt;
+    if (order < 1 || !is_class<GiNaC::symbol>(x) || tree_size_exceeds(f, limits::evaluated_argument_nodes)) return std::nullopt;
     // The analyses of the last few (f, x), so that asking for orders 1..n of one f costs
     // n steps in all. A cache of a pure function's results, like GiNaC's remember tables.
     static std::vector<analysis> recent;

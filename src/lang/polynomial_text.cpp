@@ -2,10 +2,15 @@
 // GiNaC's evaluation of one power and one product per factor: 1.7x GiNaC's own parser on
 // the expanded (x + y + z + 1)^40. Here the text is read in one pass into monomials, and
 // each becomes one GiNaC pair list.
-#include "polynomial_text.hpp"
+#include "lang/polynomial_text.hpp"
 
-#include "expression.hpp"
-#include "lexer.hpp"
+#include "core/class_test.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+#include "core/reporting.hpp"
+#include "core/real_domain.hpp"
+#include "lang/build.hpp"
+#include "lang/lexer.hpp"
 
 #include <ddx/interrupt.hpp>
 

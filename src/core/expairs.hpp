@@ -5,9 +5,9 @@
 // op() was a third of the printer's time, spent building and freeing those objects.
 #pragma once
 
-#include <ddx/node_map.hpp>
+#include <ddx/detail/node_map.hpp>
 
-#include "class_test.hpp"
+#include "core/class_test.hpp"
 
 #include <ginac/ginac.h>
 
@@ -32,7 +32,7 @@ public:
 /// coefficients and exponents are not visited). `seen` holds the nodes visited so far, also
 /// across calls.
 template <class Visit>
-void visit_distinct(const GiNaC::ex& e, node_set& seen, Visit&& visit) {
+void visit_distinct(const GiNaC::ex& e, detail::node_set& seen, Visit&& visit) {
     if (!seen.insert(e).second) return;
     visit(e);
     if (is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e)) {

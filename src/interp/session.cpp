@@ -1,3 +1,4 @@
+#include <ddx/functions.hpp>
 #include <ddx/calculus.hpp>
 #include <ddx/interrupt.hpp>
 #include <ddx/parser.hpp>
@@ -10,8 +11,13 @@
 #include <functional>
 #include <set>
 
-#include "builtins.hpp"
-#include "expression.hpp"
+#include "interp/builtins.hpp"
+#include "core/class_test.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+#include "core/reporting.hpp"
+#include "core/real_domain.hpp"
+#include "lang/build.hpp"
 
 namespace ddx {
 
@@ -20,7 +26,7 @@ using GiNaC::ex;
 namespace {
 
 bool is_reserved(const std::string& name) {
-    return constant(name).has_value() || is_math_function(name) || find_builtin(name) != nullptr;
+    return constant(name).has_value() || find_math_function(name) || find_builtin(name) != nullptr;
 }
 
 }  // namespace
@@ -154,7 +160,7 @@ value session::evaluate(const node& n) {
         auto it = bindings_.find(n.text);
         if (it != bindings_.end()) return it->second;
         if (auto c = constant(n.text)) return *c;
-        if (functions_.count(n.text) || is_math_function(n.text) || find_builtin(n.text)) {
+        if (functions_.count(n.text) || find_math_function(n.text) || find_builtin(n.text)) {
             throw error("'" + n.text + "' is a function: call it with arguments, like " + n.text + "(x)", n.where);
         }
         return ex(symbols_.get(n.text));
@@ -185,22 +191,23 @@ value session::call(const node& n) {
     }
     if (functions_.count(n.text)) return call_user_function(n);
     if (n.type == node::kind::derivative) {
-        if (!is_math_function(n.text)) throw error("unknown function '" + n.text + "'", n.where);
+        const math_function* f = find_math_function(n.text);
+        if (!f) throw error("unknown function '" + n.text + "'", n.where);
         if (n.children.size() != 1) throw error(n.text + "' takes 1 argument", n.where);
         ex arg = as_expression(evaluate(n.children[0]), n.children[0].where);
         ex t = GiNaC::realsymbol();
         return reporting_at(n.where, [&] {
-            return diff(apply_math_function(n.text, t), t, n.primes).subs(t == arg);
+            return diff(apply_math_function(*f, t), t, n.primes).subs(t == arg);
         });
     }
-    if (is_math_function(n.text)) {
+    if (const math_function* f = find_math_function(n.text)) {
         if (n.children.size() != 1) {
             throw error(n.text + " takes 1 argument, got " + std::to_string(n.children.size()), n.where);
         }
         const node& a = n.children[0];
         if (a.type == node::kind::option) throw error(n.text + " takes no options", a.where);
         ex arg = as_expression(evaluate(a), a.where);
-        return reporting_at(n.where, [&] { return ex(apply_math_function(n.text, arg)); });
+        return reporting_at(n.where, [&] { return ex(apply_math_function(*f, arg)); });
     }
     const builtin* b = find_builtin(n.text);
     if (!b) throw error("unknown function '" + n.text + "'", n.where);
@@ -263,7 +270,7 @@ value session::call_user_function(const node& n) {
 std::vector<std::string> session::completions() const {
     std::set<std::string> names;
     for (const builtin& b : builtin_table()) names.insert(b.name);
-    for (const std::string& f : math_function_names()) names.insert(f);
+    for (const math_function& f : math_functions()) names.insert(f.name);
     for (const auto& [name, f] : functions_) names.insert(name);
     for (const auto& [name, v] : bindings_) names.insert(name);
     names.insert("pi");

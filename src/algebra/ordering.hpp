@@ -2,7 +2,7 @@
 // which change between runs; printing must not.
 #pragma once
 
-#include <ddx/node_map.hpp>
+#include <ddx/detail/node_map.hpp>
 #include <ginac/ginac.h>
 #include <cstdint>
 #include <string>
@@ -50,7 +50,7 @@ public:
     std::uint64_t operator()(const GiNaC::ex& e);
 
 private:
-    node_map<std::uint64_t> memo_;
+    detail::node_map<std::uint64_t> memo_;
 };
 
 }  // namespace ddx

@@ -1,13 +1,11 @@
-#include <ddx/calculus.hpp>
-#include <ddx/error.hpp>
-#include <ddx/simplify.hpp>
+#include <ddx/differentiator.hpp>
+#include <ddx/functions.hpp>
+
+#include "core/class_test.hpp"
+#include "core/construct.hpp"
+#include "core/expairs.hpp"
 
 #include <map>
-
-#include "class_test.hpp"
-#include "expairs.hpp"
-#include "expression.hpp"
-#include "nth_derivative.hpp"
 
 namespace ddx {
 
@@ -30,7 +28,10 @@ const ex& generic_derivative(unsigned serial) {
     auto it = cache.find(serial);
     if (it == cache.end()) {
         const ex t = generic_argument();
-        it = cache.emplace(serial, GiNaC::function(serial, t).diff(GiNaC::ex_to<GiNaC::symbol>(t))).first;
+        const math_function* row = find_math_function(serial);
+        ex d = row && row->derivative ? row->derivative(t)
+                                      : GiNaC::function(serial, t).diff(GiNaC::ex_to<GiNaC::symbol>(t));
+        it = cache.emplace(serial, d).first;
     }
     return it->second;
 }
@@ -64,11 +65,11 @@ ex differentiator::derivative(const ex& e) {
 // reused, arithmetic is rebuilt with constructors (GiNaC's operator* walks whole trees).
 ex differentiator::outer_derivative(const ex& call) {
     unsigned serial = GiNaC::ex_to<GiNaC::function>(call).get_serial();
-    node_map<ex> done;
+    detail::node_map<ex> done;
     return substitute(generic_derivative(serial), generic_argument(), call.op(0), done);
 }
 
-ex differentiator::substitute(const ex& e, const ex& t, const ex& u, node_map<ex>& done) {
+ex differentiator::substitute(const ex& e, const ex& t, const ex& u, detail::node_map<ex>& done) {
     if (e.is_equal(t)) return u;
     if (e.nops() == 0) return e;
     auto it = done.find(e);
@@ -138,92 +139,6 @@ ex differentiator::compute(const ex& e) {
         return times(outer_derivative(e), du);
     }
     return e.diff(GiNaC::ex_to<GiNaC::symbol>(variable_));
-}
-
-namespace {
-
-void check_order(int order) {
-    if (order < 0) throw error("the order of a derivative cannot be negative");
-    if (order > 1000) throw error("derivative order " + std::to_string(order) + " is above the limit of 1000");
-}
-
-}  // namespace
-
-namespace {
-
-// Simplifying after every step keeps high orders small; for total orders 2 and 3 the raw
-// derivative, simplified once, is a candidate too: it can be shorter, and the result is
-// then never longer than the raw derivative.
-ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spec) {
-    int total = 0;
-    for (const auto& s : spec) total += s.second;
-    if (total < 2 || total > 3 || stepwise.is_zero()) return stepwise;
-    ex raw = e;
-    for (const auto& [x, order] : spec) {
-        differentiator d(x);
-        for (int i = 0; i < order; ++i) raw = d(raw);
-    }
-    ex best = stepwise;
-    for (const ex& c : {simplify(raw), simplify(stepwise)}) {
-        if (complexity(c) < complexity(best)) best = c;
-    }
-    return best;
-}
-
-}  // namespace
-
-ex diff(const ex& e, const GiNaC::ex& x, int order) {
-    check_order(order);
-    if (auto fast = nth_derivative_by_polynomials(e, x, order)) return *fast;
-    ex result = e;
-    for (int i = 0; i < order && !result.is_zero(); ++i) result = simplify(differentiator(x)(result));
-    return shorter_of_direct(result, e, {{x, order}});
-}
-
-ex diff(const ex& e, const derivative_spec& spec) {
-    ex result = e;
-    for (const auto& [x, order] : spec) result = diff(result, x, order);
-    return spec.size() > 1 ? shorter_of_direct(result, e, spec) : result;
-}
-
-GiNaC::lst gradient(const ex& e, const std::vector<GiNaC::ex>& variables) {
-    GiNaC::lst out;
-    for (const GiNaC::ex& x : variables) out.append(simplify(differentiator(x)(e)));
-    return out;
-}
-
-GiNaC::lst jacobian(const GiNaC::lst& outputs, const std::vector<GiNaC::ex>& variables) {
-    std::vector<differentiator> by_variable;
-    for (const GiNaC::ex& x : variables) by_variable.emplace_back(x);
-    GiNaC::lst rows;
-    for (const ex& f : outputs) {
-        GiNaC::lst row;
-        for (differentiator& d : by_variable) row.append(simplify(d(f)));
-        rows.append(row);
-    }
-    return rows;
-}
-
-GiNaC::lst hessian(const ex& e, const std::vector<GiNaC::ex>& variables) {
-    return gradient_and_hessian(e, variables).hessian;
-}
-
-first_and_second_partials gradient_and_hessian(const ex& e, const std::vector<GiNaC::ex>& variables) {
-    GiNaC::lst first = gradient(e, variables);
-    size_t n = variables.size();
-    std::vector<differentiator> by_variable;
-    for (const GiNaC::ex& x : variables) by_variable.emplace_back(x);
-    std::vector<std::vector<ex>> h(n, std::vector<ex>(n));
-    for (size_t i = 0; i < n; ++i) {
-        for (size_t j = i; j < n; ++j) h[i][j] = h[j][i] = simplify(by_variable[j](first.op(i)));
-    }
-    GiNaC::lst rows;
-    for (const auto& r : h) {
-        GiNaC::lst row;
-        for (const ex& x : r) row.append(x);
-        rows.append(row);
-    }
-    return {first, rows};
 }
 
 }  // namespace ddx

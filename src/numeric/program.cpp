@@ -1,5 +1,5 @@
 #include <ddx/error.hpp>
-#include <ddx/node_map.hpp>
+#include <ddx/detail/node_map.hpp>
 #include <ddx/program.hpp>
 
 #include <algorithm>
@@ -12,10 +12,13 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "class_test.hpp"
-#include "expairs.hpp"
-#include "expression.hpp"
-#include "ordering.hpp"
+#include "core/class_test.hpp"
+#include "core/expairs.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+#include "core/reporting.hpp"
+#include "core/real_domain.hpp"
+#include "algebra/ordering.hpp"
 
 namespace ddx {
 
@@ -25,33 +28,6 @@ using GiNaC::numeric;
 
 namespace {
 
-struct fn_info {
-    const char* ginac_name;
-    math_fn fn;
-    const char* c;
-    double (*eval)(double);
-};
-
-const fn_info functions[] = {
-    {"exp", math_fn::exp, "exp", [](double x) { return std::exp(x); }},
-    {"log", math_fn::log, "log", [](double x) { return std::log(x); }},
-    {"sqrt", math_fn::sqrt, "sqrt", [](double x) { return std::sqrt(x); }},
-    {"sin", math_fn::sin, "sin", [](double x) { return std::sin(x); }},
-    {"cos", math_fn::cos, "cos", [](double x) { return std::cos(x); }},
-    {"tan", math_fn::tan, "tan", [](double x) { return std::tan(x); }},
-    {"asin", math_fn::asin, "asin", [](double x) { return std::asin(x); }},
-    {"acos", math_fn::acos, "acos", [](double x) { return std::acos(x); }},
-    {"atan", math_fn::atan, "atan", [](double x) { return std::atan(x); }},
-    {"sinh", math_fn::sinh, "sinh", [](double x) { return std::sinh(x); }},
-    {"cosh", math_fn::cosh, "cosh", [](double x) { return std::cosh(x); }},
-    {"tanh", math_fn::tanh, "tanh", [](double x) { return std::tanh(x); }},
-    {"asinh", math_fn::asinh, "asinh", [](double x) { return std::asinh(x); }},
-    {"acosh", math_fn::acosh, "acosh", [](double x) { return std::acosh(x); }},
-    {"atanh", math_fn::atanh, "atanh", [](double x) { return std::atanh(x); }},
-    {"abs", math_fn::fabs, "fabs", [](double x) { return std::fabs(x); }},
-};
-
-const fn_info& info(math_fn f) { return functions[static_cast<int>(f)]; }
 
 constexpr long max_multiplied_power = 8;
 
@@ -86,7 +62,7 @@ private:
         // Constants are keyed by their bits (nan equals no number, -0.0 is not 0.0).
         std::uint64_t bits = 0;
         std::memcpy(&bits, &i.value, sizeof bits);
-        auto key = std::make_tuple(static_cast<int>(i.op), i.a, i.b, bits, static_cast<int>(i.function));
+        auto key = std::make_tuple(static_cast<int>(i.op), i.a, i.b, bits, i.function ? static_cast<int>(i.function - math_functions().data()) : -1);
         auto it = emitted_.find(key);
         if (it != emitted_.end()) return it->second;
         p_.code.push_back(i);
@@ -96,7 +72,7 @@ private:
     }
     int constant(double v) { return emit({instruction::kind::constant, -1, -1, v, {}}); }
     int binary(instruction::kind k, int a, int b) { return emit({k, a, b, 0.0, {}}); }
-    int unary(instruction::kind k, int a, math_fn f = math_fn::exp) { return emit({k, a, -1, 0.0, f}); }
+    int unary(instruction::kind k, int a, const math_function* f = nullptr) { return emit({k, a, -1, 0.0, f}); }
 
     bool is_constant(int r) const { return r >= 0 && p_.code[r].op == instruction::kind::constant; }
     bool folds(const instruction& i) const { return is_constant(i.a) && (i.b < 0 || is_constant(i.b)); }
@@ -158,11 +134,8 @@ private:
             if (name == "exp") {
                 if (auto power = exponential_as_power(e.op(0))) return {*power, false};
             }
-            for (const fn_info& f : functions) {
-                if (name == f.ginac_name) {
-                    return {unary(instruction::kind::call, materialize(value(e.op(0))), f.fn), false};
-                }
-            }
+            const math_function* f = find_math_function(GiNaC::ex_to<GiNaC::function>(e).get_serial());
+            if (f && f->evaluate) return {unary(instruction::kind::call, materialize(value(e.op(0))), f), false};
             throw error("function '" + name + "' has no double value");
         }
         throw error("this expression has no double value");
@@ -281,7 +254,7 @@ private:
             }
             if (n.is_rational() && n.denom().is_equal(numeric(2)) && n.numer().to_long() <= 2 * max_multiplied_power + 1) {
                 int b = materialize(value(base));
-                int root = unary(instruction::kind::call, b, math_fn::sqrt);
+                int root = unary(instruction::kind::call, b, find_math_function("sqrt"));
                 long whole = (n.numer().to_long() - 1) / 2;
                 if (whole == 0) return {root, false};
                 return {binary(instruction::kind::mul, integer_power(b, whole), root), false};
@@ -311,7 +284,7 @@ private:
 
     program p_;
     std::unordered_map<ex, int, std::hash<ex>, GiNaC::ex_is_equal> inputs_;
-    node_map<signed_register> memo_;  // equal operations share registers in emitted_
+    detail::node_map<signed_register> memo_;  // equal operations share registers in emitted_
     std::map<std::tuple<int, int, int, std::uint64_t, int>, int> emitted_;
     stable_hasher hash_;
 };
@@ -322,7 +295,7 @@ private:
 // emitted gradient went from 34 to 48 ns per call with the cosh calls).
 std::vector<ex> cosh_powers_from_tanh(const std::vector<ex>& outputs) {
     std::set<ex, GiNaC::ex_is_less> arguments;
-    node_set seen;
+    detail::node_set seen;
     for (const ex& e : outputs) {
         visit_distinct(e, seen, [&](const ex& x) {
             if (GiNaC::is_the_function<GiNaC::tanh_SERIAL>(x)) arguments.insert(x.op(0));
@@ -551,7 +524,6 @@ private:
 
 }  // namespace
 
-const char* c_name(math_fn f) { return info(f).c; }
 
 std::vector<ex> flatten(const std::vector<ex>& outputs) {
     std::vector<ex> out;
@@ -586,7 +558,7 @@ void run(const program& p, const double* in, double* out, std::vector<double>& r
         case instruction::kind::mul: r[i] = r[x.a] * r[x.b]; break;
         case instruction::kind::div: r[i] = r[x.a] / r[x.b]; break;
         case instruction::kind::neg: r[i] = -r[x.a]; break;
-        case instruction::kind::call: r[i] = info(x.function).eval(r[x.a]); break;
+        case instruction::kind::call: r[i] = x.function->evaluate(r[x.a]); break;
         case instruction::kind::pow: r[i] = std::pow(r[x.a], r[x.b]); break;
         }
     }
@@ -601,7 +573,7 @@ std::vector<ex> flatten(const ex& outputs) {
 
 std::vector<ex> free_symbols(const ex& e) {
     std::map<std::string, ex> found;
-    node_set seen;
+    detail::node_set seen;
     visit_distinct(e, seen, [&](const ex& x) {
         if (is_class<GiNaC::symbol>(x)) found.emplace(GiNaC::ex_to<GiNaC::symbol>(x).get_name(), x);
     });

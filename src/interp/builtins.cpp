@@ -1,12 +1,13 @@
-#include "builtins.hpp"
+#include "interp/builtins.hpp"
 
-#include "class_test.hpp"
+#include "core/class_test.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <unordered_map>
 
+#include <ddx/limits.hpp>
 #include <ddx/calculus.hpp>
 #include <ddx/data.hpp>
 #include <ddx/optimize.hpp>
@@ -17,7 +18,11 @@
 #include <ddx/printer.hpp>
 #include <ddx/simplify.hpp>
 
-#include "expression.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+#include "core/reporting.hpp"
+#include "core/real_domain.hpp"
+#include "lang/build.hpp"
 
 namespace ddx {
 
@@ -137,7 +142,7 @@ value diff_builtin(builtin_context& c) {
         if (is_class<GiNaC::symbol>(e)) {
             spec.emplace_back(e, 1);
         } else if (is_class<GiNaC::numeric>(e) && !spec.empty()) {
-            spec.back().second = static_cast<int>(c.integer(i, 0, 1000));
+            spec.back().second = static_cast<int>(c.integer(i, 0, limits::derivative_order));
         } else {
             c.fail("argument " + std::to_string(i + 1) + " must be a variable name" +
                        (spec.empty() ? "" : " or an order") + ", got " + to_string(e),
@@ -262,7 +267,9 @@ value evalf_builtin(builtin_context& c) {
             c.fail("digits must be a whole number", c.where);
         }
         const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(v);
-        if (n < 1 || n > 10000) c.fail("digits must be between 1 and 10000", c.where);
+        if (n < 1 || n > limits::evalf_digits) {
+            c.fail("digits must be between 1 and " + std::to_string(limits::evalf_digits), c.where);
+        }
         digits = n.to_int();
     }
     return precise_value{evaluate_precise(c.expr(0), values, digits), digits};

@@ -1,0 +1,185 @@
+#include "lang/build.hpp"
+
+#include "core/class_test.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+#include "core/real_domain.hpp"
+#include "core/reporting.hpp"
+
+#include <ddx/limits.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace ddx {
+
+using GiNaC::ex;
+
+ex number_from_text(const std::string& text, position where) {
+    if (text.find_first_of(".eE") == std::string::npos) return integer_from_digits(text);
+    errno = 0;
+    char* end = nullptr;
+    double d = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size()) throw error("malformed number '" + text + "'", where);
+    if (std::isinf(d)) throw error("number '" + text + "' is too large for a double", where);
+    // CLN's doubles have no subnormals (it reports an underflow without a position)
+    if (d != 0 && std::fabs(d) < DBL_MIN) {
+        throw error("number '" + text + "' is too small for a double (the smallest is about 2.2e-308)", where);
+    }
+    return GiNaC::numeric(d);
+}
+
+namespace {
+
+// CLN computes an exact power without looking at the clock or the memory budget (its
+// allocations bypass operator new), so 3^(10^9) would run for hours: a power of exact
+// numbers is refused beyond a million digits.
+void check_exact_power(const ex& base, const ex& exponent) {
+    using GiNaC::numeric;
+    if (!is_class<GiNaC::numeric>(base) || !is_class<GiNaC::numeric>(exponent)) return;
+    const numeric& b = GiNaC::ex_to<numeric>(base);
+    const numeric& n = GiNaC::ex_to<numeric>(exponent);
+    if (!b.is_rational() || !n.is_integer() || b.is_zero()) return;
+    double size = std::max(GiNaC::abs(b.numer()).int_length(), GiNaC::abs(b.denom()).int_length());
+    if (size <= 1) return;  // 1, -1 (and 0): any power is small
+    double bits = std::fabs(n.to_double()) * (size - 1);
+    if (bits * 0.30103 > limits::exact_power_digits) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%.2g", bits * 0.30103);
+        throw error(std::string("the exact power would have about ") + text + " digits, more than the limit of " +
+                    std::to_string(static_cast<long>(limits::exact_power_digits)));
+    }
+}
+
+ex scalar_op(char op, const ex& a, const ex& b) {
+    if (op == '^') check_exact_power(a, b);
+    switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return times(a, b);
+    case '/': return divided(a, b);
+    default:
+        // abs(u)^2 is u^2, not u*conjugate(u); a symbol's or number's power has no conjugate
+        if (is_class<GiNaC::symbol>(a) || is_class<GiNaC::numeric>(a)) return GiNaC::pow(a, b);
+        return drop_conjugates(GiNaC::pow(a, b));
+    }
+}
+
+}  // namespace
+
+ex apply_math_function(const math_function& f, const ex& arg) {
+    if (GiNaC::is_a<GiNaC::lst>(arg)) {
+        GiNaC::lst out;
+        for (const ex& e : arg) out.append(apply_math_function(f, e));
+        return out;
+    }
+    // GiNaC's evaluation of sin(u), exp(u), ... inspects u as a tree (u*60/Pi, signs), which
+    // takes time exponential in the nesting of shared subexpressions; past a size where no
+    // special value can be expected, the function is applied unevaluated.
+    if (f.name != std::string_view("abs") && f.name != std::string_view("conjugate") &&
+        tree_size_exceeds(arg, limits::evaluated_argument_nodes)) {
+        unsigned serial = GiNaC::ex_to<GiNaC::function>(f.apply(GiNaC::realsymbol())).get_serial();
+        return GiNaC::function(serial, arg).hold();
+    }
+    return reporting_at(position{}, [&] { return f.apply(arg); });
+}
+
+ex arithmetic(char op, const ex& a, const ex& b, position where) {
+    bool a_list = GiNaC::is_a<GiNaC::lst>(a), b_list = GiNaC::is_a<GiNaC::lst>(b);
+    if (!a_list && !b_list) return reporting_at(where, [&] { return scalar_op(op, a, b); });
+    if (a_list && b_list && a.nops() != b.nops()) {
+        throw error("lists of different lengths (" + std::to_string(a.nops()) + " and " +
+                        std::to_string(b.nops()) + ") in '" + std::string(1, op) + "'",
+                    where);
+    }
+    size_t n = a_list ? a.nops() : b.nops();
+    GiNaC::lst out;
+    for (size_t i = 0; i < n; ++i) {
+        out.append(arithmetic(op, a_list ? a.op(i) : a, b_list ? b.op(i) : b, where));
+    }
+    return out;
+}
+
+ex negate(const ex& a) {
+    if (GiNaC::is_a<GiNaC::lst>(a)) {
+        GiNaC::lst out;
+        for (const ex& e : a) out.append(negate(e));
+        return out;
+    }
+    return -a;
+}
+
+ex evaluate_binary(const node& n, const std::function<ex(const node&)>& operand) {
+    if (n.op == '/' || n.op == '^') return arithmetic(n.op, operand(n.children[0]), operand(n.children[1]), n.where);
+    const char* ops = n.op == '*' ? "*" : "+-";
+    struct link {
+        const node* operand;
+        char op;
+        position where;
+    };
+    std::vector<link> chain;
+    const node* left = &n;
+    for (; left->type == node::kind::binary && std::strchr(ops, left->op); left = &left->children[0]) {
+        chain.push_back({&left->children[1], left->op, left->where});
+    }
+    chain.push_back({left, '+', left->where});
+    std::reverse(chain.begin(), chain.end());
+
+    GiNaC::exvector values;
+    values.reserve(chain.size());
+    for (const link& l : chain) values.push_back(operand(*l.operand));
+    if (std::any_of(values.begin(), values.end(), [](const ex& v) { return GiNaC::is_a<GiNaC::lst>(v); })) {
+        ex acc = values[0];
+        for (size_t i = 1; i < values.size(); ++i) acc = arithmetic(chain[i].op, acc, values[i], chain[i].where);
+        return acc;
+    }
+    return reporting_at(n.where, [&]() -> ex {
+        if (n.op == '*') return GiNaC::mul(values);
+        for (size_t i = 0; i < values.size(); ++i) {
+            if (chain[i].op == '-') values[i] = times(values[i], -1);
+        }
+        return GiNaC::add(values);
+    });
+}
+
+ex build_expression(const node& n, symbol_table& symbols) {
+    switch (n.type) {
+    case node::kind::number:
+        return number_from_text(n.text, n.where);
+    case node::kind::name:
+        if (auto c = constant(n.text)) return *c;
+        return symbols.get(n.text);
+    case node::kind::negate:
+        return negate(build_expression(n.children[0], symbols));
+    case node::kind::binary:
+        return evaluate_binary(n, [&](const node& operand) { return build_expression(operand, symbols); });
+    case node::kind::list: {
+        GiNaC::lst out;
+        for (const node& c : n.children) out.append(build_expression(c, symbols));
+        return out;
+    }
+    case node::kind::call:
+    {
+        const math_function* f = find_math_function(n.text);
+        if (!f) throw error("unknown function '" + n.text + "'", n.where);
+        if (n.children.size() != 1) {
+            throw error(n.text + " takes 1 argument, got " + std::to_string(n.children.size()),
+                        n.where);
+        }
+        try {
+            return apply_math_function(*f, build_expression(n.children[0], symbols));
+        } catch (const error& e) {
+            throw e.located_at(n.where);
+        }
+    }
+    default:
+        throw error("not an expression", n.where);
+    }
+}
+
+}  // namespace ddx
