@@ -9,6 +9,7 @@
 #include <ddx/parser.hpp>
 #include <ddx/printer.hpp>
 #include <ddx/program.hpp>
+#include <ddx/help.hpp>
 #include <ddx/session.hpp>
 #include <ddx/simplify.hpp>
 #include <ddx/symbols.hpp>

@@ -1,6 +1,7 @@
 #include "app/repl.hpp"
 
 #include <ddx/functions.hpp>
+#include <ddx/help.hpp>
 #include <ddx/error.hpp>
 #include <ddx/interrupt.hpp>
 #include <ddx/parser.hpp>

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include <ddx/help.hpp>
 #include <ddx/limits.hpp>
 #include <ddx/calculus.hpp>
 #include <ddx/data.hpp>
@@ -239,7 +240,7 @@ value collect_builtin(builtin_context& c) {
 
 GiNaC::exmap substitution(const builtin_context& c, const std::map<std::string, ex>& values) {
     GiNaC::exmap out;
-    for (const auto& [name, v] : values) out[c.s.symbols().get(name)] = v;
+    for (const auto& [name, v] : values) out[c.symbols_of_session.get(name)] = v;
     return out;
 }
 
@@ -330,7 +331,7 @@ minimize_options read_minimize_options(const builtin_context& c, std::vector<dou
             o.tol = c.number(a);
             if (!(o.tol >= 0)) c.fail("tol must not be negative", a.where);
         } else if (a.option == "start" && start) {
-            builtin_context one{c.s, c.name, c.where, {a}, {}};
+            builtin_context one{c.symbols_of_session, c.name, c.where, {a}, {}};
             *start = one.numbers(0);
         } else {
             c.fail("unknown option '" + a.option + "' (options: method, rate, steps, tol" +
@@ -380,7 +381,7 @@ value plot_builtin(builtin_context& c) {
     if (c.positional.size() > 1) r.file = c.string(1);
     if (c.options.size() != 1 || !c.options[0].is_range) c.fail("say the range as x = lo..hi", c.where);
     const argument& range = c.options[0];
-    r.variable = c.s.symbols().get(range.option);
+    r.variable = c.symbols_of_session.get(range.option);
     ex bounds = as_expression(range.v, range.where);
     r.lo = c.number({"", bounds.op(0), false, range.where});
     r.hi = c.number({"", bounds.op(1), false, range.where});

@@ -2,7 +2,10 @@
 // handler checks its arguments and calls the library; it contains no algebra.
 #pragma once
 
-#include <ddx/session.hpp>
+#include <ddx/symbols.hpp>
+#include <ddx/value.hpp>
+
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,7 +22,7 @@ struct argument {
 /// What a handler sees: the evaluated arguments, and helpers that check their kinds and
 /// report errors at the argument's position.
 struct builtin_context {
-    session& s;
+    symbol_table& symbols_of_session;
     std::string name;
     position where;
     std::vector<argument> positional;
