@@ -176,7 +176,7 @@ out=$(timeout $LIMIT "$DDX" --memory 50 -e 'y = 1; expand((a + b + c + d + e)^40
 finish direct_stop_position
 
 # determinism: the same script prints the same text on every run (ASLR changes addresses)
-cat "$CASES"/mission_loss_diff.ddx "$CASES"/mission_loss_grad.ddx "$CASES"/mission_tanh_higher.ddx > "$TMP/det.ddx"
+cat "$CASES"/loss_partial_derivatives.ddx "$CASES"/loss_gradient.ddx "$CASES"/tanh_higher_derivatives.ddx > "$TMP/det.ddx"
 cat >> "$TMP/det.ddx" <<'EOF'
 diff(exp(u*v*w)*sin(p*q), p, q)
 expand((a + b + c + x + y + z)^3)
