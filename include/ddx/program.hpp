@@ -1,13 +1,15 @@
 // Expressions lowered to straight-line double arithmetic with common subexpressions
 // computed once. The same program is run by the interpreter (`eval`) and printed as C by
 // the code generator, so interpreted and compiled results agree to the bit.
+// Implemented in src/numeric/: lowering.cpp (ddx::lower: the expressions to the tape),
+// shared_factors.cpp (the pass ddx::lower ends with: products sharing their factors),
+// tape.cpp (ddx::run) and free_symbols.cpp (ddx::flatten).
 #pragma once
 
 #include <ddx/functions.hpp>
 
 #include <ginac/ginac.h>
 #include <cstddef>
-#include <string>
 #include <vector>
 
 namespace ddx {
@@ -41,7 +43,8 @@ struct program {
 };
 
 /// Lowers `outputs` (lists are flattened row-major) over `inputs`. Integer powers up to 8
-/// become multiplications, `x^(1/2)` sqrt, negative terms subtractions. Throws ddx::error
+/// become multiplications, `x^(1/2)` sqrt, negative terms subtractions, and products share
+/// their common factors across outputs (d/da of (y - (a*x + b))^2 is d/db * x). Throws ddx::error
 /// naming any symbol not in `inputs`, or a part with no double meaning.
 /// `lower({parse("x*z", s)}, {x})` throws "no value for z"; see ddx::program for a result.
 program lower(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& inputs);
@@ -63,13 +66,5 @@ std::vector<GiNaC::ex> flatten(const GiNaC::ex& outputs);
 /// Each of `outputs` flattened as above, one after the other:
 /// `flatten({x, parse("[y, [1, 2]]", s)})` is {x, y, 1, 2}.
 std::vector<GiNaC::ex> flatten(const std::vector<GiNaC::ex>& outputs);
-
-/// The symbols in `e`, sorted by name (each distinct subexpression visited once).
-/// `free_symbols(parse("y*sin(x) + b", s))` is {b, x, y}.
-std::vector<GiNaC::ex> free_symbols(const GiNaC::ex& e);
-
-/// "no value for x" / "no values for x, y": the error for unbound names.
-/// `throw error(missing_values_message({"x", "y"}))`.
-std::string missing_values_message(const std::vector<std::string>& names);
 
 }  // namespace ddx

@@ -24,6 +24,7 @@
 #include "core/reporting.hpp"
 #include "core/real_domain.hpp"
 #include "lang/build.hpp"
+#include "numeric/free_symbols.hpp"
 
 namespace ddx {
 

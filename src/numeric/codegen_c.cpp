@@ -4,6 +4,7 @@
 #include <ddx/program.hpp>
 
 #include "core/class_test.hpp"
+#include "numeric/free_symbols.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -6,6 +6,7 @@
 #include <ddx/printer.hpp>
 #include <ddx/program.hpp>
 
+#include "numeric/free_symbols.hpp"
 #include <algorithm>
 #include <chrono>
 #include <cmath>

@@ -1,24 +1,38 @@
+// The lowering: GiNaC expressions to the instruction tape of <ddx/program.hpp>, and
+// ddx::lower, the whole pipeline (symbols checked, expressions lowered, then products
+// sharing their factors: shared_factors.cpp). What makes the tape short is decided here,
+// where the expression's structure is still known:
+//  - common subexpressions: each distinct node once (memo by node), each operation on the
+//    same registers once (structural sharing), operations on constants folded by ddx::run;
+//  - small integer powers as multiplications (binary powering), half-integer ones by sqrt;
+//  - signs carried up to where they fold (a subtraction, a coefficient, an output) instead
+//    of a negation each, and sums oriented by one rule so that a - b and b - a share;
+//  - exp(k*x) for small integer k as a power of one exp call;
+//  - 1/cosh(u)^2 as 1 - tanh(u)^2 where tanh(u) is computed anyway.
+#include "numeric/lowering.hpp"
+
 #include <ddx/error.hpp>
 #include <ddx/detail/node_map.hpp>
-#include <ddx/program.hpp>
 
 #include <algorithm>
-#include <functional>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "core/class_test.hpp"
 #include "core/expairs.hpp"
 #include "core/construct.hpp"
-#include "core/numbers.hpp"
-#include "core/reporting.hpp"
-#include "core/real_domain.hpp"
 #include "algebra/ordering.hpp"
+#include "numeric/free_symbols.hpp"
+#include "numeric/shared_factors.hpp"
 
 namespace ddx {
 
@@ -27,7 +41,6 @@ using GiNaC::is_a;
 using GiNaC::numeric;
 
 namespace {
-
 
 constexpr long max_multiplied_power = 8;
 
@@ -316,219 +329,10 @@ std::vector<ex> cosh_powers_from_tanh(const std::vector<ex>& outputs) {
     return out;
 }
 
-void flatten_into(const ex& e, std::vector<ex>& out) {
-    if (is_a<GiNaC::lst>(e)) {
-        for (const ex& x : e) flatten_into(x, out);
-    } else if (is_a<GiNaC::matrix>(e)) {
-        const auto& m = GiNaC::ex_to<GiNaC::matrix>(e);
-        for (unsigned r = 0; r < m.rows(); ++r)
-            for (unsigned c = 0; c < m.cols(); ++c) out.push_back(m(r, c));
-    } else {
-        out.push_back(e);
-    }
-}
-
-// Products across the whole program share their common factors. Every product is
-// flattened into its multiset of factors (through shared sub-products too); then
-//  1. a product containing all the factors of a smaller one is rewritten as that product
-//     times the rest (a gradient's d/dw = d/db * x, as in a hand-written backward pass);
-//  2. the pair of factors occurring in most products becomes one temporary, repeatedly
-//     (the greedy pair extraction of classic CSE).
-class product_sharing {
-public:
-    explicit product_sharing(const program& p) : p_(p), root_(p.code.size(), false) {
-        std::vector<bool> used_elsewhere(p.code.size(), false);
-        for (const instruction& i : p.code) {
-            if (i.op == instruction::kind::input || i.op == instruction::kind::constant) continue;
-            for (int operand : {i.a, i.b}) {
-                if (operand >= 0 && i.op != instruction::kind::mul) used_elsewhere[operand] = true;
-            }
-        }
-        for (int o : p.outputs) used_elsewhere[o] = true;
-        for (size_t i = 0; i < p.code.size(); ++i) root_[i] = is_mul(static_cast<int>(i)) && used_elsewhere[i];
-    }
-
-    program run() {
-        size_t work = 0;
-        for (size_t i = 0; i < p_.code.size(); ++i) {
-            if (!root_[i]) continue;
-            std::vector<int> leaves;
-            collect_leaves(static_cast<int>(i), leaves);
-            std::sort(leaves.begin(), leaves.end());
-            work += leaves.size() * leaves.size();
-            chains_[static_cast<int>(i)] = leaves;
-        }
-        if (work <= max_work && chains_.size() <= max_chains) {
-            reuse_smaller_products();
-            extract_pairs();
-        }
-        return rebuild();
-    }
-
-private:
-    static constexpr size_t max_leaves = 64;       // per product; deeper factors stay whole
-    static constexpr size_t max_work = 2000000;    // pairs counted over all products
-    static constexpr size_t max_chains = 5000;
-
-    bool is_mul(int r) const { return p_.code[r].op == instruction::kind::mul; }
-
-    void collect_leaves(int r, std::vector<int>& leaves) const {
-        for (int operand : {p_.code[r].a, p_.code[r].b}) {
-            if (is_mul(operand) && leaves.size() < max_leaves) {
-                collect_leaves(operand, leaves);
-            } else {
-                leaves.push_back(operand);
-            }
-        }
-    }
-
-    static bool contains(const std::vector<int>& big, const std::vector<int>& small) {
-        return std::includes(big.begin(), big.end(), small.begin(), small.end());
-    }
-
-    void reuse_smaller_products() {
-        std::vector<int> by_size;
-        for (const auto& [root, leaves] : chains_) by_size.push_back(root);
-        std::stable_sort(by_size.begin(), by_size.end(),
-                         [&](int a, int b) { return chains_[a].size() < chains_[b].size(); });
-        for (size_t i = 0; i < by_size.size(); ++i) {
-            std::vector<int>& c = chains_[by_size[i]];
-            // the largest earlier product whose factors are all among c's
-            int best = -1;
-            for (size_t j = 0; j < i; ++j) {
-                const std::vector<int>& d = original_[by_size[j]];
-                if (d.size() < 2 || d.size() > c.size() || !contains(c, d)) continue;
-                if (best < 0 || d.size() > original_[best].size()) best = by_size[j];
-            }
-            original_[by_size[i]] = c;
-            if (best < 0) continue;
-            std::vector<int> rest;
-            std::set_difference(c.begin(), c.end(), original_[best].begin(), original_[best].end(),
-                                std::back_inserter(rest));
-            int id = next_id_++;
-            uses_chain_[id] = best;
-            rest.push_back(id);
-            std::sort(rest.begin(), rest.end());
-            c = rest;
-        }
-    }
-
-    using pair_key = std::pair<int, int>;
-
-    // The pairs a product contains, each with how many disjoint times (x^5 holds x*x twice).
-    static std::map<pair_key, int> pairs_of(const std::vector<int>& leaves) {
-        std::map<int, int> multiplicity;
-        for (int l : leaves) ++multiplicity[l];
-        std::map<pair_key, int> out;
-        for (auto a = multiplicity.begin(); a != multiplicity.end(); ++a) {
-            if (a->second >= 2) out[{a->first, a->first}] = a->second / 2;
-            for (auto b = std::next(a); b != multiplicity.end(); ++b) {
-                out[{a->first, b->first}] = std::min(a->second, b->second);
-            }
-        }
-        return out;
-    }
-
-    void extract_pairs() {
-        for (int round = 0; round < 100000; ++round) {
-            std::map<pair_key, int> counts;
-            for (const auto& [root, leaves] : chains_) {
-                for (const auto& [k, n] : pairs_of(leaves)) counts[k] += n;
-            }
-            pair_key best{-1, -1};
-            int best_count = 1;
-            for (const auto& [k, n] : counts) {
-                if (n > best_count) {
-                    best = k;
-                    best_count = n;
-                }
-            }
-            if (best_count < 2) return;
-            int id = next_id_++;
-            pairs_[id] = best;
-            for (auto& [root, leaves] : chains_) {
-                while (true) {
-                    auto a = std::find(leaves.begin(), leaves.end(), best.first);
-                    if (a == leaves.end()) break;
-                    auto b = std::find(a + 1, leaves.end(), best.second);
-                    if (b == leaves.end()) break;
-                    leaves.erase(b);
-                    leaves.erase(a);
-                    leaves.push_back(id);
-                }
-                std::sort(leaves.begin(), leaves.end());
-            }
-        }
-    }
-
-    program rebuild() {
-        program out;
-        out.inputs = p_.inputs;
-        std::vector<int> mapped(p_.code.size(), -1);
-        std::map<int, int> made;  // pair or chain-use id -> register
-        std::function<int(int)> chain = [&](int root) -> int {
-            if (mapped[root] >= 0) return mapped[root];
-            int acc = -1;
-            for (int id : chains_.at(root)) {
-                int v = leaf(id);
-                acc = acc < 0 ? v : push(out, {instruction::kind::mul, acc, v, 0.0, {}});
-            }
-            return mapped[root] = acc;
-        };
-        leaf = [&](int id) -> int {
-            if (id < static_cast<int>(p_.code.size())) return mapped[id];
-            auto it = made.find(id);
-            if (it != made.end()) return it->second;
-            int r;
-            if (auto u = uses_chain_.find(id); u != uses_chain_.end()) {
-                r = chain(u->second);
-            } else {
-                const pair_key& k = pairs_.at(id);
-                int a = leaf(k.first), b = leaf(k.second);
-                r = push(out, {instruction::kind::mul, a, b, 0.0, {}});
-            }
-            return made[id] = r;
-        };
-        for (size_t i = 0; i < p_.code.size(); ++i) {
-            int r = static_cast<int>(i);
-            if (is_mul(r) && !root_[i]) continue;  // a factor inside products: rebuilt by them
-            if (root_[i]) {
-                chain(r);
-                continue;
-            }
-            instruction x = p_.code[i];
-            if (x.op != instruction::kind::input && x.op != instruction::kind::constant) {
-                if (x.a >= 0) x.a = mapped[x.a];
-                if (x.b >= 0) x.b = mapped[x.b];
-            }
-            mapped[i] = push(out, x);
-        }
-        for (int o : p_.outputs) out.outputs.push_back(mapped[o]);
-        return out;
-    }
-
-    static int push(program& p, const instruction& i) {
-        p.code.push_back(i);
-        return static_cast<int>(p.code.size()) - 1;
-    }
-
-    const program& p_;
-    std::vector<bool> root_;  // products whose value is used other than as a factor
-    std::map<int, std::vector<int>> chains_;    // root -> its factors (registers or ids)
-    std::map<int, std::vector<int>> original_;  // root -> its factors before rewriting
-    std::map<int, int> uses_chain_;             // id -> the root whose product it stands for
-    std::map<int, pair_key> pairs_;             // id -> the two factors it multiplies
-    int next_id_ = 1 << 30;
-    std::function<int(int)> leaf;
-};
-
 }  // namespace
 
-
-std::vector<ex> flatten(const std::vector<ex>& outputs) {
-    std::vector<ex> out;
-    for (const ex& e : outputs) flatten_into(e, out);
-    return out;
+program lower_expressions(const std::vector<ex>& outputs, const std::vector<ex>& inputs) {
+    return lowering(inputs).finish(cosh_powers_from_tanh(outputs));
 }
 
 program lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs) {
@@ -542,50 +346,7 @@ program lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs)
         }
     }
     if (!missing.empty()) throw error(missing_values_message({missing.begin(), missing.end()}));
-    program p = lowering(inputs).finish(cosh_powers_from_tanh(outputs));
-    return product_sharing(p).run();
-}
-
-void run(const program& p, const double* in, double* out, std::vector<double>& r) {
-    r.resize(p.code.size());
-    for (size_t i = 0; i < p.code.size(); ++i) {
-        const instruction& x = p.code[i];
-        switch (x.op) {
-        case instruction::kind::constant: r[i] = x.value; break;
-        case instruction::kind::input: r[i] = in[x.a]; break;
-        case instruction::kind::add: r[i] = r[x.a] + r[x.b]; break;
-        case instruction::kind::sub: r[i] = r[x.a] - r[x.b]; break;
-        case instruction::kind::mul: r[i] = r[x.a] * r[x.b]; break;
-        case instruction::kind::div: r[i] = r[x.a] / r[x.b]; break;
-        case instruction::kind::neg: r[i] = -r[x.a]; break;
-        case instruction::kind::call: r[i] = x.function->evaluate(r[x.a]); break;
-        case instruction::kind::pow: r[i] = std::pow(r[x.a], r[x.b]); break;
-        }
-    }
-    for (size_t j = 0; j < p.outputs.size(); ++j) out[j] = r[p.outputs[j]];
-}
-
-std::vector<ex> flatten(const ex& outputs) {
-    std::vector<ex> out;
-    flatten_into(outputs, out);
-    return out;
-}
-
-std::vector<ex> free_symbols(const ex& e) {
-    std::map<std::string, ex> found;
-    detail::node_set seen;
-    visit_distinct(e, seen, [&](const ex& x) {
-        if (is_class<GiNaC::symbol>(x)) found.emplace(GiNaC::ex_to<GiNaC::symbol>(x).get_name(), x);
-    });
-    std::vector<ex> out;
-    for (const auto& [name, s] : found) out.push_back(s);
-    return out;
-}
-
-std::string missing_values_message(const std::vector<std::string>& names) {
-    std::string list;
-    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-    return std::string(names.size() == 1 ? "no value for " : "no values for ") + list;
+    return share_factors(lower_expressions(outputs, inputs));
 }
 
 }  // namespace ddx

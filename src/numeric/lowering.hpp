@@ -1,0 +1,18 @@
+// The lowering of expressions to the instruction tape (lowering.cpp), without the
+// shared-factor pass that ddx::lower runs after it. Internal: a private header so that the
+// unit tests can look at the lowering alone.
+#pragma once
+
+#include <ddx/program.hpp>
+
+#include <ginac/ginac.h>
+#include <vector>
+
+namespace ddx {
+
+/// `outputs` (already flat: no lists) over `inputs` as a tape, each distinct subexpression
+/// computed once. Throws ddx::error for a symbol not in `inputs` ("'z' has no value") or a
+/// part with no double meaning; ddx::lower checks the symbols first, to name all of them.
+program lower_expressions(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& inputs);
+
+}  // namespace ddx
