@@ -86,3 +86,23 @@ TEST_CASE("expansions past the size limit are refused at once, simplify leaves t
     CHECK_NOTHROW(ddx::check_expansion_size(ddx::parse("(x + y)^100", s)));
     CHECK(ddx::to_string(ddx::simplify(ddx::parse("(x + 1)^2000000*(x - 1)", s))) == "(x + 1)^2000000*(x - 1)");
 }
+
+TEST_CASE("a candidate generator that fails loses only its own candidates") {
+    // sin(x)^2 -> 1 - cos(x)^2 (a Pythagorean identity) and the double angles turn the
+    // denominator into 0: GiNaC throws "division by zero" while forming those candidates.
+    // The generators after them (the expansion, which cancels (x + 1)^2 - x^2) still run.
+    CHECK(simplified("(x + 1)^2 - x^2 + 1/(sin(x)^2 + cos(x)^2 - 1)") == "2*x + 1 + 1/(cos(x)^2 - 1 + sin(x)^2)");
+}
+
+TEST_CASE("a stop pending while a candidate generator fails is raised, not swallowed") {
+    ddx::symbol_table s;
+    ex e = ddx::parse("(x + 1)^2 - x^2 + 1/(sin(x)^2 + cos(x)^2 - 1)", s);
+    ddx::request_stop(ddx::stop_reason::interrupt);
+    try {
+        ddx::simplify(e);
+        FAIL("simplify did not stop");
+    } catch (const ddx::error& err) {
+        CHECK(std::string(err.what()) == "interrupted");
+    }
+    CHECK(ddx::take_stop() == ddx::stop_reason::none);  // the error took the stop
+}

@@ -1,0 +1,251 @@
+// The change of variable behind the exponential forms: exp(k*b) = exp(g*b)^(k/g) for real b,
+// exp(g*b) being positive, so a rational function of such exponentials is one of the single
+// symbol u = exp(g*b) (or u = exp(-g*b)), and substituting back gives an equal expression.
+#include "algebra/simplify_rational.hpp"
+
+#include "algebra/simplify_attempt.hpp"
+#include "algebra/simplify_rules.hpp"
+#include "algebra/simplify_size.hpp"
+#include "core/class_test.hpp"
+#include "core/construct.hpp"
+#include "core/numbers.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace ddx {
+
+using GiNaC::ex;
+using GiNaC::is_a;
+using GiNaC::numeric;
+
+namespace {
+
+using exponent_map = std::map<ex, numeric, GiNaC::ex_is_less>;
+using symbol_map = std::map<ex, ex, GiNaC::ex_is_less>;
+
+// exp(1) and exp(10^19) would make a polynomial of degree 10^19, which GiNaC's gcd evaluates
+// at integers (hours in CLN, deaf to Ctrl-C): such a base stays as it is.
+constexpr int max_degree = 1000;
+
+// Each base of an exponential in e with the gcd of the coefficients seen with it, for the
+// bases whose largest coefficient is at most max_degree times that gcd.
+exponent_map exponent_steps(const ex& e) {
+    exponent_map gcds, largest;
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (!is_exp(*it)) continue;
+        auto [c, base] = split_coefficient(it->op(0));
+        if (c.is_zero()) continue;
+        numeric size = c.is_negative() ? -c : c;
+        auto g = gcds.find(base);
+        if (g == gcds.end()) {
+            gcds.emplace(base, size);
+            largest.emplace(base, size);
+        } else {
+            g->second = rational_gcd(g->second, c);
+            if (size > largest[base]) largest[base] = size;
+        }
+    }
+    for (auto g = gcds.begin(); g != gcds.end();) {
+        g = largest[g->first] / g->second > max_degree ? gcds.erase(g) : std::next(g);
+    }
+    return gcds;
+}
+
+// exp(k*base) -> u^(k/step) for the bases that have a symbol u.
+struct exp_replacer : GiNaC::map_function {
+    const exponent_map& gcds;
+    const symbol_map& symbols;
+    bool flip;
+    exp_replacer(const exponent_map& g, const symbol_map& s, bool f) : gcds(g), symbols(s), flip(f) {}
+    ex operator()(const ex& e) override {
+        if (is_exp(e)) {
+            auto [c, base] = split_coefficient(e.op(0));
+            auto it = symbols.find(base);
+            if (it != symbols.end() && !c.is_zero()) {
+                numeric step = flip ? -gcds.at(base) : gcds.at(base);
+                return GiNaC::pow(it->second, c / step);
+            }
+        }
+        return e.map(*this);
+    }
+};
+
+}  // namespace
+
+exp_as_power exponentials_as_powers(const ex& e, bool flip) {
+    const exponent_map gcds = exponent_steps(e);
+    exp_as_power out;
+    symbol_map symbol_of;
+    for (const auto& [base, g] : gcds) {
+        numeric step = flip ? -g : g;
+        GiNaC::symbol u;
+        symbol_of.emplace(base, u);
+        out.back[u] = GiNaC::exp(step * base);
+    }
+    exp_replacer replacer(gcds, symbol_of, flip);
+    out.rational = replacer(e);
+    return out;
+}
+
+int exponent_sign_balance(const ex& e) {
+    int balance = 0;
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (!is_exp(*it)) continue;
+        numeric c = split_coefficient(it->op(0)).first;
+        balance += c.is_negative() ? -1 : 1;
+    }
+    return balance;
+}
+
+std::size_t count_exponentials(const ex& e) {
+    std::size_t n = 0;
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) n += is_exp(*it);
+    return n;
+}
+
+// Without such a power, GiNaC's normal form is the expanded polynomial, which the `expand`
+// candidate already is, at a fraction of normal's cost.
+bool has_denominator_or_root(const ex& e, bool ignore_calls) {
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (!is_class<GiNaC::power>(*it) || (ignore_calls && is_a<GiNaC::function>(it->op(0)))) continue;
+        const ex& exponent = it->op(1);
+        if (!is_class<GiNaC::numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_pos_integer()) return true;
+    }
+    return false;
+}
+
+namespace {
+
+// At most this many symbols in a polynomial that GiNaC::factor is given.
+constexpr std::size_t max_factor_symbols = 4;
+
+// Whether GiNaC::factor can be trusted to finish on `p`. Its multivariate factorization
+// (and the modular gcd under it) interpolates densely: the work grows with the product of
+// (degree + 1) over the symbols, and which evaluation points it tries follows GiNaC's
+// hash order. Measured on random products of polynomials: no call with at most 5 symbols
+// ran over 2 s in 1200; with 8 symbols 22 in 100 did; the skeleton of one second
+// derivative (10 symbols) hung in 1 run of 30. Beyond these bounds the normal form stands.
+bool safe_to_factor(const ex& p) {
+    constexpr double max_dense_size = 1e4;
+    GiNaC::exset symbols;
+    for (auto it = p.preorder_begin(); it != p.preorder_end(); ++it) {
+        if (is_class<GiNaC::symbol>(*it)) symbols.insert(*it);
+    }
+    if (symbols.size() > max_factor_symbols) return false;
+    double dense_size = 1;
+    for (const ex& s : symbols) dense_size *= p.degree(s) + 1;
+    return dense_size <= max_dense_size;
+}
+
+// Whether to_rational's skeleton of `e` is a polynomial in more atoms (symbols, function
+// calls) than factor takes: then the rational route yields nothing, and to_rational's cost
+// (most of simplify's on a Hessian's entries) is saved.
+bool polynomial_in_many_atoms(const ex& e) {
+    GiNaC::exset atoms;
+    std::vector<ex> pending{e};
+    while (!pending.empty()) {
+        ex x = pending.back();
+        pending.pop_back();
+        if (is_class<GiNaC::symbol>(x) || is_a<GiNaC::function>(x) || is_a<GiNaC::constant>(x)) {
+            atoms.insert(x);
+            continue;
+        }
+        if (is_class<GiNaC::power>(x)) {
+            const ex& exponent = x.op(1);
+            if (!is_class<GiNaC::numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_pos_integer()) return false;
+        } else if (!is_class<GiNaC::add>(x) && !is_class<GiNaC::mul>(x) && !is_class<GiNaC::numeric>(x)) {
+            return false;
+        }
+        for (const ex& c : x) pending.push_back(c);
+    }
+    return atoms.size() > max_factor_symbols;
+}
+
+}  // namespace
+
+void rational_candidates(const ex& e, std::vector<ex>& out) {
+    if (polynomial_in_many_atoms(e)) return;
+    // Where the only denominators are powers of calls (1/cosh(u)^2 in a tanh network's
+    // derivatives), over_common_denominator's candidates take out what normal() would, at a
+    // fraction of its cost (a sixth of simplifying the network's Hessian; no task of the
+    // simplification benchmark changed length).
+    if (has_denominator_or_root(e) && !has_denominator_or_root(e, true)) return;
+    GiNaC::exmap parts;
+    ex r = e.to_rational(parts);
+    ex numerator = r, denominator = 1;
+    if (has_denominator_or_root(r)) {
+        ex n = GiNaC::normal(r);
+        out.push_back(n.subs(parts, GiNaC::subs_options::no_pattern));
+        if (node_count(n, factor_node_limit) >= factor_node_limit) return;
+        ex nd = GiNaC::numer_denom(n);
+        numerator = nd.op(0);
+        denominator = nd.op(1);
+    } else if (node_count(r, factor_node_limit) >= factor_node_limit) {
+        return;
+    }
+    if (!safe_to_factor(numerator) || !safe_to_factor(denominator)) return;
+    // factor refuses float coefficients; the normal form stands
+    attempt([&] {
+        ex f = GiNaC::factor(numerator) / GiNaC::factor(denominator);
+        out.push_back(f.subs(parts, GiNaC::subs_options::no_pattern));
+    });
+}
+
+namespace {
+
+using factor_powers = std::vector<std::pair<ex, numeric>>;  // base, positive integer exponent
+
+// A term's factors split into those over the line (`top`) and the bases of its reciprocal
+// integer powers (`bottom`); `common` gets each such base with its largest exponent so far.
+void split_term(const ex& t, GiNaC::exvector& top, factor_powers& bottom, factor_powers& common) {
+    GiNaC::exvector factors = is_class<GiNaC::mul>(t) ? GiNaC::exvector(t.begin(), t.end()) : GiNaC::exvector{t};
+    for (const ex& f : factors) {
+        bool reciprocal = is_class<GiNaC::power>(f) && is_class<GiNaC::numeric>(f.op(1)) &&
+                          GiNaC::ex_to<numeric>(f.op(1)).is_integer() && GiNaC::ex_to<numeric>(f.op(1)).is_negative();
+        if (!reciprocal) {
+            top.push_back(f);
+            continue;
+        }
+        numeric k = -GiNaC::ex_to<numeric>(f.op(1));
+        bottom.emplace_back(f.op(0), k);
+        auto it = std::find_if(common.begin(), common.end(), [&](const auto& c) { return c.first.is_equal(f.op(0)); });
+        if (it == common.end()) {
+            common.emplace_back(f.op(0), k);
+        } else if (k > it->second) {
+            it->second = k;
+        }
+    }
+}
+
+// A term's numerator over the common denominator: its top times the powers of `common` its
+// own denominator lacks.
+ex numerator_over(GiNaC::exvector top, const factor_powers& bottom, const factor_powers& common) {
+    for (const auto& c : common) {
+        auto own = std::find_if(bottom.begin(), bottom.end(), [&](const auto& b) { return b.first.is_equal(c.first); });
+        numeric missing = own == bottom.end() ? c.second : c.second - own->second;
+        if (!missing.is_zero()) top.push_back(GiNaC::pow(c.first, missing));
+    }
+    return GiNaC::mul(top);
+}
+
+}  // namespace
+
+std::pair<ex, ex> over_common_denominator(const ex& e) {
+    if (!is_class<GiNaC::add>(e)) return {e, 1};
+    std::vector<std::pair<GiNaC::exvector, factor_powers>> terms;
+    factor_powers common;  // each base with its largest exponent
+    for (const ex& t : e) {
+        GiNaC::exvector top;
+        factor_powers bottom;
+        split_term(t, top, bottom, common);
+        terms.emplace_back(std::move(top), std::move(bottom));
+    }
+    if (common.empty()) return {e, 1};
+    GiNaC::exvector numerators, denominator;
+    for (auto& [top, bottom] : terms) numerators.push_back(numerator_over(std::move(top), bottom, common));
+    for (const auto& [base, k] : common) denominator.push_back(GiNaC::pow(base, k));
+    return {GiNaC::add(numerators), GiNaC::mul(denominator)};
+}
+
+}  // namespace ddx

@@ -1,0 +1,46 @@
+// Simplify's rational forms: an expression read as a rational function (of its symbols, of
+// its non-rational parts held as temporary symbols, of exp(x)), in GiNaC's normal form, with
+// numerator and denominator factored, or over a common denominator.
+#pragma once
+
+#include <ginac/ginac.h>
+
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+namespace ddx {
+
+/// An expression with exp(k*base) replaced by u^(k/g), one symbol u per base (g: the gcd of
+/// the k seen with that base; u = exp(-g*base) with `flip`), so that normal() and factor()
+/// see a rational function; `back` substitutes the exponentials again.
+struct exp_as_power {
+    GiNaC::ex rational;
+    GiNaC::exmap back;
+};
+
+/// `e` with its exponentials as powers of one symbol per base (a base whose exponents would
+/// make a polynomial of degree over 1000 stays as it is).
+exp_as_power exponentials_as_powers(const GiNaC::ex& e, bool flip);
+
+/// (number of exponentials with a positive coefficient) - (those with a negative one).
+int exponent_sign_balance(const GiNaC::ex& e);
+
+/// How many exponentials e has, read as a tree.
+std::size_t count_exponentials(const GiNaC::ex& e);
+
+/// Whether `e` has a power that is not a positive integer power (a denominator or a root).
+/// `ignore_calls`: powers of function calls (1/cosh(u)^2) do not count.
+bool has_denominator_or_root(const GiNaC::ex& e, bool ignore_calls = false);
+
+/// Appends e's rational normal form and, where GiNaC::factor can be trusted to finish, the
+/// form with numerator and denominator factored (the non-rational parts, sin(x), sqrt(...),
+/// held as temporary symbols). Appends nothing where the route cannot win.
+void rational_candidates(const GiNaC::ex& e, std::vector<GiNaC::ex>& out);
+
+/// a/p^2 + b/p -> (a + b*p)/p^2, the denominators' factors kept as they are (normal() would
+/// multiply out (1 + (x^3*y + 1)^2)^2), as SymPy's together(). The numerator and the
+/// denominator; a denominator of 1 where no term has one.
+std::pair<GiNaC::ex, GiNaC::ex> over_common_denominator(const GiNaC::ex& e);
+
+}  // namespace ddx
