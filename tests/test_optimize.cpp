@@ -3,10 +3,13 @@
 
 #include <ddx/ddx.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <random>
+#include <sstream>
 
 using GiNaC::ex;
 
@@ -109,6 +112,158 @@ TEST_CASE("fit: the seed's line through noisy points matches closed-form least s
     }
 }
 
+TEST_CASE("lbfgs: Rosenbrock from (-1.2, 1) in fewer than 100 iterations") {
+    ddx::symbol_table s;
+    ddx::minimize_options o;
+    o.method = "lbfgs";
+    ddx::minimize_result r =
+        ddx::minimize(ddx::parse("(1 - x)^2 + 100*(y - x^2)^2", s), {s.get("x"), s.get("y")}, {-1.2, 1}, o);
+    INFO(r.iterations << " iterations; " << r.reason);
+    CHECK(r.converged);
+    CHECK(r.reason.rfind("converged: gradient norm", 0) == 0);
+    CHECK(std::fabs(r.point[0] - 1) < 1e-6);
+    CHECK(std::fabs(r.point[1] - 1) < 1e-6);
+    CHECK(r.iterations < 100);
+}
+
+TEST_CASE("lbfgs: a 20-dimensional convex quadratic reaches the solution of its linear system") {
+    // f = sum_i (i + 2)/2 x_i^2 + sum_i x_i x_(i+1)/4 - sum_i (i - 7) x_i: its gradient is A x - b
+    // with A tridiagonal (diagonal i + 2, off-diagonal 1/4: diagonally dominant, so positive
+    // definite) and b_i = i - 7; the minimum solves A x = b (Thomas' algorithm below).
+    const int n = 20;
+    ddx::symbol_table s;
+    std::vector<ex> variables;
+    std::string text;
+    for (int i = 0; i < n; ++i) {
+        std::string x = "x" + std::to_string(i);
+        variables.push_back(s.get(x));
+        text += " + " + std::to_string(i + 2) + "/2*" + x + "^2 - (" + std::to_string(i - 7) + ")*" + x;
+        if (i + 1 < n) text += " + " + x + "*x" + std::to_string(i + 1) + "/4";
+    }
+    std::vector<double> diagonal(n), b(n), solution(n);
+    for (int i = 0; i < n; ++i) {
+        diagonal[i] = i + 2;
+        b[i] = i - 7;
+    }
+    for (int i = 1; i < n; ++i) {  // forward elimination with the off-diagonal 1/4
+        double m = 0.25 / diagonal[i - 1];
+        diagonal[i] -= m * 0.25;
+        b[i] -= m * b[i - 1];
+    }
+    for (int i = n; i-- > 0;) solution[i] = (b[i] - (i + 1 < n ? 0.25 * solution[i + 1] : 0)) / diagonal[i];
+
+    ddx::minimize_options o;
+    o.method = "lbfgs";
+    ddx::minimize_result r = ddx::minimize(ddx::parse(text, s), variables, std::vector<double>(n, 0.0), o);
+    INFO(r.iterations << " iterations; " << r.reason);
+    CHECK(r.converged);
+    CHECK(r.iterations < 60);
+    for (int i = 0; i < n; ++i) CHECK(std::fabs(r.point[i] - solution[i]) < 1e-10);
+}
+
+TEST_CASE("lbfgs: a least-squares line matches the normal equations") {
+    std::mt19937 random(11);
+    std::uniform_real_distribution<double> xs(-3, 5);
+    std::normal_distribution<double> noise(0, 0.5);
+    ddx::data_table data;
+    data.names = {"x", "y"};
+    data.columns.assign(2, {});
+    for (int i = 0; i < 500; ++i) {
+        double x = xs(random);
+        data.columns[0].push_back(x);
+        data.columns[1].push_back(-0.75 * x + 3 + noise(random));
+    }
+    // the normal equations [sxx sx; sx n] [a; b] = [sxy; sy], by Cramer's rule
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, count = static_cast<double>(data.rows());
+    for (size_t i = 0; i < data.rows(); ++i) {
+        double x = data.columns[0][i], y = data.columns[1][i];
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+    }
+    double det = sxx * count - sx * sx;
+    double a = (sxy * count - sx * sy) / det, b = (sxx * sy - sx * sxy) / det;
+
+    ddx::symbol_table s;
+    ddx::minimize_options o;
+    o.method = "lbfgs";
+    o.tol = 1e-9;
+    ddx::minimize_result r = ddx::fit(ddx::parse("(y - (a*x + b))^2", s), {s.get("a"), s.get("b")}, data, {0, 0}, o);
+    INFO(r.iterations << " iterations; " << r.reason);
+    CHECK(r.converged);
+    CHECK(std::fabs(r.point[0] - a) < 1e-9);
+    CHECK(std::fabs(r.point[1] - b) < 1e-9);
+}
+
+TEST_CASE("lbfgs: the line search stops at the limit of double precision and says so") {
+    // |x|^1.5-like valley where the last steps cannot lower the value: the run must end with a
+    // reason, not loop to the step limit
+    ddx::symbol_table s;
+    ddx::minimize_options o;
+    o.method = "lbfgs";
+    o.tol = 0;
+    o.steps = 100000;
+    ddx::minimize_result r = ddx::minimize(ddx::parse("(x - 1)^4 + (y + 2)^2", s), {s.get("x"), s.get("y")}, {0, 0}, o);
+    INFO(r.iterations << " iterations; " << r.reason);
+    CHECK(r.iterations < 1000);
+    CHECK(r.reason.find("step limit") == std::string::npos);
+    CHECK(std::fabs(r.point[0] - 1) < 1e-3);
+    CHECK(std::fabs(r.point[1] + 2) < 1e-6);
+}
+
+TEST_CASE("minimize reports progress through on_progress and writes nothing itself") {
+    // x alone decreases forever (the gradient steps double), so the run lasts until the
+    // callback, called after a second, stops it
+    struct enough {};
+    std::vector<ddx::minimize_progress> reports;
+    ddx::symbol_table s;
+    ddx::minimize_options o;
+    o.steps = 100000000;
+    o.on_progress = [&](const ddx::minimize_progress& p) {
+        reports.push_back(p);
+        throw enough{};
+    };
+    std::ostringstream captured_err, captured_out;
+    std::streambuf* err = std::cerr.rdbuf(captured_err.rdbuf());
+    std::streambuf* out = std::cout.rdbuf(captured_out.rdbuf());
+    auto started = std::chrono::steady_clock::now();
+    bool stopped = false;
+    try {
+        ddx::minimize(ddx::parse("x", s), {s.get("x")}, {0}, o);
+    } catch (const enough&) {
+        stopped = true;
+    }
+    std::cerr.rdbuf(err);
+    std::cout.rdbuf(out);
+    CHECK(stopped);
+    CHECK(std::chrono::steady_clock::now() - started > std::chrono::seconds(1));
+    REQUIRE(reports.size() == 1);
+    CHECK(reports[0].iteration > 1);
+    CHECK(reports[0].value < 0);
+    CHECK(reports[0].gradient_norm == 1);
+    CHECK(captured_err.str().empty());
+    CHECK(captured_out.str().empty());
+}
+
+TEST_CASE("a session sends minimize's progress lines to its sink") {
+    struct enough {};
+    std::vector<std::string> lines;
+    ddx::session interpreter;
+    interpreter.set_progress_sink([&](const std::string& line) {
+        lines.push_back(line);
+        throw enough{};
+    });
+    std::ostringstream out;
+    CHECK_THROWS_AS(interpreter.run("minimize(x, [x], [0], steps = 1e9)", out), enough);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].rfind("# iteration ", 0) == 0);
+    CHECK(lines[0].find(": value -") != std::string::npos);
+    CHECK(lines[0].find(", gradient norm 1.0") != std::string::npos);
+    CHECK(lines[0].find('\n') == std::string::npos);
+    CHECK(out.str().empty());
+}
+
 TEST_CASE("fit and minimize errors") {
     ddx::symbol_table s;
     ex a = s.get("a");
@@ -121,6 +276,10 @@ TEST_CASE("fit and minimize errors") {
           std::string::npos);
     CHECK(error_text([&] { ddx::minimize(ddx::parse("log(x)", s), {s.get("x")}, {-1}, {}); }).find("not finite") !=
           std::string::npos);
+    ddx::minimize_options simplex;
+    simplex.method = "simplex";
+    CHECK(error_text([&] { ddx::minimize(ddx::parse("x^2", s), {s.get("x")}, {1}, simplex); }) ==
+          "method must be \"gd\", \"newton\" or \"lbfgs\", got \"simplex\"");
 }
 
 TEST_CASE("load: CSV errors name file, line and column") {

@@ -147,3 +147,22 @@ TEST_CASE("long sums and products are built at once, lists still element-wise") 
     CHECK(ddx::parse("[1, x] + 2 - [y, 3] + 1", s).is_equal(GiNaC::lst{4 - y, x}));
     CHECK(ddx::parse("[1, x] * 2 * y", s).is_equal(GiNaC::lst{2 * y, 2 * x * y}));
 }
+
+TEST_CASE("'@' is an operator of the product level: matrix product in ddx::parse too") {
+    ddx::symbol_table s;
+    ex a = s.get("a"), b = s.get("b"), c = s.get("c"), d = s.get("d");
+    CHECK(same(ddx::parse("[a, b] @ [c, d]", s), a * c + b * d));
+    CHECK(same(ddx::parse("2*[a, b] @ [c, d]/2", s), a * c + b * d));  // (2*[a, b]) @ [c, d], then /2
+    CHECK(ddx::parse("[[1, 0], [0, 2]] @ [a, b]", s).is_equal(GiNaC::lst{a, 2 * b}));
+    CHECK(error_position("@ x").column == 1);
+    CHECK(error_position("x @") .column == 4);
+    CHECK(error_position("x @@ y").column == 4);
+    std::vector<ddx::statement> p = ddx::parse_program("A @ B; x**2 @ y");
+    CHECK(p[0].body.op == '@');
+    CHECK(p[1].body.op == '@');  // ** is ^, which binds tighter
+    CHECK(p[1].body.children[0].op == '^');
+    // a chain of 20,000 products does not recurse 20,000 deep (like * chains)
+    std::string text = "[[1]]";
+    for (int k = 0; k < 20000; ++k) text += " @ [[1]]";
+    CHECK(ddx::parse(text, s).is_equal(GiNaC::lst{GiNaC::lst{1}}));
+}

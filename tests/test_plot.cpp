@@ -4,8 +4,11 @@
 #include <ddx/ddx.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 
 using GiNaC::ex;
 
@@ -23,6 +26,38 @@ size_t count(const std::string& text, const std::string& what) {
     for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
     return n;
 }
+
+// A `gnuplot` first on PATH that notes the script it is given (in the temporary directory of
+// plot) and then runs the real one, or fails at once; PATH is restored when it goes.
+class recording_gnuplot {
+public:
+    explicit recording_gnuplot(bool run_the_real_one) {
+        char name[] = "/tmp/ddx-test-gnuplot-XXXXXX";
+        REQUIRE(mkdtemp(name) != nullptr);
+        dir_ = name;
+        std::string real = run_the_real_one ? "PATH=\"" + std::string(std::getenv("PATH")) + "\" exec gnuplot \"$@\"" : "exit 3";
+        {
+            std::ofstream script(dir_ + "/gnuplot");
+            script << "#!/bin/sh\necho \"$1\" > " << dir_ << "/script-path\n" << real << "\n";
+        }
+        ::chmod((dir_ + "/gnuplot").c_str(), 0755);
+        saved_path_ = std::getenv("PATH");
+        ::setenv("PATH", (dir_ + ":" + saved_path_).c_str(), 1);
+    }
+    ~recording_gnuplot() {
+        ::setenv("PATH", saved_path_.c_str(), 1);
+        std::filesystem::remove_all(dir_);
+    }
+    // The directory that held the script plot gave to gnuplot ("" if it was not run).
+    std::string plot_directory() const {
+        std::string path = read(dir_ + "/script-path");
+        while (!path.empty() && path.back() == '\n') path.pop_back();
+        return path.empty() ? "" : std::filesystem::path(path).parent_path().string();
+    }
+
+private:
+    std::string dir_, saved_path_;
+};
 
 }  // namespace
 
@@ -82,4 +117,41 @@ TEST_CASE("plot errors") {
     r.file = "";
     r.curves = {ddx::parse("x*y", s)};
     CHECK_THROWS_AS(ddx::plot(r), ddx::error);
+}
+
+TEST_CASE("plot removes its temporary directory, also when gnuplot fails") {
+    ddx::symbol_table s;
+    ddx::plot_request r;
+    r.curves = {ddx::parse("sin(x)", s)};
+    r.variable = s.get("x");
+    SUBCASE("gnuplot fails at once") {
+        recording_gnuplot gnuplot(false);
+        CHECK_THROWS_WITH_AS(ddx::plot(r), "gnuplot failed: ", ddx::error);
+        std::string dir = gnuplot.plot_directory();
+        REQUIRE(dir.rfind("/tmp/ddx-plot-", 0) == 0);
+        CHECK_FALSE(std::filesystem::exists(dir));
+    }
+    SUBCASE("gnuplot cannot write the file") {
+        REQUIRE_MESSAGE(std::system("command -v gnuplot >/dev/null 2>&1") == 0, "gnuplot is not installed");
+        recording_gnuplot gnuplot(true);
+        r.file = "/nonexistent-directory/plot.png";
+        std::string message;
+        try {
+            ddx::plot(r);
+        } catch (const ddx::error& e) {
+            message = e.what();
+        }
+        CHECK(message.find("cannot open file") != std::string::npos);
+        std::string dir = gnuplot.plot_directory();
+        REQUIRE(dir.rfind("/tmp/ddx-plot-", 0) == 0);
+        CHECK_FALSE(std::filesystem::exists(dir));
+    }
+    SUBCASE("gnuplot succeeds") {
+        REQUIRE_MESSAGE(std::system("command -v gnuplot >/dev/null 2>&1") == 0, "gnuplot is not installed");
+        recording_gnuplot gnuplot(true);
+        CHECK(ddx::plot(r).size() > 100);
+        std::string dir = gnuplot.plot_directory();
+        REQUIRE(dir.rfind("/tmp/ddx-plot-", 0) == 0);
+        CHECK_FALSE(std::filesystem::exists(dir));
+    }
 }

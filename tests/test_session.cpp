@@ -145,3 +145,17 @@ TEST_CASE("composition and substitution stop at the depth limit, naming it") {
     CHECK(error_of(s, "subs(f13(x), x = f13(x))").find("error: 1:1: the result would nest deeper") == 0);
     CHECK((run(s, "subs(x^2, x = f13(y)) - subs(f12(x), x = f12(y))^2") == "0\n"));
 }
+
+TEST_CASE("vars, sum and transpose are built in; '@' works on bound lists") {
+    CHECK(error_of("sum = 1").find("cannot assign to 'sum': it is built in") != std::string::npos);
+    CHECK(error_of("transpose(x) = x").find("cannot redefine 'transpose'") != std::string::npos);
+    CHECK(error_of("vars + 1").find("'vars' is a function") != std::string::npos);
+    ddx::session s;
+    run(s, "W = vars(\"W\", 2, 2); v = [1, 1]; f(u) = [[u, 1], [0, u]]");
+    CHECK(run(s, "W @ v - [W_0_0 + W_0_1, W_1_0 + W_1_1]") == "[0, 0]\n");
+    CHECK(run(s, "f(2) @ v") == "[3, 2]\n");
+    // a function's parameters are scalars while its body is built
+    CHECK(error_of(s, "g(a, b) = a @ b").rfind("error: 1:13: '@' multiplies lists and matrices, not a scalar", 0) == 0);
+    CHECK(error_of(s, "x = 1\nW @ [1, 2, 3]").rfind("error: 2:3: '@': shapes 2x2 and 3 do not match", 0) == 0);
+    CHECK(run(s, "sum(W) - W_0_0 - W_0_1 - W_1_0 - W_1_1") == "0\n");  // the session kept its state
+}

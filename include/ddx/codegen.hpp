@@ -1,11 +1,35 @@
 // C code from expressions, and compiled evaluation. GiNaC's print_csrc prints one
 // expression with no signature, no shared subexpressions and pow() for every power; ddx emits
 // a whole function from the lowered program (ddx/program.hpp).
+//
+// Compiled objects and what ddx trusts. ddx::load_c (and so ddx::compile) loads a shared
+// object only when it can show that it built that object for exactly the source wanted:
+//  - The cache is `$XDG_CACHE_HOME/ddx` (an absolute XDG_CACHE_HOME), else `$HOME/.cache/ddx`,
+//    created with mode 0700. It is used only if it is a directory owned by the effective
+//    user, not writable by group or others, and every directory above it is owned by root
+//    or that user and not writable by group or others unless sticky (like /tmp): then no
+//    other user can change what is in it. Otherwise (or with neither XDG_CACHE_HOME nor HOME
+//    set, or when the cache cannot be written) objects go to a private directory of the process, made by
+//    mkdtemp in `$TMPDIR` (else /tmp) with mode 0700 and removed with its contents when the
+//    process exits normally (a killed process leaves it behind, still 0700). There is no
+//    fixed shared path.
+//  - An entry is the directory KEY holding source.c, build.txt and object.so; KEY hashes the
+//    source with the compiler's identity (the command, the flags and the output of
+//    `$CC --version`, run once per process and compiler). It is loaded only if the entry and its files are
+//    owned by the effective user, not writable by group or others, not symbolic links,
+//    source.c and build.txt equal the wanted source and identity byte for byte, and
+//    object.so is a whole ELF shared object (every segment the loader maps lies within the
+//    file: a cut object would crash the process in dlopen). Anything else is rebuilt and
+//    replaced.
+//  - A new entry is built in a fresh temporary directory beside the others and renamed into
+//    place whole, so a half-written object is never found. An object that fails to load is
+//    rebuilt once; if that fails too, ddx::compile uses the interpreter.
 #pragma once
 
 #include <ddx/program.hpp>
 #include <ginac/ginac.h>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +62,9 @@ public:
     /// Whether this runs compiled machine code (false: the interpreter took over):
     /// `f.is_native()`.
     bool is_native() const { return native_ != nullptr; }
+    /// Why the interpreter took over, "" when native: the error of compiling or loading,
+    /// e.g. "no C compiler (cc) could be run".
+    const std::string& why_interpreted() const;
 
 private:
     friend compiled_function compile(const std::vector<GiNaC::ex>&, const std::vector<GiNaC::ex>&);
@@ -45,13 +72,15 @@ private:
     native_fn native_ = nullptr;
     std::shared_ptr<void> library_;          // keeps the shared object loaded
     std::shared_ptr<const program> interpreted_;
+    std::shared_ptr<const std::string> why_interpreted_;
     std::size_t inputs_ = 0, outputs_ = 0;
 };
 
 /// Emits, compiles with the system C compiler (`$CC`, else `cc`; -O2), loads the result and
-/// returns it. Compiled objects are cached by content hash in `$XDG_CACHE_HOME/ddx`, else
-/// `~/.cache/ddx`. Without a working compiler the interpreter takes over (said once on stderr).
-/// Throws ddx::error as emit_c does.
+/// returns it. Compiled objects are cached as the top of this header describes. Without a
+/// working compiler, or when the object cannot be loaded, the interpreter takes over: the
+/// result says so (is_native(), why_interpreted()) and the fallback handler, if any, is
+/// called; the library writes nothing to stderr. Throws ddx::error as emit_c does.
 /// \code
 /// ddx::symbol_table s;
 /// GiNaC::ex x = s.get("x"), y = s.get("y");
@@ -62,9 +91,18 @@ private:
 /// \endcode
 compiled_function compile(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& variables);
 
-/// Compiles C `source` into a shared object (cached as above) and returns the address of
-/// `symbol` in it, with `library` keeping it loaded. Throws ddx::error when compiling or
-/// loading fails (the compiler's messages are in the error).
+/// Sets what is called with the reason each time ddx::compile falls back to the
+/// interpreter, for callers that do not see the compiled_function (minimize, fit and plot
+/// compile inside); an empty function (the default) calls nothing. The ddx program prints
+/// the first reason on stderr. May be called from any thread; the handler may be called from
+/// any thread that compiles.
+/// `ddx::set_interpreter_fallback_handler([](const std::string& why) { log(why); });`
+void set_interpreter_fallback_handler(std::function<void(const std::string& why)> handler);
+
+/// Compiles C `source` into a shared object (cached as the top of this header describes) and
+/// returns the address of `symbol` in it, with `library` keeping it loaded. Throws
+/// ddx::error when no compiler runs, compiling or loading fails (the compiler's messages are
+/// in the error) or no private directory can be made.
 /// \code
 /// std::shared_ptr<void> library;
 /// auto twice = reinterpret_cast<double (*)(double)>(

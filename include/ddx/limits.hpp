@@ -40,4 +40,9 @@ constexpr double evalf_exp_argument = 1e6;
 /// (core/construct.cpp: tree_size_exceeds).
 constexpr std::size_t evaluated_argument_nodes = 2000;
 
+/// Variables one call of `vars("w", n, m)` may make, n*m (interp/builtins.cpp:
+/// check_vars_count): each is a named symbol kept by the session; vars("w", 10^9) is refused
+/// before any is made.
+constexpr long vars_symbols = 1000000;
+
 }  // namespace ddx::limits

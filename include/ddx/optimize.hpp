@@ -2,25 +2,47 @@
 #pragma once
 
 #include <ddx/data.hpp>
+#include <functional>
 #include <ginac/ginac.h>
 #include <string>
 #include <vector>
 
 namespace ddx {
 
+/// Where a long minimize or fit has got to: ddx::minimize_options::on_progress receives one.
+struct minimize_progress {
+    long iteration = 0;          ///< the steps taken so far (1 after the first)
+    double value = 0;            ///< the function (for fit, the summed loss) after them
+    double gradient_norm = 0;    ///< the Euclidean norm of its gradient there
+};
+
 /// How minimize and fit search; the defaults are the language's (`minimize(e, [x], [0])`).
-/// A method other than "gd" or "newton", a rate that is not positive, or a negative `steps`
-/// or `tol` makes them throw ddx::error.
+/// A method other than "gd", "newton" or "lbfgs", a rate that is not positive, or a negative
+/// `steps` or `tol` makes them throw ddx::error.
 /// \code
 /// ddx::minimize_options options;
-/// options.method = "newton";
+/// options.method = "lbfgs";
 /// options.steps = 50;
+/// // a line on standard error about once a second while a run is long (the ddx program's
+/// // "# iteration ..." lines); without it the library writes nothing
+/// options.on_progress = [](const ddx::minimize_progress& p) {
+///     std::cerr << "iteration " << p.iteration << ": value " << p.value
+///               << ", gradient norm " << p.gradient_norm << std::endl;
+/// };
 /// \endcode
 struct minimize_options {
-    std::string method = "gd";  ///< "gd": gradient descent with a line search; "newton"
+    /// "gd": gradient descent with a backtracking line search and Barzilai-Borwein steps;
+    /// "newton": Newton's steps with the symbolic Hessian (gradient steps where it gives no
+    /// descent); "lbfgs": limited-memory BFGS (from the last 10 steps and changes of the
+    /// gradient) with a line search for the strong Wolfe conditions, which tries the whole
+    /// step first (at the first iteration: a gradient step of length 1).
+    std::string method = "gd";
     double rate = 0.01;         ///< the first step length of gradient descent
     long steps = 1000;          ///< iterations at most
     double tol = 1e-10;         ///< stop when the gradient norm falls below
+    /// Called after a step when more than a second has passed since the start of the run or
+    /// since the last call (so never for a run shorter than a second). Empty: no calls.
+    std::function<void(const minimize_progress&)> on_progress;
 };
 
 /// Where minimize or fit stopped, and why. For `minimize(parse("(x - 1)^2 + (y - 2)^2", s),
@@ -40,7 +62,8 @@ struct minimize_result {
 };
 
 /// Minimizes `f` over `variables` from `start`. The gradient (and for Newton the Hessian)
-/// is derived symbolically and compiled. Throws ddx::error on non-finite values at `start`
+/// is derived symbolically and compiled; nothing is written to any stream (progress goes
+/// to minimize_options::on_progress). Throws ddx::error on non-finite values at `start`
 /// (later steps into non-finite values are shortened instead).
 /// `minimize(parse("(x - 1)^2 + (y - 2)^2", s), {x, y}, {0, 0}, {})` reaches {1.0, 2.0}.
 minimize_result minimize(const GiNaC::ex& f, const std::vector<GiNaC::ex>& variables,

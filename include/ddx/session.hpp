@@ -5,11 +5,13 @@
 #include <ddx/symbols.hpp>
 #include <ddx/syntax.hpp>
 #include <ddx/value.hpp>
+#include <functional>
 #include <ginac/ginac.h>
 #include <map>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -73,6 +75,16 @@ public:
     /// Sorted: `interpreter.completions()` starts `E`, `abs`, `acos`, ...
     std::vector<std::string> completions() const;
 
+    /// Where long computations report progress: `sink` receives one line at a time (without
+    /// a newline), like "# iteration 1200: value 0.25, gradient norm 0.001" from minimize
+    /// and fit about once a second while a run is long. Empty (the default): none; the session
+    /// itself writes nothing but to the `out` of run. The ddx program prints them on
+    /// standard error:
+    /// \code
+    /// interpreter.set_progress_sink([](const std::string& line) { std::cerr << line << std::endl; });
+    /// \endcode
+    void set_progress_sink(std::function<void(const std::string& line)> sink) { progress_sink_ = std::move(sink); }
+
 private:
 
     value call(const node& n);
@@ -83,6 +95,7 @@ private:
     std::map<std::string, user_function> functions_;
     std::string defining_;            // the function being defined, to reject recursion
     std::vector<std::string> locals_;  // its parameters, which shadow bound names
+    std::function<void(const std::string&)> progress_sink_;  // see set_progress_sink
 };
 
 }  // namespace ddx

@@ -24,7 +24,7 @@ struct node {
         name,        ///< text: the identifier
         string,      ///< text: the contents, without quotes
         negate,      ///< children[0]
-        binary,      ///< op in "+-*/^", children[0] op children[1]
+        binary,      ///< op in "+-*/@^", children[0] op children[1] (`@`: matrix product)
         call,        ///< text: function name, children: arguments (possibly `option` nodes)
         derivative,  ///< text: function name, primes: number of ', children: arguments
         list,        ///< children: elements
@@ -36,7 +36,7 @@ struct node {
     kind type = kind::number;
     /// The number, name, string contents or function name (see kind).
     std::string text;
-    /// The operator of a `binary` node: one of `+-*/^`.
+    /// The operator of a `binary` node: one of `+-*/@^`.
     char op = 0;
     /// How many primes a `derivative` has: 2 for `f''(x)`.
     int primes = 0;

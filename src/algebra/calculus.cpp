@@ -1,5 +1,6 @@
 #include <ddx/calculus.hpp>
 #include <ddx/error.hpp>
+#include <ddx/interrupt.hpp>
 #include <ddx/limits.hpp>
 #include <ddx/simplify.hpp>
 
@@ -49,7 +50,10 @@ ex diff(const ex& e, const GiNaC::ex& x, int order) {
     check_order(order);
     if (auto fast = nth_derivative_by_polynomials(e, x, order)) return *fast;
     ex result = e;
-    for (int i = 0; i < order && !result.is_zero(); ++i) result = simplify(differentiator(x)(result));
+    for (int i = 0; i < order && !result.is_zero(); ++i) {
+        check_stop();  // a library caller's stop is seen between orders
+        result = simplify(differentiator(x)(result));
+    }
     return shorter_of_direct(result, e, {{x, order}});
 }
 

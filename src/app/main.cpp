@@ -1,4 +1,5 @@
 // The ddx program: the REPL on a terminal, otherwise a script from a file, -e or stdin.
+#include <ddx/codegen.hpp>
 #include <ddx/error.hpp>
 #include <ddx/interrupt.hpp>
 #include <ddx/session.hpp>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <sys/personality.h>
@@ -39,6 +41,8 @@ struct options {
 
 int run_script(const std::string& text) {
     ddx::session s;
+    // minimize and fit report progress on long runs; the library itself prints nothing
+    s.set_progress_sink([](const std::string& line) { std::cerr << line << std::endl; });
     try {
         ddx::stoppable_region region;
         s.run(text, std::cout);
@@ -66,6 +70,11 @@ int run(void* arg) {
     const options& o = *static_cast<const options*>(arg);
     ddx::set_memory_budget(o.memory_mb << 20);
     ddx::install_stop_handlers();
+    // The library only reports an interpreted fallback; the program says so once.
+    ddx::set_interpreter_fallback_handler([](const std::string& why) {
+        static std::once_flag told;
+        std::call_once(told, [&] { std::cerr << "ddx: compiled evaluation unavailable, interpreting instead (" << why << ")\n"; });
+    });
     if (o.has_text) {
         ddx::set_time_limit(o.timeout);
         return run_script(o.text);

@@ -24,6 +24,7 @@
 #include "core/reporting.hpp"
 #include "core/real_domain.hpp"
 #include "lang/build.hpp"
+#include "lang/lexer.hpp"
 #include "numeric/free_symbols.hpp"
 
 namespace ddx {
@@ -53,19 +54,20 @@ GiNaC::ex builtin_context::symbol(size_t i) const {
     return e;
 }
 
+// Entries may be lists or matrices of variables (from vars), taken in row-major order:
+// [W, b, c] is every entry of W, then of b, then c.
 std::vector<GiNaC::ex> builtin_context::symbols(size_t i) const {
     ex e = expr(i);
     if (!is_a<GiNaC::lst>(e)) {
         fail("argument " + std::to_string(i + 1) + " must be a list of variables like [x, y]",
              positional[i].where);
     }
-    std::vector<ex> out;
-    for (const ex& x : e) {
+    std::vector<ex> out = flattened(e);
+    for (const ex& x : out) {
         if (!is_class<GiNaC::symbol>(x)) {
             fail("argument " + std::to_string(i + 1) + " must list variable names, got " + to_string(x),
                  positional[i].where);
         }
-        out.push_back(x);
     }
     return out;
 }
@@ -109,7 +111,7 @@ std::vector<double> builtin_context::numbers(size_t i) const {
     ex e = expr(i);
     if (!is_a<GiNaC::lst>(e)) fail("argument " + std::to_string(i + 1) + " must be a list of numbers", positional[i].where);
     std::vector<double> out;
-    for (const ex& x : e) out.push_back(number({"", x, false, positional[i].where}));
+    for (const ex& x : flattened(e)) out.push_back(number({"", x, false, positional[i].where}));  // row-major
     return out;
 }
 
@@ -230,7 +232,9 @@ value collect_builtin(builtin_context& c) {
     no_options(c);
     ex by = c.expr(1);
     if (is_a<GiNaC::lst>(by)) {
-        c.symbols(1);
+        GiNaC::lst flat;  // lists or matrices of variables, row-major
+        for (const ex& x : c.symbols(1)) flat.append(x);
+        by = flat;
     } else {
         c.symbol(1);
     }
@@ -318,8 +322,10 @@ minimize_options read_minimize_options(const builtin_context& c, std::vector<dou
     for (const argument& a : c.options) {
         if (a.option == "method") {
             const auto* s = std::get_if<std::string>(&a.v);
-            if (!s) c.fail("method must be \"gd\" or \"newton\"", a.where);
-            if (*s != "gd" && *s != "newton") c.fail("method must be \"gd\" or \"newton\", got \"" + *s + "\"", a.where);
+            if (!s) c.fail("method must be \"gd\", \"newton\" or \"lbfgs\"", a.where);
+            if (*s != "gd" && *s != "newton" && *s != "lbfgs") {
+                c.fail("method must be \"gd\", \"newton\" or \"lbfgs\", got \"" + *s + "\"", a.where);
+            }
             o.method = *s;
         } else if (a.option == "rate") {
             o.rate = c.number(a);
@@ -332,13 +338,20 @@ minimize_options read_minimize_options(const builtin_context& c, std::vector<dou
             o.tol = c.number(a);
             if (!(o.tol >= 0)) c.fail("tol must not be negative", a.where);
         } else if (a.option == "start" && start) {
-            builtin_context one{c.symbols_of_session, c.name, c.where, {a}, {}};
+            builtin_context one{c.symbols_of_session, c.name, c.where, {a}, {}, c.progress};
             *start = one.numbers(0);
         } else {
             c.fail("unknown option '" + a.option + "' (options: method, rate, steps, tol" +
                        std::string(start ? ", start" : "") + ")",
                    a.where);
         }
+    }
+    if (c.progress && *c.progress) {
+        const std::function<void(const std::string&)>& sink = *c.progress;
+        o.on_progress = [&sink](const minimize_progress& p) {
+            sink("# iteration " + std::to_string(p.iteration) + ": value " + format_double(p.value) +
+                 ", gradient norm " + format_double(p.gradient_norm));
+        };
     }
     return o;
 }
@@ -364,6 +377,69 @@ value fit_builtin(builtin_context& c) {
     std::vector<double> start(parameters.size(), 0.0);
     minimize_options o = read_minimize_options(c, &start);
     return reached(parameters, fit(c.expr(0), parameters, data, start, o), o.method);
+}
+
+// A size of vars: a positive integer (exact, so that 10^30 is refused, not wrapped).
+GiNaC::numeric vars_size(const builtin_context& c, size_t i) {
+    ex e = c.expr(i);
+    if (!is_class<GiNaC::numeric>(e) || !GiNaC::ex_to<GiNaC::numeric>(e).is_pos_integer()) {
+        c.fail("argument " + std::to_string(i + 1) + " must be a positive integer, got " + to_string(e),
+               c.positional[i].where);
+    }
+    return GiNaC::ex_to<GiNaC::numeric>(e);
+}
+
+// How many symbols one call of vars may make (limits::vars_symbols), checked before any.
+void check_vars_count(const builtin_context& c, const GiNaC::numeric& count, position at) {
+    if (count > limits::vars_symbols) {
+        c.fail(to_string(count) + " variables are more than the limit of " + std::to_string(limits::vars_symbols),
+               at);
+    }
+}
+
+// vars("w", n): [w_0, ..., w_(n-1)]; vars("w", n, m): [[w_0_0, ..., w_0_(m-1)], ...]. The
+// session's symbols, so that typing w_0 later is the same unknown.
+value vars_builtin(builtin_context& c) {
+    no_options(c);
+    std::string stem = c.string(0);
+    if (stem.empty() || !is_name_start(stem[0]) || !std::all_of(stem.begin(), stem.end(), is_name_char)) {
+        c.fail("argument 1 must be a name (letters, digits and '_', not starting with a digit), got \"" +
+                   stem + "\"",
+               c.positional[0].where);
+    }
+    bool matrix = c.positional.size() == 3;
+    GiNaC::numeric rows = vars_size(c, 1), columns = matrix ? vars_size(c, 2) : GiNaC::numeric(1);
+    check_vars_count(c, rows * columns, matrix ? c.where : c.positional[1].where);
+    auto entry = [&](const std::string& name) { return ex(c.symbols_of_session.get(name)); };
+    GiNaC::lst out;
+    for (long i = 0; i < rows.to_long(); ++i) {
+        std::string name = stem + "_" + std::to_string(i);
+        if (!matrix) {
+            out.append(entry(name));
+            continue;
+        }
+        GiNaC::lst row;
+        for (long j = 0; j < columns.to_long(); ++j) row.append(entry(name + "_" + std::to_string(j)));
+        out.append(row);
+    }
+    return ex(out);
+}
+
+value sum_builtin(builtin_context& c) {
+    no_options(c);
+    ex e = c.expr(0);
+    return reporting_at(c.positional[0].where, [&] { return sum_of_entries(e); });
+}
+
+value transpose_builtin(builtin_context& c) {
+    no_options(c);
+    ex e = c.expr(0);
+    auto shape = array_shape(e);
+    if (!shape || shape->size() > 2) {
+        c.fail("argument 1 must be a list or a matrix (a list of rows of equal length), got shape " + shape_text(e),
+               c.positional[0].where);
+    }
+    return transposed(e);
 }
 
 value load_builtin(builtin_context& c) {
@@ -431,11 +507,17 @@ const std::vector<builtin> table = {
     {"ccode", 3, 3, "ccode(e, [x, y, ...], \"name\")",
      "C99 function void name(const double *in, double *out)", "ccode([x^2, sin(x)*y], [x, y], \"f\")",
      ccode_builtin},
+    {"vars", 2, 3, "vars(\"w\", n), vars(\"w\", n, m)",
+     "a list [w_0, ..., w_(n-1)] or an n x m matrix [[w_0_0, ...], ...] of variables",
+     "W = vars(\"W\", 2, 3)", vars_builtin},
+    {"sum", 1, 1, "sum(v)", "the sum of every entry of a list or matrix", "sum([x, y, z]^2)", sum_builtin},
+    {"transpose", 1, 1, "transpose(A)", "a matrix's rows as columns (a list is itself)",
+     "transpose([[1, 2, 3], [4, 5, 6]])", transpose_builtin},
     {"plot", 1, 2, "plot(e, x = lo..hi), plot([e1, e2], x = lo..hi, \"file.png\")",
      "curves of one variable: to a .png or .svg file, or drawn in the terminal",
      "plot([tanh(x), diff(tanh(x), x)], x = -3..3)", plot_builtin},
     {"minimize", 3, 3, "minimize(e, [x, y], [x0, y0], method = \"gd\", rate = 0.01, steps = 1000, tol = 1e-10)",
-     "numeric minimum with the symbolic gradient (method \"gd\") or Hessian (\"newton\")",
+     "numeric minimum with the symbolic gradient (method \"gd\" or \"lbfgs\") or Hessian (\"newton\")",
      "minimize((x - 1)^2 + (y + 2)^2, [x, y], [0, 0], method = \"newton\")", minimize_builtin},
     {"load", 1, 1, "load(\"file.csv\")", "a data table: a header row of names, one row per point",
      "data = load(\"points.csv\")", load_builtin},

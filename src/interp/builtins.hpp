@@ -5,6 +5,7 @@
 #include <ddx/symbols.hpp>
 #include <ddx/value.hpp>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,14 +28,17 @@ struct builtin_context {
     position where;
     std::vector<argument> positional;
     std::vector<argument> options;
+    /// Where long computations (minimize, fit) send progress lines: the session's sink
+    /// (session::set_progress_sink); null or empty: nowhere.
+    const std::function<void(const std::string&)>* progress = nullptr;
 
     GiNaC::ex expr(size_t i) const;
     GiNaC::ex symbol(size_t i) const;                // a symbol
-    std::vector<GiNaC::ex> symbols(size_t i) const;  // a list of symbols
+    std::vector<GiNaC::ex> symbols(size_t i) const;  // a list of symbols (or of lists of them, row-major)
     long integer(size_t i, long lo, long hi) const;
     std::string string(size_t i) const;
     const data_table& table(size_t i) const;
-    std::vector<double> numbers(size_t i) const;  // a list of real numbers
+    std::vector<double> numbers(size_t i) const;  // a list of real numbers (nested: row-major)
     double number(const argument& a) const;       // a real number
     /// The options as name -> expression, rejecting names not in `allowed` (empty: any).
     std::map<std::string, GiNaC::ex> option_values(const std::vector<std::string>& allowed = {}) const;

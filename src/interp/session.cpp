@@ -183,7 +183,7 @@ value session::call(const node& n) {
     }
     const builtin* b = find_builtin(n.text);
     if (!b) throw error("unknown function '" + n.text + "'", n.where);
-    builtin_context context{symbols_, n.text, n.where, {}, {}};
+    builtin_context context{symbols_, n.text, n.where, {}, {}, &progress_sink_};
     for (const node& a : n.children) {
         argument arg;
         arg.where = a.where;

@@ -6,6 +6,7 @@
 #include "core/real_domain.hpp"
 #include "core/reporting.hpp"
 
+#include <ddx/interrupt.hpp>
 #include <ddx/limits.hpp>
 
 #include <algorithm>
@@ -70,12 +71,16 @@ ex scalar_op(char op, const ex& a, const ex& b) {
     }
 }
 
+// The entries of a list, to iterate over: iterating a GiNaC::ex (or calling op(i)) walks
+// the lst's std::list from its start for every entry, quadratic in the length.
+const GiNaC::lst& entries(const ex& e) { return GiNaC::ex_to<GiNaC::lst>(e); }
+
 }  // namespace
 
 ex apply_math_function(const math_function& f, const ex& arg) {
     if (GiNaC::is_a<GiNaC::lst>(arg)) {
         GiNaC::lst out;
-        for (const ex& e : arg) out.append(apply_math_function(f, e));
+        for (const ex& e : entries(arg)) out.append(apply_math_function(f, e));
         return out;
     }
     // GiNaC's evaluation of sin(u), exp(u), ... inspects u as a tree (u*60/Pi, signs), which
@@ -89,26 +94,152 @@ ex apply_math_function(const math_function& f, const ex& arg) {
     return reporting_at(position{}, [&] { return f.apply(arg); });
 }
 
-ex arithmetic(char op, const ex& a, const ex& b, position where) {
+std::optional<std::vector<size_t>> array_shape(const ex& e) {
+    if (!GiNaC::is_a<GiNaC::lst>(e)) return std::vector<size_t>{};
+    std::optional<std::vector<size_t>> entry;
+    for (const ex& x : entries(e)) {
+        auto s = array_shape(x);
+        if (!s || (entry && *s != *entry)) return std::nullopt;
+        entry = std::move(s);
+    }
+    std::vector<size_t> out{e.nops()};
+    if (entry) out.insert(out.end(), entry->begin(), entry->end());
+    return out;
+}
+
+std::string shape_text(const ex& e) {
+    auto shape = array_shape(e);
+    if (!shape) return "ragged";
+    if (shape->empty()) return "scalar";
+    std::string out;
+    for (size_t n : *shape) out += (out.empty() ? "" : "x") + std::to_string(n);
+    return out;
+}
+
+namespace {
+
+[[noreturn]] void shapes_do_not_match(const std::string& op, const ex& a, const ex& b, position where) {
+    throw error("'" + op + "': shapes " + shape_text(a) + " and " + shape_text(b) + " do not match", where);
+}
+
+// a op b entry by entry; `same_shape`: a and b are known to be arrays of one shape
+ex elementwise(char op, const ex& a, const ex& b, position where, bool same_shape) {
     bool a_list = GiNaC::is_a<GiNaC::lst>(a), b_list = GiNaC::is_a<GiNaC::lst>(b);
     if (!a_list && !b_list) return reporting_at(where, [&] { return scalar_op(op, a, b); });
-    if (a_list && b_list && a.nops() != b.nops()) {
-        throw error("lists of different lengths (" + std::to_string(a.nops()) + " and " +
-                        std::to_string(b.nops()) + ") in '" + std::string(1, op) + "'",
+    // NumPy's element-wise rule without broadcasting between arrays: equal shapes (a ragged
+    // list pairs its entries with the other side's, which must be as many)
+    if (a_list && b_list && !same_shape) {
+        auto sa = array_shape(a), sb = array_shape(b);
+        if (a.nops() != b.nops() || (sa && sb && *sa != *sb)) shapes_do_not_match(std::string(1, op), a, b, where);
+        same_shape = sa && sb;
+    }
+    GiNaC::lst out;
+    if (!a_list) {
+        for (const ex& y : entries(b)) out.append(elementwise(op, a, y, where, same_shape));
+    } else if (!b_list) {
+        for (const ex& x : entries(a)) out.append(elementwise(op, x, b, where, same_shape));
+    } else {
+        auto y = entries(b).begin();
+        for (const ex& x : entries(a)) out.append(elementwise(op, x, *y++, where, same_shape));
+    }
+    return out;
+}
+
+}  // namespace
+
+ex arithmetic(char op, const ex& a, const ex& b, position where) { return elementwise(op, a, b, where, false); }
+
+ex matmul(const ex& a, const ex& b, position where) {
+    auto sa = array_shape(a), sb = array_shape(b);
+    if (!sa || !sb || sa->size() > 2 || sb->size() > 2) {
+        throw error("'@' multiplies lists and matrices (a matrix is a list of rows of equal length), got shapes " +
+                        shape_text(a) + " and " + shape_text(b),
                     where);
     }
-    size_t n = a_list ? a.nops() : b.nops();
-    GiNaC::lst out;
-    for (size_t i = 0; i < n; ++i) {
-        out.append(arithmetic(op, a_list ? a.op(i) : a, b_list ? b.op(i) : b, where));
+    if (sa->empty() || sb->empty()) {
+        throw error("'@' multiplies lists and matrices, not a scalar (shapes " + shape_text(a) + " and " +
+                        shape_text(b) + "); use '*' to multiply by a scalar",
+                    where);
     }
+    if (sa->back() != sb->front()) shapes_do_not_match("@", a, b, where);
+    // a list on the left is one row, a list on the right one column
+    auto rows = [](const ex& m, bool matrix) {
+        std::vector<GiNaC::exvector> out;
+        if (matrix) {
+            for (const ex& r : entries(m)) out.emplace_back(entries(r).begin(), entries(r).end());
+        } else {
+            out.emplace_back(entries(m).begin(), entries(m).end());
+        }
+        return out;
+    };
+    const bool a_matrix = sa->size() == 2, b_matrix = sb->size() == 2;
+    std::vector<GiNaC::exvector> left = rows(a, a_matrix), right = rows(b, b_matrix);
+    const size_t inner = sa->back(), columns = b_matrix ? (*sb)[1] : 1;
+    auto entry = [&](size_t i, size_t j) {
+        GiNaC::exvector terms;
+        terms.reserve(inner);
+        for (size_t k = 0; k < inner; ++k) {
+            terms.push_back(times(left[i][k], b_matrix ? right[k][j] : right[0][k]));
+        }
+        return GiNaC::add(terms);
+    };
+    return reporting_at(where, [&]() -> ex {
+        if (!a_matrix && !b_matrix) return entry(0, 0);  // list @ list: the dot product
+        GiNaC::lst out;
+        for (size_t i = 0; i < left.size(); ++i) {
+            check_stop();
+            if (!b_matrix) {
+                out.append(entry(i, 0));
+                continue;
+            }
+            GiNaC::lst row;
+            for (size_t j = 0; j < columns; ++j) row.append(entry(i, j));
+            if (!a_matrix) return row;  // list @ matrix: a list
+            out.append(row);
+        }
+        return out;
+    });
+}
+
+std::vector<ex> flattened(const ex& e) {
+    std::vector<ex> out;
+    std::function<void(const ex&)> walk = [&](const ex& x) {
+        if (!GiNaC::is_a<GiNaC::lst>(x)) {
+            out.push_back(x);
+            return;
+        }
+        for (const ex& y : entries(x)) walk(y);
+    };
+    walk(e);
+    return out;
+}
+
+ex sum_of_entries(const ex& e) {
+    if (!GiNaC::is_a<GiNaC::lst>(e)) return e;
+    std::vector<ex> entries = flattened(e);
+    return GiNaC::add(GiNaC::exvector(entries.begin(), entries.end()));
+}
+
+ex transposed(const ex& e) {
+    auto shape = array_shape(e);
+    if (!shape || shape->size() > 2) {
+        throw error("transpose takes a list or a matrix (a list of rows of equal length), got shape " + shape_text(e));
+    }
+    if (shape->size() < 2) return e;
+    std::vector<GiNaC::lst> columns((*shape)[1]);
+    for (const ex& row : entries(e)) {
+        size_t j = 0;
+        for (const ex& x : entries(row)) columns[j++].append(x);
+    }
+    GiNaC::lst out;
+    for (const GiNaC::lst& column : columns) out.append(column);
     return out;
 }
 
 ex negate(const ex& a) {
     if (GiNaC::is_a<GiNaC::lst>(a)) {
         GiNaC::lst out;
-        for (const ex& e : a) out.append(negate(e));
+        for (const ex& e : entries(a)) out.append(negate(e));
         return out;
     }
     return -a;
@@ -116,7 +247,7 @@ ex negate(const ex& a) {
 
 ex evaluate_binary(const node& n, const std::function<ex(const node&)>& operand) {
     if (n.op == '/' || n.op == '^') return arithmetic(n.op, operand(n.children[0]), operand(n.children[1]), n.where);
-    const char* ops = n.op == '*' ? "*" : "+-";
+    const char* ops = n.op == '*' || n.op == '@' ? "*@" : "+-";
     struct link {
         const node* operand;
         char op;
@@ -133,9 +264,13 @@ ex evaluate_binary(const node& n, const std::function<ex(const node&)>& operand)
     GiNaC::exvector values;
     values.reserve(chain.size());
     for (const link& l : chain) values.push_back(operand(*l.operand));
-    if (std::any_of(values.begin(), values.end(), [](const ex& v) { return GiNaC::is_a<GiNaC::lst>(v); })) {
+    if (std::any_of(chain.begin(), chain.end(), [](const link& l) { return l.op == '@'; }) ||
+        std::any_of(values.begin(), values.end(), [](const ex& v) { return GiNaC::is_a<GiNaC::lst>(v); })) {
         ex acc = values[0];
-        for (size_t i = 1; i < values.size(); ++i) acc = arithmetic(chain[i].op, acc, values[i], chain[i].where);
+        for (size_t i = 1; i < values.size(); ++i) {
+            acc = chain[i].op == '@' ? matmul(acc, values[i], chain[i].where)
+                                     : arithmetic(chain[i].op, acc, values[i], chain[i].where);
+        }
         return acc;
     }
     return reporting_at(n.where, [&]() -> ex {

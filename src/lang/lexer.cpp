@@ -153,7 +153,7 @@ private:
             }
             break;
         case '+': case '-': case '/': case '^': case '(': case ')': case '[': case ']':
-        case ',': case '=': case ';': case '\'':
+        case ',': case '=': case ';': case '\'': case '@':
             return std::string(1, c);
         default:
             break;

@@ -12,7 +12,7 @@ struct token {
         number, name, string, op, newline, invalid, end
     };
     kind type = kind::end;
-    std::string text;  // for op: "+", "-", "*", "/", "^", "(", ")", "[", "]", ",", "=", ";", "'", ".."
+    std::string text;  // for op: "+", "-", "*", "/", "@", "^", "(", ")", "[", "]", ",", "=", ";", "'", ".."
     position where;
 };
 

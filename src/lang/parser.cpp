@@ -120,9 +120,10 @@ private:
         return lhs;
     }
 
+    // `@` (matrix product) binds like `*` and `/`, from the left, as in NumPy
     node product() {
         node lhs = unary();
-        while (is_op("*") || is_op("/")) {
+        while (is_op("*") || is_op("/") || is_op("@")) {
             const token& t = next();
             lhs = make_binary(t.text[0], std::move(lhs), unary(), t.where);
         }

@@ -86,20 +86,19 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         throw error("'" + name + "' is taken by <math.h> or reserved in C; choose another name");
     }
     std::vector<std::string> variable_names;
+    std::set<std::string> listed;  // (a search of variable_names was quadratic in thousands of names)
     for (const ex& v : variables) {
         if (!is_class<GiNaC::symbol>(v)) throw error("the variables must be names, got " + to_string(v));
         std::string n = GiNaC::ex_to<GiNaC::symbol>(v).get_name();
-        if (std::find(variable_names.begin(), variable_names.end(), n) != variable_names.end()) {
-            throw error("variable " + n + " is listed twice");
-        }
+        if (!listed.insert(n).second) throw error("variable " + n + " is listed twice");
         variable_names.push_back(n);
     }
     std::set<std::string> missing;
-    for (const ex& e : outputs) {
-        for (const ex& s : free_symbols(e)) {
-            std::string n = GiNaC::ex_to<GiNaC::symbol>(s).get_name();
-            if (std::find(variable_names.begin(), variable_names.end(), n) == variable_names.end()) missing.insert(n);
-        }
+    GiNaC::exprseq all;  // one walk: the outputs of a gradient share most of their nodes
+    for (const ex& e : outputs) all.append(e);
+    for (const ex& s : free_symbols(all)) {
+        std::string n = GiNaC::ex_to<GiNaC::symbol>(s).get_name();
+        if (!listed.count(n)) missing.insert(n);
     }
     if (!missing.empty()) {
         std::string list;

@@ -21,7 +21,8 @@ namespace {
 
 void flatten_into(const ex& e, std::vector<ex>& out) {
     if (is_a<GiNaC::lst>(e)) {
-        for (const ex& x : e) flatten_into(x, out);
+        // the list's own iterator: ex's reads the i-th element by walking i steps
+        for (const ex& x : GiNaC::ex_to<GiNaC::lst>(e)) flatten_into(x, out);
     } else if (is_a<GiNaC::matrix>(e)) {
         const auto& m = GiNaC::ex_to<GiNaC::matrix>(e);
         for (unsigned r = 0; r < m.rows(); ++r)

@@ -1,3 +1,6 @@
+// minimize and fit: the compiled objective (value, gradient, Hessian) of a function or of a
+// loss summed over a table's rows, and the loop of the methods (their steps are in
+// minimize_steps.hpp).
 #include <ddx/calculus.hpp>
 #include <ddx/codegen.hpp>
 #include <ddx/error.hpp>
@@ -6,151 +9,94 @@
 #include <ddx/printer.hpp>
 #include <ddx/program.hpp>
 
-#include "numeric/free_symbols.hpp"
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <functional>
-#include <iostream>
 #include <set>
+
+#include "numeric/free_symbols.hpp"
+#include "numeric/minimize_steps.hpp"
 
 namespace ddx {
 
 using GiNaC::ex;
 
+using minimizing::evaluation;
+using minimizing::iterate;
+using minimizing::method_steps;
+using minimizing::norm;
+using minimizing::objective;
+
 namespace {
-
-// f, its gradient and (for Newton) its Hessian at a point: what a method needs.
-struct evaluation {
-    double value = 0;
-    std::vector<double> gradient;
-    std::vector<double> hessian;  // row-major n x n, empty for gradient descent
-};
-
-using objective = std::function<evaluation(const std::vector<double>&, bool with_hessian)>;
-
-double norm(const std::vector<double>& v) {
-    double s = 0;
-    for (double x : v) s += x * x;
-    return std::sqrt(s);
-}
-
-bool finite(const evaluation& e) {
-    if (!std::isfinite(e.value)) return false;
-    for (double g : e.gradient) {
-        if (!std::isfinite(g)) return false;
-    }
-    return true;
-}
-
-// Solves H d = -g by Gaussian elimination with partial pivoting; false if H is singular.
-bool newton_direction(std::vector<double> h, std::vector<double> g, std::vector<double>& d) {
-    size_t n = g.size();
-    for (size_t c = 0; c < n; ++c) {
-        size_t pivot = c;
-        for (size_t r = c + 1; r < n; ++r) {
-            if (std::fabs(h[r * n + c]) > std::fabs(h[pivot * n + c])) pivot = r;
-        }
-        if (std::fabs(h[pivot * n + c]) < 1e-300) return false;
-        for (size_t k = 0; k < n; ++k) std::swap(h[c * n + k], h[pivot * n + k]);
-        std::swap(g[c], g[pivot]);
-        for (size_t r = c + 1; r < n; ++r) {
-            double m = h[r * n + c] / h[c * n + c];
-            for (size_t k = c; k < n; ++k) h[r * n + k] -= m * h[c * n + k];
-            g[r] -= m * g[c];
-        }
-    }
-    d.assign(n, 0);
-    for (size_t i = n; i-- > 0;) {
-        double s = -g[i];
-        for (size_t k = i + 1; k < n; ++k) s -= h[i * n + k] * d[k];
-        d[i] = s / h[i * n + i];
-    }
-    return true;
-}
 
 std::string describe(double v) { return format_double(v); }
 
-minimize_result run_method(const objective& f, std::vector<double> x, const minimize_options& o) {
-    if (o.method != "gd" && o.method != "newton") {
-        throw error("method must be \"gd\" or \"newton\", got \"" + o.method + "\"");
+// Throws for an unknown method, a rate that is not positive, negative steps or tol.
+void check_minimize_options(const minimize_options& o) {
+    if (o.method != "gd" && o.method != "newton" && o.method != "lbfgs") {
+        throw error("method must be \"gd\", \"newton\" or \"lbfgs\", got \"" + o.method + "\"");
     }
     if (!(o.rate > 0) || o.steps < 0 || !(o.tol >= 0)) {
         throw error("rate must be positive, steps and tol not negative");
     }
-    bool newton = o.method == "newton";
+}
+
+// Only Newton's method evaluates the Hessian.
+bool needs_hessian(const minimize_options& o) { return o.method == "newton"; }
+
+// Calls minimize_options::on_progress after a step once more than a second has passed since
+// it was made (at the start of a run) or since the last call.
+class progress_reporter {
+public:
+    explicit progress_reporter(const std::function<void(const minimize_progress&)>& callback)
+        : callback_(callback), last_report_(std::chrono::steady_clock::now()) {}
+
+    void after_step(long iteration, const evaluation& at) {
+        if (!callback_) return;
+        auto now = std::chrono::steady_clock::now();
+        if (now - last_report_ <= std::chrono::seconds(1)) return;
+        last_report_ = now;
+        callback_(minimize_progress{iteration, at.value, norm(at.gradient)});
+    }
+
+private:
+    const std::function<void(const minimize_progress&)>& callback_;
+    std::chrono::steady_clock::time_point last_report_;
+};
+
+// Runs the method of `o` (checked) from `start`: the loop that all methods share, with the
+// stop checks, the gradient-norm test, the step limit and progress.
+minimize_result run_method(const objective& f, std::vector<double> start, const minimize_options& o) {
+    std::unique_ptr<method_steps> method = o.method == "lbfgs" ? minimizing::lbfgs_method()
+                                                               : minimizing::descent_method(needs_hessian(o), o.rate);
     minimize_result r;
-    evaluation current = f(x, newton);
-    if (!finite(current)) throw error("the function or its gradient is not finite at the start point");
-    double step = o.rate;
-    auto started = std::chrono::steady_clock::now(), last_report = started;
+    evaluation at_start = f(start, needs_hessian(o));
+    iterate current{std::move(start), std::move(at_start)};
+    if (!minimizing::finite(current.at)) throw error("the function or its gradient is not finite at the start point");
+    progress_reporter progress(o.on_progress);
     for (r.iterations = 0; r.iterations < o.steps; ++r.iterations) {
         check_stop();
-        double gnorm = norm(current.gradient);
+        double gnorm = norm(current.at.gradient);
         if (gnorm <= o.tol) {
             r.converged = true;
             r.reason = "converged: gradient norm " + describe(gnorm) + " <= tol " + describe(o.tol);
             break;
         }
-        std::vector<double> d(x.size());
-        bool use_newton = newton && newton_direction(current.hessian, current.gradient, d);
-        double slope = 0;
-        for (size_t i = 0; i < x.size(); ++i) slope += d[i] * current.gradient[i];
-        if (!use_newton || !(slope < 0)) {
-            for (size_t i = 0; i < x.size(); ++i) d[i] = -current.gradient[i];
-            slope = -gnorm * gnorm;
-            use_newton = false;
-        }
-        // Backtracking (Armijo) line search from `rate` at first, then from the step that the
-        // last one suggests (below), so that a small `rate` costs few iterations.
-        double t = use_newton ? 1.0 : step;
-        evaluation next;
-        std::vector<double> trial(x.size());
-        bool accepted = false;
-        for (int halvings = 0; halvings < 60; ++halvings) {
-            for (size_t i = 0; i < x.size(); ++i) trial[i] = x[i] + t * d[i];
-            next = f(trial, newton);
-            // Armijo's sufficient decrease, and a real one: equal values would let the steps
-            // shrink forever at the limit of double precision
-            if (finite(next) && next.value <= current.value + 1e-4 * t * slope && next.value < current.value) {
-                accepted = true;
-                break;
-            }
-            t /= 2;
-        }
-        if (!accepted) {
+        if (!method->step(f, current, gnorm)) {
             // at the limit of double precision the value cannot decrease any more
             r.converged = gnorm <= std::sqrt(o.tol);
-            r.reason = std::string(r.converged ? "converged" : "stopped") +
-                       ": no step decreases the value (gradient norm " + describe(gnorm) + ")";
+            r.reason = std::string(r.converged ? "converged" : "stopped") + ": " + method->stuck_reason() +
+                       " (gradient norm " + describe(gnorm) + ")";
             break;
         }
-        if (!use_newton) {
-            // Barzilai-Borwein: the step that a quadratic with this change of gradient
-            // would want; it turns gradient descent's zig-zag into steady progress.
-            double ss = 0, sy = 0;
-            for (size_t i = 0; i < x.size(); ++i) {
-                double si = trial[i] - x[i], yi = next.gradient[i] - current.gradient[i];
-                ss += si * si;
-                sy += si * yi;
-            }
-            step = sy > 0 && std::isfinite(ss / sy) ? std::min(ss / sy, 1e12) : std::min(t * 2, 1e12);
-        }
-        x = trial;
-        current = next;
-        auto now = std::chrono::steady_clock::now();
-        if (now - last_report > std::chrono::seconds(1)) {
-            last_report = now;
-            std::cerr << "# iteration " << r.iterations + 1 << ": value " << describe(current.value)
-                      << ", gradient norm " << describe(norm(current.gradient)) << std::endl;
-        }
+        progress.after_step(r.iterations + 1, current.at);
     }
     if (r.reason.empty()) {
         r.reason = "not converged: step limit " + std::to_string(o.steps) + " reached (gradient norm " +
-                   describe(norm(current.gradient)) + "; raise steps)";
+                   describe(norm(current.at.gradient)) + "; raise steps)";
     }
-    r.point = x;
-    r.value = current.value;
+    r.point = current.x;
+    r.value = current.at.value;
     return r;
 }
 
@@ -178,12 +124,71 @@ void check_start(const std::vector<ex>& variables, const std::vector<double>& st
     if (variables.empty()) throw error("no variables to minimize over");
 }
 
+// The symbols of a loss other than its parameters, each with the index of the column of
+// the same name.
+struct loss_columns {
+    std::vector<ex> symbols;
+    std::vector<size_t> index;
+};
+
+// Every other symbol of the loss is a column; throws for those that are not.
+loss_columns columns_of(const ex& loss, const std::vector<ex>& parameters, const data_table& data) {
+    loss_columns out;
+    std::set<std::string> unknown;
+    for (const ex& s : free_symbols(loss)) {
+        if (std::any_of(parameters.begin(), parameters.end(), [&](const ex& p) { return p.is_equal(s); })) continue;
+        std::string name = GiNaC::ex_to<GiNaC::symbol>(s).get_name();
+        auto it = std::find(data.names.begin(), data.names.end(), name);
+        if (it == data.names.end()) {
+            unknown.insert(name);
+            continue;
+        }
+        out.symbols.push_back(s);
+        out.index.push_back(static_cast<size_t>(it - data.names.begin()));
+    }
+    if (!unknown.empty()) {
+        std::string list;
+        for (const std::string& u : unknown) list += (list.empty() ? "" : ", ") + u;
+        throw error("the loss uses " + list + ", which is neither a parameter nor a column of the data");
+    }
+    return out;
+}
+
+// fit's objective: the compiled per-row value, gradient (and Hessian) of the loss, whose
+// inputs are the n parameters and then the columns, summed over the rows.
+struct row_sum {
+    const compiled_function& fn;
+    size_t n;
+    const std::vector<size_t>& columns;
+    const data_table& data;
+    std::vector<double> in, out;
+
+    evaluation operator()(const std::vector<double>& x, bool with_hessian) {
+        evaluation sum;
+        sum.gradient.assign(n, 0);
+        if (with_hessian) sum.hessian.assign(n * n, 0);
+        std::copy(x.begin(), x.end(), in.begin());
+        for (size_t row = 0; row < data.rows(); ++row) {
+            if ((row & 0xffff) == 0) check_stop();
+            for (size_t c = 0; c < columns.size(); ++c) in[n + c] = data.columns[columns[c]][row];
+            fn(in.data(), out.data());
+            sum.value += out[0];
+            for (size_t i = 0; i < n; ++i) sum.gradient[i] += out[1 + i];
+            if (with_hessian) {
+                for (size_t k = 0; k < n * n; ++k) sum.hessian[k] += out[1 + n + k];
+            }
+        }
+        return sum;
+    }
+};
+
 }  // namespace
 
 minimize_result minimize(const ex& f, const std::vector<ex>& variables, const std::vector<double>& start,
                          const minimize_options& options) {
     check_start(variables, start);
-    bool newton = options.method == "newton";
+    check_minimize_options(options);
+    bool newton = needs_hessian(options);
     size_t n = variables.size();
     compiled_function fn = compile(objective_outputs(f, variables, newton), variables);
     std::vector<double> out(fn.outputs());
@@ -201,49 +206,17 @@ minimize_result minimize(const ex& f, const std::vector<ex>& variables, const st
 minimize_result fit(const ex& loss, const std::vector<ex>& parameters, const data_table& data,
                     const std::vector<double>& start, const minimize_options& options) {
     check_start(parameters, start);
-    // Every other symbol of the loss is a column.
-    std::vector<ex> inputs = parameters;
-    std::vector<size_t> column_of;
-    std::set<std::string> unknown;
-    for (const ex& s : free_symbols(loss)) {
-        if (std::any_of(parameters.begin(), parameters.end(), [&](const ex& p) { return p.is_equal(s); })) continue;
-        std::string name = GiNaC::ex_to<GiNaC::symbol>(s).get_name();
-        auto it = std::find(data.names.begin(), data.names.end(), name);
-        if (it == data.names.end()) {
-            unknown.insert(name);
-            continue;
-        }
-        inputs.push_back(s);
-        column_of.push_back(static_cast<size_t>(it - data.names.begin()));
-    }
-    if (!unknown.empty()) {
-        std::string list;
-        for (const std::string& u : unknown) list += (list.empty() ? "" : ", ") + u;
-        throw error("the loss uses " + list + ", which is neither a parameter nor a column of the data");
-    }
+    check_minimize_options(options);
+    loss_columns columns = columns_of(loss, parameters, data);
     if (data.rows() == 0) throw error("the data has no rows");
-    bool newton = options.method == "newton";
-    size_t n = parameters.size();
+    std::vector<ex> inputs = parameters;
+    inputs.insert(inputs.end(), columns.symbols.begin(), columns.symbols.end());
+    bool newton = needs_hessian(options);
     compiled_function fn = compile(objective_outputs(loss, parameters, newton), inputs);
-    std::vector<double> in(inputs.size()), out(fn.outputs());
-    objective obj = [&](const std::vector<double>& x, bool with_hessian) {
-        evaluation sum;
-        sum.gradient.assign(n, 0);
-        if (with_hessian) sum.hessian.assign(n * n, 0);
-        std::copy(x.begin(), x.end(), in.begin());
-        for (size_t row = 0; row < data.rows(); ++row) {
-            if ((row & 0xffff) == 0) check_stop();
-            for (size_t c = 0; c < column_of.size(); ++c) in[n + c] = data.columns[column_of[c]][row];
-            fn(in.data(), out.data());
-            sum.value += out[0];
-            for (size_t i = 0; i < n; ++i) sum.gradient[i] += out[1 + i];
-            if (with_hessian) {
-                for (size_t k = 0; k < n * n; ++k) sum.hessian[k] += out[1 + n + k];
-            }
-        }
-        return sum;
-    };
-    return run_method(obj, start, options);
+    row_sum sum{fn, parameters.size(), columns.index, data, std::vector<double>(inputs.size()),
+                std::vector<double>(fn.outputs())};
+    return run_method([&](const std::vector<double>& x, bool with_hessian) { return sum(x, with_hessian); },
+                                  start, options);
 }
 
 }  // namespace ddx

@@ -1,3 +1,5 @@
+// plot: checking the request, sampling the curves (compiled), files in a temporary
+// directory, and gnuplot run on them.
 #include <ddx/codegen.hpp>
 #include <ddx/error.hpp>
 #include <ddx/plot.hpp>
@@ -7,9 +9,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
+#include <system_error>
+#include <tuple>
 
 namespace ddx {
 
@@ -50,9 +54,8 @@ std::pair<double, double> y_range(std::vector<double> values) {
     return {lo - pad, hi + pad};
 }
 
-}  // namespace
-
-std::string plot(const plot_request& r) {
+// The range, the curves and the file name, and gnuplot's presence; the file's extension.
+std::string check_request(const plot_request& r) {
     if (!(r.lo < r.hi)) throw error("the range is empty: " + format_double(r.lo) + ".." + format_double(r.hi));
     if (!std::isfinite(r.lo) || !std::isfinite(r.hi)) throw error("the range must be finite");
     if (r.curves.empty()) throw error("nothing to plot");
@@ -61,41 +64,86 @@ std::string plot(const plot_request& r) {
         throw error("the file must end in .png or .svg, got " + r.file);
     }
     if (!have_gnuplot()) throw error("plot needs gnuplot (Debian package gnuplot-nox)");
+    return ext;
+}
 
+// The curves' values at evenly spaced points, and the y range to show.
+struct samples {
+    std::vector<double> xs;
+    std::vector<double> ys;  // row by row: the value of each curve at xs[i]
+    size_t curves = 0;
+    double ylo = 0, yhi = 0;
+
+    double y(size_t i, size_t curve) const { return ys[i * curves + curve]; }
+};
+
+samples sample(const plot_request& r) {
     compiled_function f = compile(r.curves, {r.variable});
     int n = std::max(2, r.samples);
-    std::vector<double> xs(static_cast<size_t>(n)), ys(static_cast<size_t>(n) * r.curves.size());
+    samples s;
+    s.curves = r.curves.size();
+    s.xs.resize(static_cast<size_t>(n));
+    s.ys.resize(static_cast<size_t>(n) * s.curves);
     for (int i = 0; i < n; ++i) {
         double x = r.lo + (r.hi - r.lo) * i / (n - 1);
-        xs[static_cast<size_t>(i)] = x;
-        f(&x, &ys[static_cast<size_t>(i) * r.curves.size()]);
+        s.xs[static_cast<size_t>(i)] = x;
+        f(&x, &s.ys[static_cast<size_t>(i) * s.curves]);
     }
-    auto [ylo, yhi] = y_range(ys);
+    std::tie(s.ylo, s.yhi) = y_range(s.ys);
+    return s;
+}
 
-    char dir_template[] = "/tmp/ddx-plot-XXXXXX";
-    if (!mkdtemp(dir_template)) throw error("cannot create a temporary directory");
-    std::string dir = dir_template, script = dir + "/plot.gp", text = dir + "/out.txt";
+// A fresh directory /tmp/ddx-plot-XXXXXX, removed with everything in it when the guard goes,
+// also when an exception leaves plot.
+class temporary_directory {
+public:
+    temporary_directory() {
+        char name[] = "/tmp/ddx-plot-XXXXXX";
+        if (!mkdtemp(name)) throw error("cannot create a temporary directory");
+        path_ = name;
+    }
+    ~temporary_directory() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    temporary_directory(const temporary_directory&) = delete;
+    temporary_directory& operator=(const temporary_directory&) = delete;
+
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+// One file per curve in `dir`; a blank line (a gap) where a value is not finite or leaves
+// the y range far, so that poles do not draw vertical lines. Returns their paths.
+std::vector<std::string> write_curves(const std::string& dir, const samples& s) {
     std::vector<std::string> files;
-    for (size_t c = 0; c < r.curves.size(); ++c) {
-        // one file per curve; a blank line (a gap) where a value is not finite or leaves the
-        // y range far, so that poles do not draw vertical lines
+    double reach = s.yhi - s.ylo;
+    for (size_t c = 0; c < s.curves; ++c) {
         files.push_back(dir + "/curve" + std::to_string(c));
         std::ofstream out(files.back());
         bool in_gap = true;
-        for (int i = 0; i < n; ++i) {
-            double y = ys[static_cast<size_t>(i) * r.curves.size() + c];
-            if (!std::isfinite(y) || y < ylo - (yhi - ylo) || y > yhi + (yhi - ylo)) {
+        for (size_t i = 0; i < s.xs.size(); ++i) {
+            double y = s.y(i, c);
+            if (!std::isfinite(y) || y < s.ylo - reach || y > s.yhi + reach) {
                 if (!in_gap) out << "\n";
                 in_gap = true;
                 continue;
             }
             char line[64];
-            std::snprintf(line, sizeof line, "%.17g %.17g\n", xs[static_cast<size_t>(i)], y);
+            std::snprintf(line, sizeof line, "%.17g %.17g\n", s.xs[i], y);
             out << line;
             in_gap = false;
         }
     }
-    std::string variable = to_string(r.variable);
+    return files;
+}
+
+// gnuplot's commands: the terminal (png, svg, or text into `text_file`), axes, the ranges and
+// one line per curve file, titled with its expression.
+std::string gnuplot_script(const plot_request& r, const std::string& ext, const samples& s,
+                           const std::vector<std::string>& files, const std::string& text_file) {
     std::ostringstream gp;
     // the legend (the expressions' text, often long) goes below the plot, one line each
     size_t height = 560 + 20 * r.curves.size();
@@ -104,36 +152,48 @@ std::string plot(const plot_request& r) {
     } else if (ext == ".svg") {
         gp << "set terminal svg size 1000," << height << "\nset output " << gnuplot_string(r.file) << "\n";
     } else {
-        gp << "set terminal dumb 79 24\nset output " << gnuplot_string(text) << "\n";
+        gp << "set terminal dumb 79 24\nset output " << gnuplot_string(text_file) << "\n";
     }
     gp << "set termoption noenhanced\n";  // the legend is the expressions' text, literally
-    gp << "set xlabel " << gnuplot_string(variable) << "\nset ylabel \"y\"\nset key below left vertical Left reverse\n"
-       << "set grid\nset xrange [" << r.lo << ":" << r.hi << "]\nset yrange [" << ylo << ":" << yhi << "]\nplot ";
+    gp << "set xlabel " << gnuplot_string(to_string(r.variable)) << "\nset ylabel \"y\"\nset key below left vertical Left reverse\n"
+       << "set grid\nset xrange [" << r.lo << ":" << r.hi << "]\nset yrange [" << s.ylo << ":" << s.yhi << "]\nplot ";
     for (size_t c = 0; c < r.curves.size(); ++c) {
         if (c) gp << ", ";
         gp << gnuplot_string(files[c]) << " with lines title " << gnuplot_string(to_string(r.curves[c]));
     }
     gp << "\n";
+    return gp.str();
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+// Writes `script` into `dir` and runs gnuplot on it (std::system); throws with gnuplot's
+// messages if it fails.
+void run_gnuplot(const std::string& script, const std::string& dir) {
+    std::string script_file = dir + "/plot.gp", messages_file = dir + "/err.txt";
     {
-        std::ofstream out(script);
-        out << gp.str();
+        std::ofstream out(script_file);
+        out << script;
     }
-    std::string command = "gnuplot " + gnuplot_string(script) + " 2>" + gnuplot_string(dir + "/err.txt");
-    int rc = std::system(command.c_str());
-    std::string drawing, messages;
-    {
-        std::ifstream t(text), e(dir + "/err.txt");
-        std::stringstream ts, es;
-        ts << t.rdbuf();
-        es << e.rdbuf();
-        drawing = ts.str();
-        messages = es.str();
-    }
-    files.insert(files.end(), {script, text, dir + "/err.txt"});
-    for (const std::string& p : files) std::remove(p.c_str());
-    ::rmdir(dir.c_str());
-    if (rc != 0) throw error("gnuplot failed: " + messages);
-    return drawing;
+    std::string command = "gnuplot " + gnuplot_string(script_file) + " 2>" + gnuplot_string(messages_file);
+    if (std::system(command.c_str()) != 0) throw error("gnuplot failed: " + read_file(messages_file));
+}
+
+}  // namespace
+
+std::string plot(const plot_request& r) {
+    std::string ext = check_request(r);
+    samples s = sample(r);
+    temporary_directory dir;
+    std::string text_file = dir.path() + "/out.txt";
+    std::vector<std::string> files = write_curves(dir.path(), s);
+    run_gnuplot(gnuplot_script(r, ext, s, files, text_file), dir.path());
+    return read_file(text_file);
 }
 
 }  // namespace ddx

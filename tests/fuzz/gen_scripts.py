@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes random well-formed ddx scripts (the grammar of fuzz_grammar.cpp, in Python, for
 the normal build): expressions with functions, powers, lists, user functions and every
-built-in, plus now and then a statement of junk tokens.
+built-in (vectors and matrices too: vars, sum, transpose, @), plus now and then a statement
+of junk tokens.
 
     gen_scripts.py SEED COUNT DIR      writes DIR/gen-SEED-0000.ddx ...
 
@@ -93,7 +94,6 @@ class Generator:
     def builtin(self, depth):
         e = lambda: self.expr(depth)
         v = self.variable
-        k = self.r.randrange(19)
         forms = [
             lambda: f"diff({e()}, {v()})",
             lambda: f"diff({e()}, {v()}, {self.r.randrange(5)})",
@@ -114,8 +114,15 @@ class Generator:
             lambda: f"subs({e()}, x = {self.pick(NUMBERS)}, y = {v()})",
             lambda: f"grad({e()}, {self.bound[0] if self.bound else self.vars(2)})",
             lambda: f"diff({e()}, {v()}, {v()})",
+            lambda: f"sum({e()})",
+            lambda: f"transpose([[{e()}, {e()}], [{e()}, {e()}]])",
+            lambda: f"[[{e()}, {e()}], [{e()}, {e()}]] @ {self.pick(['[x, y]', '[[1, 2], [3, 4]]', '[1, 2, 3]'])}",
+            lambda: f"[{e()}, {e()}] @ [{e()}, {e()}]",
+            lambda: f"vars(\"w\", {1 + self.r.randrange(3)}, {1 + self.r.randrange(3)})",
+            lambda: f"grad({e()}, [vars(\"w\", 2), {v()}])",
+            lambda: f"hessian(sum(vars(\"w\", 2, 2)^2)*{e()}, [vars(\"w\", 2, 2)])",
         ]
-        return forms[k]()
+        return forms[self.r.randrange(len(forms))]()
 
     def junk(self):
         return " ".join(self.pick(JUNK) for _ in range(1 + self.r.randrange(8)))

@@ -1,0 +1,110 @@
+#include "numeric/c_compiler.hpp"
+
+#include <ddx/error.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace ddx {
+
+namespace {
+
+struct run_result {
+    bool started = false;  // false: the program could not be run at all
+    int status = -1;       // the exit status; -1 for a signal
+    std::string output;    // standard output and error together
+};
+
+// Runs `args` without a shell, stdin from /dev/null, collecting what it writes.
+run_result run(const std::vector<std::string>& args) {
+    run_result r;
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return r;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(pipe_fds[1]);
+    if (rc != 0) {
+        ::close(pipe_fds[0]);
+        return r;
+    }
+    r.started = true;
+    char buffer[4096];
+    for (;;) {
+        ssize_t n = ::read(pipe_fds[0], buffer, sizeof buffer);
+        if (n > 0) {
+            r.output.append(buffer, static_cast<std::size_t>(n));
+        } else if (n == 0 || errno != EINTR) {
+            break;
+        }
+    }
+    ::close(pipe_fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) return r;
+    }
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+const std::vector<std::string>& flags() {
+    static const std::vector<std::string> f = {"-std=c99", "-O2", "-fPIC", "-shared"};
+    return f;
+}
+
+}  // namespace
+
+c_compiler current_c_compiler() {
+    c_compiler c;
+    const char* cc = std::getenv("CC");
+    c.command = cc && *cc ? cc : "cc";
+    c.flags = flags();
+
+    // `--version` once per process and command (tests and programs may change $CC).
+    static std::mutex mutex;
+    static std::map<std::string, std::string> versions;
+    std::string version;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        auto it = versions.find(c.command);
+        if (it != versions.end()) version = it->second;
+    }
+    if (version.empty()) {
+        run_result r = run({c.command, "--version"});
+        if (!r.started) throw error("no C compiler (" + c.command + ") could be run");
+        version = "exit status " + std::to_string(r.status) + ":\n" + r.output;
+        std::lock_guard<std::mutex> lock(mutex);
+        versions.emplace(c.command, version);
+    }
+    c.identity = "compiler: " + c.command + "\nflags:";
+    for (const std::string& f : c.flags) c.identity += " " + f;
+    c.identity += " -lm\n" + c.command + " --version, " + version;
+    return c;
+}
+
+void build_shared_object(const c_compiler& compiler, const std::string& source, const std::string& object) {
+    std::vector<std::string> args = {compiler.command};
+    args.insert(args.end(), compiler.flags.begin(), compiler.flags.end());
+    args.insert(args.end(), {"-o", object, source, "-lm"});
+    run_result r = run(args);
+    if (!r.started) throw error("no C compiler (" + compiler.command + ") could be run");
+    if (r.status != 0) throw error("the C compiler failed:\n" + r.output);
+}
+
+}  // namespace ddx
