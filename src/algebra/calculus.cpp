@@ -2,9 +2,11 @@
 #include <ddx/error.hpp>
 #include <ddx/interrupt.hpp>
 #include <ddx/limits.hpp>
+#include <ddx/printer.hpp>
 #include <ddx/simplify.hpp>
 
 #include "algebra/nth_derivative.hpp"
+#include "algebra/simplify_budget.hpp"
 #include "core/class_test.hpp"
 
 namespace ddx {
@@ -25,34 +27,63 @@ void check_order(int order) {
 
 namespace {
 
-// Simplifying after every step keeps high orders small; for total orders 2 and 3 the raw
-// derivative, simplified once, is a candidate too: it can be shorter, and the result is
-// then never longer than the raw derivative.
-ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spec) {
-    int total = 0;
-    for (const auto& s : spec) total += s.second;
-    if (total < 2 || total > 3 || stepwise.is_zero()) return stepwise;
+// The raw derivative (memoized, unsimplified) of e by spec.
+ex raw_derivative(const ex& e, const derivative_spec& spec) {
     ex raw = e;
     for (const auto& [x, order] : spec) {
         differentiator d(x);
         for (int i = 0; i < order; ++i) raw = d(raw);
     }
+    return raw;
+}
+
+int total_order(const derivative_spec& spec) {
+    int total = 0;
+    for (const auto& s : spec) total += s.second;
+    return total;
+}
+
+// Up to this total order the result is also held against the raw derivative: a simplified
+// derivative is never longer than the plain one. (Beyond it the raw one's tree, which repeats
+// its shared parts at every order, is longer than any simplified form by far.)
+constexpr int max_order_held_against_raw = 30;
+
+// `best`, or the raw derivative of e where that prints shorter. Printing the raw one is
+// skipped where its lower bound already loses (its tree can be exponentially long).
+ex no_longer_than_raw(const ex& best, const ex& e, const derivative_spec& spec) {
+    if (total_order(spec) > max_order_held_against_raw || best.is_zero()) return best;
+    // a result whose own tree prints past a megabyte (nested shared parts) is not printed here
+    constexpr size_t max_printed = size_t(1) << 20;
+    if (printed_length_lower_bound(best, max_printed) > max_printed) return best;
+    ex raw = raw_derivative(e, spec);
+    size_t length = complexity(best);
+    if (printed_length_lower_bound(raw, length) >= length) return best;
+    return complexity(raw) < length ? raw : best;
+}
+
+// Simplifying after every step keeps high orders small; for total orders 2 and 3 the raw
+// derivative, simplified once, is a candidate too: it can be shorter. At every order the
+// result is never longer than the raw derivative.
+ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spec) {
+    int total = total_order(spec);
+    if (total < 2 || total > 3 || stepwise.is_zero()) return no_longer_than_raw(stepwise, e, spec);
+    ex raw = raw_derivative(e, spec);
     ex best = stepwise;
-    for (const ex& c : {simplify(raw), simplify(stepwise)}) {
+    for (const ex& c : {simplify_derivative(raw, e), simplify_derivative(stepwise, e)}) {
         if (complexity(c) < complexity(best)) best = c;
     }
-    return best;
+    return no_longer_than_raw(best, e, spec);
 }
 
 }  // namespace
 
 ex diff(const ex& e, const GiNaC::ex& x, int order) {
     check_order(order);
-    if (auto fast = nth_derivative_by_polynomials(e, x, order)) return *fast;
+    if (auto fast = nth_derivative_by_polynomials(e, x, order)) return no_longer_than_raw(*fast, e, {{x, order}});
     ex result = e;
     for (int i = 0; i < order && !result.is_zero(); ++i) {
         check_stop();  // a library caller's stop is seen between orders
-        result = simplify(differentiator(x)(result));
+        result = simplify_derivative(differentiator(x)(result), result);
     }
     return shorter_of_direct(result, e, {{x, order}});
 }
@@ -65,7 +96,7 @@ ex diff(const ex& e, const derivative_spec& spec) {
 
 GiNaC::lst gradient(const ex& e, const std::vector<GiNaC::ex>& variables) {
     GiNaC::lst out;
-    for (const GiNaC::ex& x : variables) out.append(simplify(differentiator(x)(e)));
+    for (const GiNaC::ex& x : variables) out.append(simplify_derivative(differentiator(x)(e), e));
     return out;
 }
 
@@ -75,7 +106,7 @@ GiNaC::lst jacobian(const GiNaC::lst& outputs, const std::vector<GiNaC::ex>& var
     GiNaC::lst rows;
     for (const ex& f : outputs) {
         GiNaC::lst row;
-        for (differentiator& d : by_variable) row.append(simplify(d(f)));
+        for (differentiator& d : by_variable) row.append(simplify_derivative(d(f), f));
         rows.append(row);
     }
     return rows;
@@ -92,7 +123,7 @@ first_and_second_partials gradient_and_hessian(const ex& e, const std::vector<Gi
     for (const GiNaC::ex& x : variables) by_variable.emplace_back(x);
     std::vector<std::vector<ex>> h(n, std::vector<ex>(n));
     for (size_t i = 0; i < n; ++i) {
-        for (size_t j = i; j < n; ++j) h[i][j] = h[j][i] = simplify(by_variable[j](first.op(i)));
+        for (size_t j = i; j < n; ++j) h[i][j] = h[j][i] = simplify_derivative(by_variable[j](first.op(i)), first.op(i));
     }
     GiNaC::lst rows;
     for (const auto& r : h) {

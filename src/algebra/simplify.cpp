@@ -15,11 +15,13 @@
 #include "core/construct.hpp"
 #include "core/real_domain.hpp"
 #include "algebra/printed_length.hpp"
+#include "algebra/simplify_budget.hpp"
 #include "algebra/simplify_candidates.hpp"
 #include "algebra/simplify_rules.hpp"
 #include "algebra/simplify_size.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -72,40 +74,50 @@ struct printed_form {
     bool operator<(const printed_form& o) const { return std::tie(cost, measure, text) < std::tie(o.cost, o.measure, o.text); }
 };
 
-// The candidates that can still beat a cost of `best_cost`, as (lower bound on the cost,
-// index), cheapest bound first: most long candidates (expansions) are never printed.
-std::vector<std::pair<size_t, size_t>> by_lower_bound(const std::vector<candidate>& candidates, size_t best_cost) {
+// The candidates in the order they are worth printing: (lower bound on the cost, index),
+// cheapest bound first, so that most long candidates (expansions) are never printed. A bound
+// is read only up to `cap`: past it a candidate is not printed at all (its printed tree can
+// be exponentially larger than its DAG: a raw Hessian entry of nested fractions prints in
+// megabytes).
+std::vector<std::pair<size_t, size_t>> by_lower_bound(const std::vector<candidate>& candidates, size_t cap) {
     std::vector<std::pair<size_t, size_t>> order;
     for (size_t i = 0; i < candidates.size(); ++i) {
-        size_t bound = printed_length_lower_bound(candidates[i].form, best_cost) + candidates[i].extra_cost;
-        if (bound <= best_cost) order.emplace_back(bound, i);
+        size_t bound = printed_length_lower_bound(candidates[i].form, cap) + candidates[i].extra_cost;
+        if (bound <= cap) order.emplace_back(bound, i);
     }
     std::sort(order.begin(), order.end());
     return order;
 }
 
-// The cheapest of e and the candidates; among equally cheap ones the better read
-// (text_measure), then the first in text order, then the first met. All are read from the
-// printed text: GiNaC may hold two candidates that print alike in differently shaped trees
-// depending on its hash order, and the choice must not depend on that.
-ex shortest(const ex& e, const std::vector<candidate>& candidates) {
-    printed_form best(e, 0);
-    for (const auto& [bound, index] : by_lower_bound(candidates, best.cost)) {
-        if (bound > best.cost) break;
+// The cheapest of the candidates (the first is e itself); among equally cheap ones the better
+// read (text_measure), then the first in text order, then the first met. All are read from
+// the printed text: GiNaC may hold two candidates that print alike in differently shaped
+// trees depending on its hash order, and the choice must not depend on that. Printing is
+// charged to the budget (its lower bound before, the rest after); where not even one
+// candidate fits, e stays as it is.
+ex shortest(const ex& e, const std::vector<candidate>& candidates, work_budget& budget) {
+    // A lower bound counts no numbers, so a tree can print ten times longer than its bound:
+    // only candidates whose bound fits an eighth of what is left are printed at all.
+    const size_t cap = static_cast<size_t>(std::max(0.0, budget.left() / 8));
+    std::optional<printed_form> best;
+    for (const auto& [bound, index] : by_lower_bound(candidates, cap)) {
+        if ((best && bound > best->cost) || !budget.try_spend(static_cast<double>(bound))) break;
         printed_form c(candidates[index].form, candidates[index].extra_cost);
-        if (c < best) best = std::move(c);
+        budget.charge(static_cast<double>(c.cost - std::min(c.cost, bound)));
+        if (!best || c < *best) best = std::move(c);
     }
-    return best.form;
+    return best ? best->form : e;
 }
 
-ex simplify_scalar(const ex& e) {
+ex simplify_scalar(const ex& e, work_budget& budget) {
     if (is_class<GiNaC::numeric>(e) || is_class<GiNaC::symbol>(e)) return e;
     // Every candidate (and printing, the measure) reads the expression as a tree; on a big
     // DAG of shared subexpressions that is exponential, so such an expression stays as it is.
     if (tree_size_exceeds(e, normal_node_limit)) return e;
     // nor are candidates formed whose expansion alone would take the machine
     if (expanded_terms_estimate(e) > limits::expanded_terms) return combine_exponentials(e);
-    return shortest(e, simplify_candidates(e));
+    std::vector<candidate> candidates = simplify_candidates(e, budget);
+    return shortest(e, candidates, budget);
 }
 
 }  // namespace
@@ -126,13 +138,23 @@ ex combine_exponentials(const ex& e) { return rewrite_bottom_up(e, combine_expon
 
 size_t complexity(const ex& e) { return visible_length(to_string(e)); }
 
-ex simplify(const ex& e) {
+ex simplify_within(const ex& e, work_budget& budget) {
     if (is_a<GiNaC::lst>(e)) {
         GiNaC::lst out;
-        for (const ex& x : e) out.append(simplify(x));
+        for (const ex& x : GiNaC::ex_to<GiNaC::lst>(e)) out.append(simplify_within(x, budget));
         return out;
     }
-    return simplify_scalar(drop_conjugates(e));
+    return simplify_scalar(drop_conjugates(e), budget);
+}
+
+ex simplify_derivative(const ex& raw, const ex& f) {
+    work_budget budget(simplify_units(f));
+    return simplify_within(raw, budget);
+}
+
+ex simplify(const ex& e) {
+    work_budget budget(simplify_units(e));
+    return simplify_within(e, budget);
 }
 
 }  // namespace ddx

@@ -29,6 +29,7 @@ struct generator_input {
     const ex& input;
     const ex& combined;
     const std::set<unsigned>& called;
+    work_budget& budget;
 };
 
 ex with_exponentials_combined(const ex& e) { return rewrite_bottom_up(e, combine_exponentials_at); }
@@ -36,10 +37,11 @@ ex with_exponentials_combined(const ex& e) { return rewrite_bottom_up(e, combine
 // The rational forms of `source` (simplify_rational.hpp), read in exp(x) or, with `flip`,
 // exp(-x), the exponentials written back and combined. `extra_cost`: whether this is the
 // sign against the input's majority.
-void add_rational_forms_in(const ex& source, bool flip, bool has_exp, bool extra_cost, candidate_list& out) {
+void add_rational_forms_in(const ex& source, bool flip, bool has_exp, bool extra_cost, candidate_list& out,
+                           work_budget& budget) {
     exp_as_power p = has_exp ? exponentials_as_powers(source, flip) : exp_as_power{source, {}};
     std::vector<ex> rational;
-    attempt([&] { rational_candidates(p.rational, rational); });
+    attempt([&] { rational_candidates(p.rational, rational, budget); });
     for (const ex& r : rational) {
         attempt([&] {
             ex c = has_exp ? with_exponentials_combined(r.subs(p.back, GiNaC::subs_options::no_pattern)) : r;
@@ -63,7 +65,7 @@ void add_rational_forms(const generator_input& in, candidate_list& out) {
     for (const ex& source : sources) {
         for (bool flip : {prefer_negative, !prefer_negative}) {
             if (flip != prefer_negative && !has_exp) break;
-            attempt([&] { add_rational_forms_in(source, flip, has_exp, flip != prefer_negative, out); });
+            attempt([&] { add_rational_forms_in(source, flip, has_exp, flip != prefer_negative, out, in.budget); });
         }
     }
 }
@@ -75,9 +77,10 @@ void add_pythagorean_identities(const generator_input& in, candidate_list& out) 
         if (!all_called) continue;
         attempt([&] {
             if (!in.combined.has(i.rule.lhs(), GiNaC::has_options::algebraic)) return;
+            if (!in.budget.try_spend(expanded_terms_estimate(in.combined))) return;
             ex r = in.combined.subs(i.rule, GiNaC::subs_options::algebraic).expand();
             out.push_back({r, 0});
-            if (i.normalize) out.push_back({GiNaC::normal(r), 0});
+            if (i.normalize && in.budget.try_spend(normal_cost(r))) out.push_back({GiNaC::normal(r), 0});
         });
     }
 }
@@ -90,22 +93,26 @@ void add_pythagorean_pairs(const generator_input& in, candidate_list& out) {
 // 4. The double angles, all at once, expanded and through normal().
 void add_double_angles(const generator_input& in, candidate_list& out) {
     if (!in.called.count(GiNaC::sin_SERIAL::serial) || !in.called.count(GiNaC::cos_SERIAL::serial)) return;
+    if (!in.budget.try_spend(expanded_terms_estimate(in.combined))) return;
     ex r = in.combined.subs(double_angle_rules(), GiNaC::subs_options::algebraic).expand();
     out.push_back({r, 0});
-    out.push_back({GiNaC::normal(r), 0});
+    if (in.budget.try_spend(normal_cost(r))) out.push_back({GiNaC::normal(r), 0});
 }
 
 // 5. GiNaC's own view of roots and powers (not where the only denominators are powers of
 // calls, 1/cosh(u)^2: over a common denominator covers those, at a fraction of the cost).
 void add_normal_form(const generator_input& in, candidate_list& out) {
-    if (has_denominator_or_root(in.input, true)) out.push_back({GiNaC::normal(in.input), 0});
+    if (!has_denominator_or_root(in.input, true) || !in.budget.try_spend(normal_cost(in.input))) return;
+    out.push_back({GiNaC::normal(in.input), 0});
 }
 
 // 6. Over a common denominator: the numerator as it is, expanded, and with its common
 // factors taken out.
 void add_over_common_denominator(const generator_input& in, candidate_list& out) {
     auto [top, bottom] = over_common_denominator(in.combined);
-    if (bottom.is_equal(1) || expanded_terms_estimate(top) >= 1000) return;
+    if (bottom.is_equal(1)) return;
+    const double terms = expanded_terms_estimate(top);
+    if (terms >= 1000 || !in.budget.try_spend(2 * terms)) return;
     out.push_back({top / bottom, 0});
     ex expanded_top = top.expand();
     out.push_back({expanded_top / bottom, 0});
@@ -116,13 +123,14 @@ void add_over_common_denominator(const generator_input& in, candidate_list& out)
 
 // 7. Expanded, and with common factors taken out of the expansion.
 void add_expanded_forms(const generator_input& in, candidate_list& out) {
+    if (!in.budget.try_spend(expanded_terms_estimate(in.combined))) return;
     ex expanded = in.combined.expand();
     out.push_back({expanded, 0});
     // Where expanding multiplied the terms out (a product of sums) rather than cancelling,
     // taking common factors out again gives back what was there: not worth its cost.
     size_t terms_before = is_class<GiNaC::add>(in.combined) ? in.combined.nops() : 1;
     size_t terms_after = is_class<GiNaC::add>(expanded) ? expanded.nops() : 1;
-    if (terms_after > 4 * terms_before) return;
+    if (terms_after > 4 * terms_before || !in.budget.try_spend(static_cast<double>(terms_after))) return;
     // collect_common_factors recurses without end on factors like (x^x)^(-1): give it the
     // rational skeleton only
     GiNaC::exmap parts;
@@ -176,12 +184,12 @@ void add_variants(candidate_list& list, const std::set<unsigned>& called) {
 
 }  // namespace
 
-std::vector<candidate> simplify_candidates(const ex& e) {
+std::vector<candidate> simplify_candidates(const ex& e, work_budget& budget) {
     const ex combined = with_exponentials_combined(e);
     candidate_list out{{e, 0}, {combined, 0}};
     const std::set<unsigned> called = called_functions(combined);
     if (node_count(combined, normal_node_limit) < normal_node_limit) {
-        const generator_input in{e, combined, called};
+        const generator_input in{e, combined, called, budget};
         for (generator g : generators) attempt([&] { g(in, out); });
     }
     keep_distinct(out);

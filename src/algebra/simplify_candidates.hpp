@@ -1,6 +1,8 @@
 // Simplify's candidates: the equivalent forms it compares (simplify.cpp chooses among them).
 #pragma once
 
+#include "algebra/simplify_budget.hpp"
+
 #include <ginac/ginac.h>
 
 #include <cstddef>
@@ -23,6 +25,6 @@ struct candidate {
 /// over a common denominator, expanded), each distinct one once, then each of those with
 /// trigonometric ratios taken and with powers merged where that changes it. A generator
 /// that fails loses only its own forms; a stop propagates (simplify_attempt.hpp).
-std::vector<candidate> simplify_candidates(const GiNaC::ex& e);
+std::vector<candidate> simplify_candidates(const GiNaC::ex& e, work_budget& budget);
 
 }  // namespace ddx

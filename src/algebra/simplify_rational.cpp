@@ -164,7 +164,7 @@ bool polynomial_in_many_atoms(const ex& e) {
 
 }  // namespace
 
-void rational_candidates(const ex& e, std::vector<ex>& out) {
+void rational_candidates(const ex& e, std::vector<ex>& out, work_budget& budget) {
     if (polynomial_in_many_atoms(e)) return;
     // Where the only denominators are powers of calls (1/cosh(u)^2 in a tanh network's
     // derivatives), over_common_denominator's candidates take out what normal() would, at a
@@ -175,6 +175,7 @@ void rational_candidates(const ex& e, std::vector<ex>& out) {
     ex r = e.to_rational(parts);
     ex numerator = r, denominator = 1;
     if (has_denominator_or_root(r)) {
+        if (!budget.try_spend(normal_cost(r))) return;
         ex n = GiNaC::normal(r);
         out.push_back(n.subs(parts, GiNaC::subs_options::no_pattern));
         if (node_count(n, factor_node_limit) >= factor_node_limit) return;
@@ -185,6 +186,7 @@ void rational_candidates(const ex& e, std::vector<ex>& out) {
         return;
     }
     if (!safe_to_factor(numerator) || !safe_to_factor(denominator)) return;
+    if (!budget.try_spend(normal_cost(numerator) + normal_cost(denominator))) return;
     // factor refuses float coefficients; the normal form stands
     attempt([&] {
         ex f = GiNaC::factor(numerator) / GiNaC::factor(denominator);

@@ -3,6 +3,8 @@
 // numerator and denominator factored, or over a common denominator.
 #pragma once
 
+#include "algebra/simplify_budget.hpp"
+
 #include <ginac/ginac.h>
 
 #include <cstddef>
@@ -36,7 +38,7 @@ bool has_denominator_or_root(const GiNaC::ex& e, bool ignore_calls = false);
 /// Appends e's rational normal form and, where GiNaC::factor can be trusted to finish, the
 /// form with numerator and denominator factored (the non-rational parts, sin(x), sqrt(...),
 /// held as temporary symbols). Appends nothing where the route cannot win.
-void rational_candidates(const GiNaC::ex& e, std::vector<GiNaC::ex>& out);
+void rational_candidates(const GiNaC::ex& e, std::vector<GiNaC::ex>& out, work_budget& budget);
 
 /// a/p^2 + b/p -> (a + b*p)/p^2, the denominators' factors kept as they are (normal() would
 /// multiply out (1 + (x^3*y + 1)^2)^2), as SymPy's together(). The numerator and the

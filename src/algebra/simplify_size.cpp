@@ -1,10 +1,12 @@
 #include "algebra/simplify_size.hpp"
 
 #include "core/class_test.hpp"
+#include "core/expairs.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <vector>
 
 namespace ddx {
 
@@ -47,6 +49,139 @@ double estimated_terms(const ex& e, std::map<ex, double, GiNaC::ex_is_less>& mem
 double expanded_terms_estimate(const ex& e) {
     std::map<ex, double, GiNaC::ex_is_less> memo;
     return estimated_terms(e, memo);
+}
+
+namespace {
+
+// Terms of p^k for a p of m terms: the multinomial C(k + m - 1, m - 1).
+double power_terms(double m, double k) {
+    return m <= 1 ? 1 : std::exp(std::lgamma(k + m) - std::lgamma(k + 1) - std::lgamma(m));
+}
+
+// A polynomial's total degree and its terms once multiplied out (no cancellation assumed).
+struct polynomial_size {
+    double degree = 0;
+    double terms = 1;
+};
+
+// e as numerator / denominator over its atoms, the denominator kept as powers of distinct
+// bases, as a common denominator keeps them (a sum's terms over (c + d*x)^2 and (c + d*x)
+// share (c + d*x)^2, not (c + d*x)^3).
+struct rational_shape {
+    polynomial_size numerator;
+    std::map<ex, double, GiNaC::ex_is_less> denominator;  // base -> exponent
+};
+
+struct shape_walk {
+    std::map<ex, rational_shape, GiNaC::ex_is_less> memo;
+    std::map<ex, polynomial_size, GiNaC::ex_is_less> bases;  // each base's numerator size
+    GiNaC::exset atoms;
+
+    polynomial_size size_of(const std::map<ex, double, GiNaC::ex_is_less>& powers) const {
+        polynomial_size s;
+        for (const auto& [base, k] : powers) {
+            const polynomial_size& b = bases.at(base);
+            s.degree += k * b.degree;
+            s.terms *= power_terms(b.terms, k);
+        }
+        return s;
+    }
+
+    const rational_shape& operator()(const ex& e) {
+        auto it = memo.find(e);
+        if (it != memo.end()) return it->second;
+        rational_shape s = compute(e);
+        s.numerator.degree = std::min(s.numerator.degree, 1e9);
+        s.numerator.terms = std::min(s.numerator.terms, 1e18);
+        return memo.emplace(e, std::move(s)).first->second;
+    }
+
+    rational_shape compute(const ex& e) {
+        if (is_class<GiNaC::numeric>(e)) return {};
+        if (is_class<GiNaC::add>(e)) return sum(e);
+        if (is_class<GiNaC::mul>(e)) {
+            rational_shape s;
+            for (const ex& f : e) {
+                const rational_shape& g = (*this)(f);
+                s.numerator.degree += g.numerator.degree;
+                s.numerator.terms *= g.numerator.terms;
+                for (const auto& [base, k] : g.denominator) s.denominator[base] += k;
+            }
+            return s;
+        }
+        if (is_class<GiNaC::power>(e) && is_class<GiNaC::numeric>(e.op(1)) && GiNaC::ex_to<numeric>(e.op(1)).is_integer()) {
+            const rational_shape b = (*this)(e.op(0));
+            const double k = GiNaC::ex_to<numeric>(e.op(1)).to_double();
+            rational_shape s;
+            if (k >= 0) {
+                s.numerator = {k * b.numerator.degree, power_terms(b.numerator.terms, k)};
+                for (const auto& [base, m] : b.denominator) s.denominator[base] = k * m;
+            } else {
+                polynomial_size bottom = size_of(b.denominator);
+                s.numerator = {-k * bottom.degree, power_terms(bottom.terms, -k)};
+                bases.emplace(e.op(0), b.numerator);
+                s.denominator[e.op(0)] = -k;
+            }
+            return s;
+        }
+        atoms.insert(e);  // a symbol, a call, a root: one temporary symbol to normal()
+        rational_shape s;
+        s.numerator = {1, 1};
+        return s;
+    }
+
+    rational_shape sum(const ex& e) {
+        std::vector<const rational_shape*> terms;
+        rational_shape s;
+        for (const ex& t : e) {
+            terms.push_back(&(*this)(t));
+            for (const auto& [base, k] : terms.back()->denominator) s.denominator[base] = std::max(s.denominator[base], k);
+        }
+        s.numerator.terms = 0;
+        for (const rational_shape* t : terms) {
+            std::map<ex, double, GiNaC::ex_is_less> missing;
+            for (const auto& [base, k] : s.denominator) {
+                auto own = t->denominator.find(base);
+                double m = k - (own == t->denominator.end() ? 0 : own->second);
+                if (m > 0) missing.emplace(base, m);
+            }
+            polynomial_size over = size_of(missing);
+            s.numerator.degree = std::max(s.numerator.degree, t->numerator.degree + over.degree);
+            s.numerator.terms += t->numerator.terms * over.terms;
+        }
+        return s;
+    }
+};
+
+// Monomials of total degree at most d in n variables: C(d + n, n), through log-gamma.
+double dense_monomials(double d, double n) {
+    if (d <= 0 || n <= 0) return 1;
+    return std::exp(std::lgamma(d + n + 1) - std::lgamma(d + 1) - std::lgamma(n + 1));
+}
+
+}  // namespace
+
+double normal_cost(const ex& e) {
+    double terms = normal_form_terms_estimate(e);
+    return terms * std::log2(terms + 2);
+}
+
+double simplify_units(const ex& e) {
+    // distinct nodes, not the tree: a raw derivative's tree repeats its shared parts
+    detail::node_set seen;
+    std::size_t nodes = 0;
+    visit_distinct(e, seen, [&](const ex&) { ++nodes; });
+    return simplify_base_units + simplify_units_per_node * static_cast<double>(nodes);
+}
+
+double normal_form_terms_estimate(const ex& e) {
+    shape_walk walk;
+    const rational_shape& s = walk(e);
+    const double n = static_cast<double>(walk.atoms.size());
+    const polynomial_size bottom = walk.size_of(s.denominator);
+    double top = std::min(s.numerator.terms, dense_monomials(s.numerator.degree, n));
+    double below = std::min(bottom.terms, dense_monomials(bottom.degree, n));
+    return std::min(top + below, 1e18);
 }
 
 }  // namespace ddx

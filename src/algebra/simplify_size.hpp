@@ -12,6 +12,11 @@ namespace ddx {
 constexpr std::size_t factor_node_limit = 400;
 /// Above this many tree nodes no candidate is formed: the expression stays as it is.
 constexpr std::size_t normal_node_limit = 20000;
+/// simplify's work budget for an expression of n distinct nodes: base + n * per_node units
+/// (about a millisecond of GiNaC's normal() per 700 units on this machine: so a budget is
+/// about 30 ms plus 30 us per node).
+constexpr double simplify_base_units = 20000;
+constexpr double simplify_units_per_node = 20;  // (see simplify_budget.hpp)
 
 /// The nodes of e read as a tree (preorder), counted up to just past `limit`.
 std::size_t node_count(const GiNaC::ex& e, std::size_t limit);
@@ -19,5 +24,21 @@ std::size_t node_count(const GiNaC::ex& e, std::size_t limit);
 /// About how many terms expand(e) would make (a power of a sum counts its multinomial
 /// terms), saturating at 1e18: ddx::estimated_expanded_terms.
 double expanded_terms_estimate(const GiNaC::ex& e);
+
+/// About how many terms the numerator and denominator of normal(e) can have together: e
+/// read as a rational function of its atoms (symbols, and calls and roots held as
+/// temporary symbols), the total degrees of numerator and denominator bounded through the
+/// tree (no common factor assumed), and the dense count of monomials of those degrees in
+/// that many atoms. An upper bound of what normal() and the gcds under it handle, saturating
+/// at 1e18; cheap (one walk of the distinct nodes).
+double normal_form_terms_estimate(const GiNaC::ex& e);
+
+/// The units simplify may spend on `e` (simplify_budget.hpp): a base for small expressions
+/// plus simplify_units_per_node per distinct node.
+double simplify_units(const GiNaC::ex& e);
+
+/// The work units of normal(e) (simplify_budget.hpp): its terms estimate times its
+/// logarithm, for the gcds that cancel them.
+double normal_cost(const GiNaC::ex& e);
 
 }  // namespace ddx
