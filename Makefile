@@ -74,6 +74,8 @@ bench: build
 	@echo "| case | time (load, compile, fit) | point | why it stopped |"
 	@echo "|---|---:|---|---|"
 	./bench/fit_million.sh $(BUILD_DIR)/ddx
+	@echo "Stress inputs (bench/stress.py: wall clock per task in its own ddx process, this machine):"
+	python3 bench/stress.py $(BUILD_DIR)/ddx --count 12
 
 # As root, ldconfig then lets programs find the new libddx.so in /usr/local/lib.
 install: build
