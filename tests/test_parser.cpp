@@ -113,6 +113,19 @@ TEST_CASE("nesting beyond the limit is an error, not a stack overflow") {
     CHECK(ddx::parse_program(ok).size() == 1);
 }
 
+TEST_CASE("exactly the nesting limit is allowed, one more level is not") {
+    auto nested = [](int levels) {
+        return std::string(static_cast<size_t>(levels), '(') + "x" + std::string(static_cast<size_t>(levels), ')');
+    };
+    CHECK(ddx::parse_program(nested(ddx::limits::input_nesting)).size() == 1);
+    try {
+        ddx::parse_program(nested(ddx::limits::input_nesting + 1));
+        FAIL("one level past the limit was read");
+    } catch (const ddx::error& e) {
+        CHECK(std::string(e.what()).find("nested deeper than 1000 levels") != std::string::npos);
+    }
+}
+
 TEST_CASE("CRLF, tabs and newlines inside brackets") {
     auto program = ddx::parse_program("a = [1,\r\n\t2]\r\nb = 3\r\n");
     CHECK(program.size() == 2);

@@ -411,8 +411,9 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
     // (the expressions this is for are small; a big DAG is better left to the differentiator)
     if (order < 1 || !is_class<GiNaC::symbol>(x) || tree_size_exceeds(f, limits::evaluated_argument_nodes)) return std::nullopt;
     // The analyses of the last few (f, x), so that asking for orders 1..n of one f costs
-    // n steps in all. A cache of a pure function's results, like GiNaC's remember tables.
-    static std::vector<analysis> recent;
+    // n steps in all. A cache of a pure function's results, like GiNaC's remember tables,
+    // one per thread (GiNaC's objects must not be shared between threads).
+    thread_local std::vector<analysis> recent;
     auto it = std::find_if(recent.begin(), recent.end(), [&](const analysis& a) { return a.f.is_equal(f) && a.x.is_equal(x); });
     if (it == recent.end()) {
         std::optional<analysis> a = analyse(f, x);

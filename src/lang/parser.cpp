@@ -130,10 +130,11 @@ private:
         return lhs;
     }
 
-    // Every way of nesting (brackets, signs, exponents) passes through here.
+    // Every way of nesting (brackets, signs, exponents) passes through here. The statement's
+    // own expression is level 0, so 1000 brackets around x are 1000 levels (allowed).
     struct depth_guard {
         depth_guard(int& depth, position where) : depth_(depth) {
-            if (++depth_ > limits::input_nesting) {
+            if (++depth_ > limits::input_nesting + 1) {
                 throw error("input nested deeper than " + std::to_string(limits::input_nesting) + " levels",
                             where);
             }

@@ -77,25 +77,27 @@ CLEAR_LIMIT='^error: [0-9]+:[0-9]+: .*(limit|too (large|big|many|long|deep)|exce
 VALUE_OR_LIMIT='{ [ "$ST" = 0 ] && [ "$(cat "$OUT")" = "$WANT" ]; } || { [ "$ST" = 1 ] && [ ! -s "$OUT" ] && head -n 1 "$ERR" | grep -Eq "$CLEAR_LIMIT"; }'
 
 # ======================================================================== nesting depth
-# The README: input nested deeper than 1000 levels is an error, not a stack overflow.
+# Input nested deeper than 1000 levels is an error, not a stack overflow; 1000 is allowed.
 input_from bash -c "$(declare -f repeat); repeat '(' 200000; printf x; repeat ')' 200000; echo"
-expect nesting_parens_200k 5 1 '' '^error: 1:1001: .*nested deeper than 1000'
+expect nesting_parens_200k 5 1 '' '^error: 1:1002: .*nested deeper than 1000'
 input_from bash -c "$(declare -f repeat); repeat '-' 200000; echo x"
-expect nesting_minus_200k 5 1 '' '^error: 1:1001: .*nested deeper than 1000'
+expect nesting_minus_200k 5 1 '' '^error: 1:1002: .*nested deeper than 1000'
 input_from bash -c "$(declare -f repeat); repeat '+' 200000; echo x"
-expect nesting_plus_200k 5 1 '' '^error: 1:1001: .*nested deeper than 1000'
+expect nesting_plus_200k 5 1 '' '^error: 1:1002: .*nested deeper than 1000'
 input_from bash -c "$(declare -f repeat); repeat 'x^' 200000; echo 2"
-expect nesting_power_chain_200k 5 1 '' '^error: 1:2001: .*nested deeper than 1000'
+expect nesting_power_chain_200k 5 1 '' '^error: 1:2003: .*nested deeper than 1000'
 input_from bash -c "$(declare -f repeat); repeat '[' 200000; printf x; repeat ']' 200000; echo"
-expect nesting_brackets_200k 5 1 '' '^error: 1:1001: .*nested deeper than 1000'
+expect nesting_brackets_200k 5 1 '' '^error: 1:1002: .*nested deeper than 1000'
 input_from bash -c "$(declare -f repeat); repeat 'sin(' 200000; printf x; repeat ')' 200000; echo"
-expect nesting_calls_200k 5 1 '' '^error: 1:4001: .*nested deeper than 1000'
+expect nesting_calls_200k 5 1 '' '^error: 1:4005: .*nested deeper than 1000'
 input_from bash -c "$(declare -f repeat); repeat '-(' 100000; printf x; repeat ')' 100000; echo"
 expect nesting_mixed_100k 5 1 '' '^error: 1:[0-9]+: .*nested deeper than 1000'
 input_from bash -c "$(declare -f repeat); echo 1; repeat '(' 5000; echo"
-expect nesting_unclosed_line2 5 1 '1' '^error: 2:1001: .*nested deeper than 1000'
-input_from bash -c "$(declare -f repeat); repeat '(' 999; printf x; repeat ')' 999; echo"
-expect nesting_999_ok 5 0 'x' ''
+expect nesting_unclosed_line2 5 1 '1' '^error: 2:1002: .*nested deeper than 1000'
+input_from bash -c "$(declare -f repeat); repeat '(' 1000; printf x; repeat ')' 1000; echo"
+expect nesting_1000_ok 5 0 'x' ''
+input_from bash -c "$(declare -f repeat); repeat '(' 1001; printf x; repeat ')' 1001; echo"
+expect nesting_1001_refused 5 1 '' '^error: 1:1002: .*nested deeper than 1000'
 input_from bash -c "$(declare -f repeat); repeat '[' 500; printf x; repeat ']' 500; echo"
 expect nesting_list_500_ok 5 0 "$(repeat '[' 500)x$(repeat ']' 500)" ''
 input_from bash -c "$(declare -f repeat); repeat 'sin(' 900; printf x; repeat ')' 900; echo"
