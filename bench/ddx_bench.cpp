@@ -110,7 +110,7 @@ const std::string nn_text =
     "(y - (c + v1*tanh(w11*x1 + w12*x2 + b1) + v2*tanh(w21*x1 + w22*x2 + b2)"
     " + v3*tanh(w31*x1 + w32*x2 + b3) + v4*tanh(w41*x1 + w42*x2 + b4)))^2";
 
-// --- the seed: (y - (a*x + b))^2, value and gradient ---------------------------------------
+// --- the least-squares loss: (y - (a*x + b))^2, value and gradient ---------------------------------------
 
 const std::vector<std::string> seed_names = {"a", "b", "x", "y"};
 

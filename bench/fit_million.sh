@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fit on 1,000,000 rows: the seed's line y = a*x + b by the loss (y - (a*x + b))^2, through
+# fit on 1,000,000 rows: the line y = a*x + b by the loss (y - (a*x + b))^2, through
 # the ddx program (load + compiled per-row gradient summed numerically). Prints one table row.
 # Usage: bench/fit_million.sh PATH/TO/ddx
 set -euo pipefail

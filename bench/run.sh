@@ -150,7 +150,7 @@ for case in nn seed; do
 done
 echo
 
-# --- notes: spread, verification, the targets ------------------------------------------
+# --- notes: spread, verification, the targets ------------------------------------------
 for case in nn seed; do
     spread=""
     for impl in ddx hand ginac; do

@@ -6,7 +6,7 @@
 # runs BUILD_DIR/bench/ddx_scale_bench (ddx's library API and plain GiNaC in one process,
 # bench/scale_bench.cpp), then the anchors bench/scale_sympy.py (SymPy) and
 # bench/scale_maxima.sh (Maxima), and prints one table: per case, the time of ddx, GiNaC,
-# SymPy and Maxima, the ratio ddx/GiNaC, the target for the case (met/missed) and the
+# SymPy and Maxima, the ratio ddx/GiNaC, the target for the case (met/missed) and the
 # output size of each; notes follow. Each measurement is limited to $DDX_SCALE_LIMIT seconds
 # (default 60; 10 with --quick, which also takes fewer repetitions); one over the limit shows
 # as "> N s". Anchors that are not installed are skipped with a note; as root, python3-sympy

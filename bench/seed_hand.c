@@ -1,4 +1,4 @@
-/* Hand-written value and gradient of the seed loss (y - (a*x + b))^2:
+/* Hand-written value and gradient of the least-squares loss (y - (a*x + b))^2:
  *   in  = a b x y,   out = loss, d loss/da, d loss/db.
  * r = a*x + b - y (mul, add, sub), loss = r*r, d = 2r, da = d*x: 6 flops. */
 void seed_hand(const double *in, double *out)

@@ -4,7 +4,7 @@
 //   ddx_simplify_bench WORK_DIR [--quick]
 //
 // It builds the corpus (seeded: tests/expression_generator.hpp at depths 2, 3 and 4, first,
-// second and mixed derivatives, plus the seed cases), and for each task
+// second and mixed derivatives, plus hand-picked cases), and for each task
 //  - times ddx::diff (differentiation and simplification; process CPU time, one cold call),
 //  - computes the raw derivative (ddx::differentiator, no simplification; conjugate(u),
 //    which GiNaC leaves where it cannot prove u real, replaced by u) and GiNaC's normal()
@@ -47,7 +47,7 @@ const char* const header =
 
 struct task {
     std::string source;    // generated-dN or seed
-    std::string category;  // the generator's category, or the seed case's name
+    std::string category;  // the generator's category, or the hand-picked case's name
     std::string f;         // input text (ddx syntax; SymPy syntax once ^ reads as **)
     std::vector<std::string> spec;  // variables, one per differentiation: {"x", "y"}
 };
@@ -117,7 +117,7 @@ double at_precise(const ex& e, const ddx::bindings& b) {
 
 bool close(double a, double b, double tol) { return std::fabs(a - b) <= tol * (1 + std::fabs(a)); }
 
-// The corpus: generated tasks first, then the seed's cases.
+// The corpus: generated tasks first, then the hand-picked cases.
 std::vector<task> build_corpus(int count) {
     std::vector<task> tasks;
     ddx_test::expression_generator gens[] = {ddx_test::expression_generator(corpus_seed, 2),

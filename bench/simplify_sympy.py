@@ -205,7 +205,7 @@ TRIG_SQUARE = r'(?<![a-z])(sin|cos|sinh|cosh)\(((?:[^()]|\([^()]*\))*)\)\^2'
 # What SymPy's shorter form has that ddx's lacks: the first rule that matches names the miss.
 CATEGORIES = [
     ('float digits', 'only the printed digits of floats (ddx: shortest round-trip, 17; SymPy: 15)'),
-    ('abs', 'abs: u/abs(u) where SymPy writes sign(u) (the contract rules sign out), abs of a positive constant'),
+    ('abs', 'abs: u/abs(u) where SymPy writes sign(u) (ddx never prints sign), abs of a positive constant'),
     ('tan/tanh derivative', "tan'/tanh' kept as 1 + tan(u)^2, 1 - tanh(u)^2 where 1/cos(u)^2, 1/cosh(u)^2 is shorter"),
     ('exp as cosh/sinh', 'exponentials SymPy rewrites as cosh/sinh (exp(-x)/(1 + exp(-x))^2 = 1/(4*cosh(x/2)^2))'),
     ('trig identities', 'other trig identities: double angle, sin^2 + cos^2 inside a sum, parity cos(-u) = cos(u)'),

@@ -3,7 +3,7 @@
     python3 sympy_gen.py WORK_DIR
 
 writes WORK_DIR/nn_sympy.c (`sympy_grad`, the 17 partials of the network loss) and
-WORK_DIR/seed_sympy.c (`sympy_seed`, the seed loss and its 2 partials), each
+WORK_DIR/seed_sympy.c (`sympy_seed`, the least-squares loss and its 2 partials), each
 `void f(const double *in, double *out)` with the inputs in the same order as ddx's C:
 sympy.diff, then sympy.cse over all outputs together, printed by sympy.ccode.
 """

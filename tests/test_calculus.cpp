@@ -56,7 +56,7 @@ TEST_CASE_FIXTURE(fixture, "mixed partials") {
     CHECK(same(ddx::diff(p("x^3*y^2"), spec), "12*x*y"));
 }
 
-TEST_CASE_FIXTURE(fixture, "the seed's loss: gradient and Hessian") {
+TEST_CASE_FIXTURE(fixture, "the least-squares loss: gradient and Hessian") {
     ex a = s.get("a"), b = s.get("b");
     ex loss = p("(y - (a*x + b))^2");
     GiNaC::lst g = ddx::gradient(loss, {a, b});

@@ -1,4 +1,4 @@
-// Emitted C and compiled evaluation, checked against the contract ("Emitted C"):
+// Emitted C and compiled evaluation, checked against what docs/language.md promises ("Emitted C"):
 //  - every emitted unit compiles with `cc -std=c99 -Wall -Wextra -Werror -pedantic -c`
 //    (many functions per translation unit, so a few compiler runs cover hundreds of units),
 //  - compiled outputs equal evaluate_double on generated expressions and their derivatives,
@@ -107,7 +107,7 @@ struct c_result {
     std::string messages;  // the compiler's output: empty when the unit is warning-free
 };
 
-// Compiles `source` exactly as the contract says users will: `cc -std=c99 -Wall -Wextra
+// Compiles `source` exactly as docs/language.md says users will: `cc -std=c99 -Wall -Wextra
 // -Werror -pedantic -c`. The files live in `dir`, named by `stem`.
 c_result compile_c99(const std::string& source, const temp_dir& dir, const std::string& stem) {
     std::string base = dir.path() + "/" + stem;
@@ -158,7 +158,7 @@ std::vector<std::string> lines_of(const std::string& text) {
     return out;
 }
 
-// Why `source` is not shaped as the contract says (empty when it is): before the function
+// Why `source` is not shaped as the emitted C promises (empty when it is): before the function
 // only comments, blank lines and `#include <math.h>`; then exactly
 // `void NAME(const double *in, double *out)`; inside only `const double` locals, stores to
 // out[j] and `(void)in;`; nothing after the closing brace. So no other header, no global or
@@ -274,7 +274,7 @@ std::string describe(const corpus_entry& e, int output, double x, double y) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
-// Compiling with the contract's flags
+// Compiling with the documented flags
 
 TEST_CASE("codegen: every generated unit compiles with cc -std=c99 -Wall -Wextra -Werror -pedantic") {
     const corpus& c = generated();

@@ -518,7 +518,7 @@ TEST_CASE("generated expressions: printed derivatives parse back to equal expres
     auto round_trip = [&](const generated_case& g, const ex& e, const std::string& what) {
         std::string text = ddx::to_string(e);
         std::string where = what + " of case " + std::to_string(g.index) + " (generated `" + g.text + "`)";
-        // The contract: symbols are real, and abs differentiates to abs.
+        // Symbols are real, and abs differentiates to abs.
         for (std::string banned : {"sign", "csgn", "conjugate", "D["}) {
             CHECK_MESSAGE(text.find(banned) == std::string::npos, where << " prints " << banned << ": " << text);
         }

@@ -66,7 +66,7 @@ TEST_CASE("minimize reports a step limit honestly") {
     CHECK(r.reason.find("step limit") != std::string::npos);
 }
 
-TEST_CASE("fit: the seed's line through noisy points matches closed-form least squares") {
+TEST_CASE("fit: the least-squares line through noisy points matches closed-form least squares") {
     std::mt19937 random(7);
     std::normal_distribution<double> noise(0, 0.3);
     std::string csv = "x,y\n";

@@ -23,7 +23,7 @@ ddx::position error_position(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("operators follow the contract's precedence") {
+TEST_CASE("operators follow the language's precedence") {
     ddx::symbol_table s;
     ex x = s.get("x"), y = s.get("y"), z = s.get("z");
     CHECK(same(ddx::parse("-x^2", s), -GiNaC::pow(x, 2)));

@@ -47,7 +47,7 @@ std::vector<statement> parse_program(const std::string& text);
 bool needs_more_input(const std::string& text);
 
 /// Parses one expression into GiNaC, with names looked up in `symbols` and the
-/// contract's functions and constants. `parse("(y - (a*x + b))^2", symbols)`.
+/// language's functions and constants. `parse("(y - (a*x + b))^2", symbols)`.
 GiNaC::ex parse(const std::string& text, symbol_table& symbols);
 
 }  // namespace ddx

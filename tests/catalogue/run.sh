@@ -13,7 +13,7 @@
 #           empty: standard error must be empty
 # then ddx's own options (before the script file). A leading option '@stdin' or '@e' runs
 # the script from standard input or as -e TEXT instead of as a file.
-# The expectations say what is RIGHT by the contract (README.md, the shared contract): an
+# The expectations say what is RIGHT by ddx's documentation (README.md, docs/language.md): an
 # error is `error: LINE:COLUMN: message` on stderr, exit status 1, nothing on stdout for the
 # failing statement, and no input may crash or hang the program. It is part of `make test`
 # (ctest's `catalogue`), so every case must pass.

@@ -6,7 +6,7 @@
 //   fuzz_grammar FILE...    runs inputs as usual
 //   DDX_FUZZ_PRINT=1 fuzz_grammar -runs=0 FILE   prints the script an input stands for
 //   DDX_FUZZ_STRICT=1       also a finding: an error without LINE:COLUMN, or a printed line
-//                           that does not parse back (the contract: output is valid input)
+//                           that does not parse back (ddx's output is valid ddx input)
 #include "fuzz_session.hpp"
 
 #include <ddx/parser.hpp>

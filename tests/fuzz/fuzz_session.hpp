@@ -158,7 +158,7 @@ inline void* run_job(void* arg) {
 inline result run_script(const std::string& text) {
     job j{&text, {}};
     ddx_test::run_on_large_stack(run_job, &j);
-    // Contract checks that are findings only in strict mode (DDX_FUZZ_STRICT=1), because the
+    // Checks of ddx's promises that are findings only in strict mode (DDX_FUZZ_STRICT=1), because the
     // known cases would drown everything else: every error names LINE:COLUMN.
     static const bool strict = std::getenv("DDX_FUZZ_STRICT") != nullptr;
     if (strict && j.r.how == outcome::error && j.r.where.line <= 0) {
