@@ -34,6 +34,12 @@ public:
     /// `d_dx` after `d_dx(parse("x^3", s))` (x^3, x and 3).
     size_t evaluations() const { return memo_.size(); }
 
+    /// d f(u) / d u for a one-argument call `call` = f(u): the rule operator() applies to
+    /// calls (u/abs(u) for abs, else the registry's or GiNaC's f'), built at u, reusing the
+    /// calls met so far (ddx::reverse_gradient's local partial):
+    /// `d.call_derivative(parse("tanh(x*y)", s))` is `1 - tanh(x*y)^2`.
+    GiNaC::ex call_derivative(const GiNaC::ex& call);
+
 private:
     GiNaC::ex derivative(const GiNaC::ex& e);
     GiNaC::ex compute(const GiNaC::ex& e);

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <utility>
 #include <variant>
@@ -56,7 +57,7 @@ public:
     /// `interpreter.evaluate(ddx::parse_program("k + 1")[0].body)`.
     value evaluate(const node& n);
 
-    /// The text of a value, as the contract prints it: one line, followed by the comment
+    /// The text of a value, as ddx prints it: one line, followed by the comment
     /// lines of an annotated value. `interpreter.format(interpreter.bindings().at("y"))` is
     /// "3*x^2".
     std::string format(const value& v) const;
@@ -85,10 +86,17 @@ public:
     /// \endcode
     void set_progress_sink(std::function<void(const std::string& line)> sink) { progress_sink_ = std::move(sink); }
 
+    /// Where the session reports, once per name, that a call names no function and builds an
+    /// undefined function (as SymPy's Function('f')): `sink` receives "sinn is not a
+    /// built-in; treated as an undefined function" for `sinn(x)`. Empty (the default): none.
+    /// The REPL prints them; scripts keep quiet.
+    void set_notice_sink(std::function<void(const std::string& line)> sink) { notice_sink_ = std::move(sink); }
+
 private:
 
     value call(const node& n);
     value call_user_function(const node& n);
+    value call_undefined_function(const node& n);
 
     symbol_table symbols_;
     std::map<std::string, value> bindings_;
@@ -96,6 +104,8 @@ private:
     std::string defining_;            // the function being defined, to reject recursion
     std::vector<std::string> locals_;  // its parameters, which shadow bound names
     std::function<void(const std::string&)> progress_sink_;  // see set_progress_sink
+    std::function<void(const std::string&)> notice_sink_;    // see set_notice_sink
+    std::set<std::string> noticed_;                          // undefined functions reported
 };
 
 }  // namespace ddx

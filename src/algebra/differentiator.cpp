@@ -4,6 +4,7 @@
 #include "core/class_test.hpp"
 #include "core/construct.hpp"
 #include "core/expairs.hpp"
+#include "core/undefined_functions.hpp"
 
 #include <map>
 
@@ -15,7 +16,7 @@ using GiNaC::is_a;
 namespace {
 
 // f'(t) for a one-argument function, with t a fixed real symbol, computed once per
-// function by GiNaC. For abs this is t/abs(t): the contract's form (no sign, csgn or
+// function by GiNaC. For abs this is t/abs(t): the form ddx prints (no sign, csgn or
 // conjugate). The cache holds facts about GiNaC's fixed function table, like GiNaC's own
 // remember tables, not session state.
 const GiNaC::realsymbol& generic_argument() {
@@ -24,7 +25,7 @@ const GiNaC::realsymbol& generic_argument() {
 }
 
 const ex& generic_derivative(unsigned serial) {
-    static std::map<unsigned, ex> cache;
+    thread_local std::map<unsigned, ex> cache;  // per thread: GiNaC objects are not shared across threads
     auto it = cache.find(serial);
     if (it == cache.end()) {
         const ex t = generic_argument();
@@ -49,7 +50,7 @@ ex differentiator::operator()(const ex& e) {
 
 void differentiator::register_functions(const ex& e) {
     visit_distinct(e, visited_, [&](const ex& x) {
-        if (is_a<GiNaC::function>(x) && x.nops() == 1) functions_.emplace(function_key(x), x);
+        if (is_a<GiNaC::function>(x) && x.nops() == 1 && !is_fderivative(x)) functions_.emplace(function_key(x), x);
     });
 }
 
@@ -69,6 +70,12 @@ ex differentiator::outer_derivative(const ex& call) {
     return substitute(generic_derivative(serial), generic_argument(), call.op(0), done);
 }
 
+ex differentiator::call_derivative(const ex& call) {
+    register_functions(call);
+    if (GiNaC::is_the_function<GiNaC::abs_SERIAL>(call)) return GiNaC::mul(call.op(0), GiNaC::pow(call, -1));
+    return outer_derivative(call);
+}
+
 ex differentiator::substitute(const ex& e, const ex& t, const ex& u, detail::node_map<ex>& done) {
     if (e.is_equal(t)) return u;
     if (e.nops() == 0) return e;
@@ -83,7 +90,7 @@ ex differentiator::substitute(const ex& e, const ex& t, const ex& u, detail::nod
         out = GiNaC::mul(children);
     } else if (is_class<GiNaC::power>(e)) {
         out = GiNaC::pow(children[0], children[1]);
-    } else if (is_a<GiNaC::function>(e) && children.size() == 1) {
+    } else if (is_a<GiNaC::function>(e) && children.size() == 1 && !is_fderivative(e)) {
         unsigned serial = GiNaC::ex_to<GiNaC::function>(e).get_serial();
         auto known = functions_.find({serial, &GiNaC::ex_to<GiNaC::basic>(children[0])});
         out = known != functions_.end() ? known->second : ex(GiNaC::function(serial, children[0]));
@@ -130,7 +137,7 @@ ex differentiator::compute(const ex& e) {
         if (db.is_zero()) return GiNaC::mul(e, GiNaC::log(base), de);
         return times(e, times(de, GiNaC::log(base)) + GiNaC::mul(exponent, db, GiNaC::pow(base, -1)));
     }
-    if (is_a<GiNaC::function>(e) && e.nops() == 1) {
+    if (is_a<GiNaC::function>(e) && e.nops() == 1 && !is_fderivative(e)) {  // f'(u): GiNaC's rule below
         ex du = derivative(e.op(0));
         if (du.is_zero()) return 0;
         // d abs(u) = u/abs(u) du, reusing this very abs(u) (rebuilding it would let GiNaC

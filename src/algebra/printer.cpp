@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cln/cln.h>
 #include <cmath>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "core/numbers.hpp"
 #include "core/reporting.hpp"
 #include "core/real_domain.hpp"
+#include "core/undefined_functions.hpp"
 #include "algebra/printed_length.hpp"
 #include "algebra/ordering.hpp"
 
@@ -457,7 +459,53 @@ private:
     }
 
 
+    // A derivative of a function (an undefined one, as f(x)): f'(u) and f''(u) for one
+    // argument; diff(f(x, y), x, 2, y) for several, where each differentiated argument is a
+    // symbol found in no other argument, else
+    // subs(diff(f(t1, t2), t1), t1 = u, t2 = v). All of them are ddx input giving e back.
+    // LaTeX: f'(u), \frac{\partial^{3} f}{\partial x^{2} \partial y}(x, y), and with
+    // argument numbers where an argument is not such a symbol.
+    piece derivative_of_function(const ex& e) {
+        const auto& d = GiNaC::ex_to<GiNaC::fderivative>(e);
+        std::string name = d.get_name();
+        const GiNaC::paramset& params = d.derivatives();
+        std::vector<std::string> args;
+        for (const ex& a : e) args.push_back(print(a));
+        if (e.nops() == 1) {
+            return {name + std::string(params.size(), '\'') + "(" + args[0] + ")", atom_level};
+        }
+        std::map<unsigned, int> order;  // argument index -> how many times
+        for (unsigned i : params) ++order[i];
+        bool plain = true;
+        for (const auto& [i, k] : order) {
+            if (i >= e.nops() || !is_class<GiNaC::symbol>(e.op(i))) plain = false;
+            for (size_t j = 0; plain && j < e.nops(); ++j) {
+                if (j != i && e.op(j).has(e.op(i))) plain = false;
+            }
+        }
+        std::vector<std::string> vars = args;
+        if (!plain) {
+            for (size_t j = 0; j < vars.size(); ++j) vars[j] = (latex_ ? "t_{" : "t") + std::to_string(j + 1) + (latex_ ? "}" : "");
+        }
+        if (latex_) {
+            std::string below;
+            for (const auto& [i, k] : order) {
+                below += std::string(below.empty() ? "" : " ") + "\\partial " + vars[i] + (k > 1 ? "^{" + std::to_string(k) + "}" : "");
+            }
+            std::string total = params.size() > 1 ? "^{" + std::to_string(params.size()) + "}" : "";
+            return {"\\frac{\\partial" + total + " " + name + "}{" + below + "}" + paren(join(args, ", ")), atom_level};
+        }
+        std::string text = "diff(" + name + "(" + join(vars, ", ") + ")";
+        for (const auto& [i, k] : order) text += ", " + vars[i] + (k > 1 ? ", " + std::to_string(k) : "");
+        text += ")";
+        if (plain) return {text, atom_level};
+        std::vector<std::string> equations;
+        for (size_t j = 0; j < vars.size(); ++j) equations.push_back(vars[j] + " = " + args[j]);
+        return {"subs(" + text + ", " + join(equations, ", ") + ")", atom_level};
+    }
+
     piece function(const ex& e) {
+        if (is_fderivative(e)) return derivative_of_function(e);
         const auto& f = GiNaC::ex_to<GiNaC::function>(e);
         std::string name = f.get_name();
         if (name == "exp" && e.op(0).is_equal(ex(1))) return {latex_ ? "e" : "E", atom_level};

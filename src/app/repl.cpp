@@ -122,6 +122,7 @@ bool run_command(session& s, const std::string& text) {
 int run_repl(session& s) {
     completing = &s;
     s.set_progress_sink([](const std::string& line) { std::cerr << line << std::endl; });  // minimize, fit
+    s.set_notice_sink([](const std::string& line) { std::cout << line << std::endl; });  // sinn(x): once per name
     rl_readline_name = "ddx";
     rl_attempted_completion_function = complete;
     rl_basic_word_break_characters = const_cast<char*>(" \t\n+-*/^()[],=;'");

@@ -16,6 +16,7 @@
 #include "core/construct.hpp"
 #include "core/numbers.hpp"
 #include "core/reporting.hpp"
+#include "core/undefined_functions.hpp"
 #include "core/real_domain.hpp"
 #include "lang/build.hpp"
 
@@ -24,6 +25,12 @@ namespace ddx {
 using GiNaC::ex;
 
 namespace {
+
+// The built-ins that need numbers: an undefined function in their arguments has no value.
+bool has_no_value_for_undefined_functions(const std::string& name) {
+    static const std::set<std::string> names{"eval", "evalf", "ccode", "compile", "plot", "minimize", "fit"};
+    return names.count(name) != 0;
+}
 
 bool is_reserved(const std::string& name) {
     return constant(name).has_value() || find_math_function(name) || find_builtin(name) != nullptr;
@@ -164,7 +171,7 @@ value session::call(const node& n) {
     if (functions_.count(n.text)) return call_user_function(n);
     if (n.type == node::kind::derivative) {
         const math_function* f = find_math_function(n.text);
-        if (!f) throw error("unknown function '" + n.text + "'", n.where);
+        if (!f) return call_undefined_function(n);
         if (n.children.size() != 1) throw error(n.text + "' takes 1 argument", n.where);
         ex arg = as_expression(evaluate(n.children[0]), n.children[0].where);
         ex t = GiNaC::realsymbol();
@@ -182,7 +189,7 @@ value session::call(const node& n) {
         return reporting_at(n.where, [&] { return ex(apply_math_function(*f, arg)); });
     }
     const builtin* b = find_builtin(n.text);
-    if (!b) throw error("unknown function '" + n.text + "'", n.where);
+    if (!b) return call_undefined_function(n);
     builtin_context context{symbols_, n.text, n.where, {}, {}, &progress_sink_};
     for (const node& a : n.children) {
         argument arg;
@@ -212,7 +219,40 @@ value session::call(const node& n) {
                         " (usage: " + b->signature + ")",
                     n.where);
     }
+    if (has_no_value_for_undefined_functions(b->name)) {
+        for (const std::vector<argument>* args : {&context.positional, &context.options}) {
+            for (const argument& a : *args) {
+                if (const auto* e = std::get_if<ex>(&a.v)) reporting_at(n.where, [&] { require_no_undefined_functions(*e); });
+            }
+        }
+    }
     return reporting_at(n.where, [&] { return b->handler(context); });
+}
+
+// f(x), f'(x), g(x, y) where f and g name no function: undefined functions, as SymPy's
+// Function('f'). A bound value called like a function is a mistake, not a new function.
+value session::call_undefined_function(const node& n) {
+    if (bindings_.count(n.text)) {
+        throw error("'" + n.text + "' is a value, not a function: define one with " + n.text + "(x) = ...", n.where);
+    }
+    if (n.children.empty()) throw error(n.text + "() names no function: an undefined function needs arguments", n.where);
+    if (n.type == node::kind::derivative && n.children.size() != 1) {
+        throw error(n.text + std::string(static_cast<size_t>(n.primes), '\'') +
+                        " needs a function of one variable; use diff for partial derivatives",
+                    n.where);
+    }
+    GiNaC::exvector args;
+    for (const node& a : n.children) {
+        if (a.type == node::kind::option) throw error(n.text + " takes no options", a.where);
+        args.push_back(as_expression(evaluate(a), a.where));
+    }
+    if (noticed_.insert(n.text).second && notice_sink_) {
+        notice_sink_(n.text + " is not a built-in; treated as an undefined function");
+    }
+    return reporting_at(n.where, [&] {
+        return n.type == node::kind::derivative ? undefined_derivative(n.text, args[0], n.primes)
+                                                : undefined_call(n.text, args);
+    });
 }
 
 value session::call_user_function(const node& n) {

@@ -5,6 +5,7 @@
 #include "core/numbers.hpp"
 #include "core/real_domain.hpp"
 #include "core/reporting.hpp"
+#include "core/undefined_functions.hpp"
 
 #include <ddx/interrupt.hpp>
 #include <ddx/limits.hpp>
@@ -298,10 +299,24 @@ ex build_expression(const node& n, symbol_table& symbols) {
         for (const node& c : n.children) out.append(build_expression(c, symbols));
         return out;
     }
+    case node::kind::derivative:
     case node::kind::call:
     {
         const math_function* f = find_math_function(n.text);
-        if (!f) throw error("unknown function '" + n.text + "'", n.where);
+        if (!f) {
+            // an undefined function (as SymPy's Function('f')): f(x), f'(x), g(x, y)
+            if (n.children.empty()) throw error(n.text + "() names no function: an undefined function needs arguments", n.where);
+            if (n.type == node::kind::derivative && n.children.size() != 1) {
+                throw error(n.text + std::string(static_cast<size_t>(n.primes), '\'') +
+                                " needs a function of one variable; use diff for partial derivatives",
+                            n.where);
+            }
+            GiNaC::exvector args;
+            for (const node& a : n.children) args.push_back(build_expression(a, symbols));
+            return n.type == node::kind::derivative ? undefined_derivative(n.text, args[0], n.primes)
+                                                    : undefined_call(n.text, args);
+        }
+        if (n.type == node::kind::derivative) throw error("not an expression", n.where);
         if (n.children.size() != 1) {
             throw error(n.text + " takes 1 argument, got " + std::to_string(n.children.size()),
                         n.where);
