@@ -9,6 +9,8 @@
 // Everything is seeded, so every run checks the same cases.
 #include <doctest/doctest.h>
 
+#include "lib/scopes.hpp"
+
 #include <ddx/ddx.hpp>
 
 #include "expression_generator.hpp"
@@ -34,6 +36,9 @@
 namespace {
 
 using GiNaC::ex;
+using ddx_test::env_scope;
+using ddx_test::read_text;
+using ddx_test::temp_dir;
 
 constexpr std::uint32_t seed = 20240917;  // not the derivative tests' seed: other expressions
 constexpr int expression_count = 300;     // each with d/dx and d/dy: 900 outputs
@@ -45,62 +50,6 @@ constexpr double box_lo = 0.2, box_hi = 1.8;  // where the generator's expressio
 constexpr double tolerance = 1e-12;
 
 // --- environment and files ---
-
-// Sets (or unsets, with nullptr) an environment variable for one scope, then restores it:
-// later test cases must not see this file's CC or cache directory.
-class env_scope {
-public:
-    env_scope(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) old_ = old;
-        if (value) {
-            ::setenv(name, value, 1);
-        } else {
-            ::unsetenv(name);
-        }
-    }
-    ~env_scope() {
-        if (old_) {
-            ::setenv(name_.c_str(), old_->c_str(), 1);
-        } else {
-            ::unsetenv(name_.c_str());
-        }
-    }
-    env_scope(const env_scope&) = delete;
-    env_scope& operator=(const env_scope&) = delete;
-
-private:
-    std::string name_;
-    std::optional<std::string> old_;
-};
-
-// A fresh directory (mkdtemp), removed with everything in it at the end of the scope.
-class temp_dir {
-public:
-    temp_dir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "ddx-codegen-XXXXXX").string();
-        std::vector<char> buffer(pattern.begin(), pattern.end());
-        buffer.push_back('\0');
-        if (!::mkdtemp(buffer.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = buffer.data();
-    }
-    ~temp_dir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 struct c_result {
     bool ok = false;

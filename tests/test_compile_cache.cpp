@@ -5,6 +5,8 @@
 // write a marker file) and that the compiled function's values are right.
 #include <doctest/doctest.h>
 
+#include "lib/scopes.hpp"
+
 #include <ddx/ddx.hpp>
 
 #include <cstdio>
@@ -23,66 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using GiNaC::ex;
-
-// Sets (or unsets, with nullptr) an environment variable for one scope, then restores it.
-class env_scope {
-public:
-    env_scope(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) old_ = old;
-        if (value) {
-            ::setenv(name, value, 1);
-        } else {
-            ::unsetenv(name);
-        }
-    }
-    ~env_scope() {
-        if (old_) {
-            ::setenv(name_.c_str(), old_->c_str(), 1);
-        } else {
-            ::unsetenv(name_.c_str());
-        }
-    }
-    env_scope(const env_scope&) = delete;
-    env_scope& operator=(const env_scope&) = delete;
-
-private:
-    std::string name_;
-    std::optional<std::string> old_;
-};
-
-// A fresh directory (mkdtemp), removed with everything in it at the end of the scope (made
-// writable again first: some cases take the write permission away).
-class temp_dir {
-public:
-    temp_dir() {
-        std::string pattern = (fs::temp_directory_path() / "ddx-cache-test-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~temp_dir() {
-        std::error_code ignored;
-        ::chmod(path_.c_str(), 0700);
-        for (auto it = fs::recursive_directory_iterator(path_, ignored); it != fs::recursive_directory_iterator();
-             it.increment(ignored)) {
-            if (it->is_directory(ignored) && !it->is_symlink(ignored)) ::chmod(it->path().c_str(), 0700);
-        }
-        fs::remove_all(path_, ignored);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    const std::string& path() const { return path_; }
-    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
-private:
-    std::string path_;
-};
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using ddx_test::env_scope;
+using ddx_test::read_text;
+using ddx_test::temp_dir;
 
 void write_text(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
