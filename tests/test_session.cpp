@@ -1,37 +1,16 @@
 // The interpreter: bindings, user functions, built-ins, errors that keep the state.
 #include <doctest/doctest.h>
 
+#include "lib/session_run.hpp"
+
 #include <ddx/ddx.hpp>
 
 #include <sstream>
 
 namespace {
 
-std::string run(ddx::session& s, const std::string& text) {
-    std::ostringstream out;
-    s.run(text, out);
-    return out.str();
-}
-
-std::string run(const std::string& text) {
-    ddx::session s;
-    return run(s, text);
-}
-
-std::string error_of(ddx::session& s, const std::string& text) {
-    std::ostringstream out;
-    try {
-        s.run(text, out);
-    } catch (const ddx::error& e) {
-        return ddx::format_error(e, text);
-    }
-    return "no error";
-}
-
-std::string error_of(const std::string& text) {
-    ddx::session s;
-    return error_of(s, text);
-}
+using ddx_test::error_of;
+using ddx_test::run;
 
 }  // namespace
 

@@ -3,6 +3,8 @@
 // and no numeric value.
 #include <doctest/doctest.h>
 
+#include "lib/session_run.hpp"
+
 #include <ddx/ddx.hpp>
 
 #include <sstream>
@@ -10,27 +12,8 @@
 
 namespace {
 
-std::string run(ddx::session& s, const std::string& text) {
-    std::ostringstream out;
-    s.run(text, out);
-    return out.str();
-}
-
-std::string run(const std::string& text) {
-    ddx::session s;
-    return run(s, text);
-}
-
-std::string error_of(const std::string& text) {
-    ddx::session s;
-    std::ostringstream out;
-    try {
-        s.run(text, out);
-    } catch (const ddx::error& e) {
-        return ddx::format_error(e, text);
-    }
-    return "no error";
-}
+using ddx_test::error_of;
+using ddx_test::run;
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 // on shapes, and lists or matrices of variables wherever a list of variables is expected.
 #include <doctest/doctest.h>
 
+#include "lib/session_run.hpp"
+
 #include <ddx/ddx.hpp>
 
 #include <algorithm>
@@ -15,27 +17,8 @@ using GiNaC::ex;
 
 namespace {
 
-std::string run(ddx::session& s, const std::string& text) {
-    std::ostringstream out;
-    s.run(text, out);
-    return out.str();
-}
-
-std::string run(const std::string& text) {
-    ddx::session s;
-    return run(s, text);
-}
-
-std::string error_of(const std::string& text) {
-    ddx::session s;
-    std::ostringstream out;
-    try {
-        s.run(text, out);
-    } catch (const ddx::error& e) {
-        return ddx::format_error(e, text);
-    }
-    return "no error";
-}
+using ddx_test::error_of;
+using ddx_test::run;
 
 // The first line of the error: "error: L:C: message".
 std::string first_line(const std::string& text) { return error_of(text).substr(0, error_of(text).find('\n')); }
