@@ -235,12 +235,7 @@ value session::call_undefined_function(const node& n) {
     if (bindings_.count(n.text)) {
         throw error("'" + n.text + "' is a value, not a function: define one with " + n.text + "(x) = ...", n.where);
     }
-    if (n.children.empty()) throw error(n.text + "() names no function: an undefined function needs arguments", n.where);
-    if (n.type == node::kind::derivative && n.children.size() != 1) {
-        throw error(n.text + std::string(static_cast<size_t>(n.primes), '\'') +
-                        " needs a function of one variable; use diff for partial derivatives",
-                    n.where);
-    }
+    check_undefined_call(n);
     GiNaC::exvector args;
     for (const node& a : n.children) {
         if (a.type == node::kind::option) throw error(n.text + " takes no options", a.where);

@@ -283,6 +283,15 @@ ex evaluate_binary(const node& n, const std::function<ex(const node&)>& operand)
     });
 }
 
+void check_undefined_call(const node& n) {
+    if (n.children.empty()) throw error(n.text + "() names no function: an undefined function needs arguments", n.where);
+    if (n.type == node::kind::derivative && n.children.size() != 1) {
+        throw error(n.text + std::string(static_cast<size_t>(n.primes), '\'') +
+                        " needs a function of one variable; use diff for partial derivatives",
+                    n.where);
+    }
+}
+
 ex build_expression(const node& n, symbol_table& symbols) {
     switch (n.type) {
     case node::kind::number:
@@ -305,12 +314,7 @@ ex build_expression(const node& n, symbol_table& symbols) {
         const math_function* f = find_math_function(n.text);
         if (!f) {
             // an undefined function (as SymPy's Function('f')): f(x), f'(x), g(x, y)
-            if (n.children.empty()) throw error(n.text + "() names no function: an undefined function needs arguments", n.where);
-            if (n.type == node::kind::derivative && n.children.size() != 1) {
-                throw error(n.text + std::string(static_cast<size_t>(n.primes), '\'') +
-                                " needs a function of one variable; use diff for partial derivatives",
-                            n.where);
-            }
+            check_undefined_call(n);
             GiNaC::exvector args;
             for (const node& a : n.children) args.push_back(build_expression(a, symbols));
             return n.type == node::kind::derivative ? undefined_derivative(n.text, args[0], n.primes)

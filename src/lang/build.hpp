@@ -63,6 +63,10 @@ GiNaC::ex transposed(const GiNaC::ex& e);
 /// combine element-wise (or by matmul for `@`), pair by pair from the left.
 GiNaC::ex evaluate_binary(const node& n, const std::function<GiNaC::ex(const node&)>& operand);
 
+/// Throws the error for a call of an undefined function that cannot be one: no arguments
+/// (`f()`), or primes on a function of several (`g'(x, y)`).
+void check_undefined_call(const node& n);
+
 /// Builds the expression of a syntax tree that contains only numbers, names, arithmetic,
 /// lists and math functions.
 GiNaC::ex build_expression(const node& n, symbol_table& symbols);
