@@ -18,11 +18,18 @@
 # which also uses a corpus of 40 generated tasks). python3-sympy is installed with apt-get
 # when missing and running as root.
 #
-# Last, the big-expression benchmark (bench/scale_run.sh: bench/scale_bench.cpp against plain
+# Then the big-expression benchmark (bench/scale_run.sh: bench/scale_bench.cpp against plain
 # GiNaC, with SymPy and Maxima as anchors): nested shared subexpressions, n-th derivatives, a
 # gradient and Hessian, parsing 368 KB and a 1 MB script, as a third table with notes.
 # --quick uses fewer repetitions and a 10 s limit per measurement there (else 60 s,
 # $DDX_SCALE_LIMIT). maxima is installed with apt-get when missing and running as root.
+#
+# Last, the network ladder (bench/nn_ladder.cpp, BUILD_DIR/bench/ddx_nn_ladder): tanh networks
+# from 2-4-1 to 4-64-64-64-1 (17 to 8,705 parameters) written as ddx scripts, the time of the
+# ddx program to emit ccode([loss, grad(loss, params)], ...), its lines against the
+# value-only code, and ns per call against hand-written loops (bench/nn_ladder_hand.c), as
+# a fourth table. The full run compiles the biggest network's C with cc -O2 (about 1.5
+# minutes); --quick times the calls up to 400 parameters only.
 set -u
 
 build=${1:-build}
@@ -225,5 +232,20 @@ simplify_status=$?
 echo
 "$here/scale_run.sh" "$build" $quick
 scale_status=$?
-[ $simplify_status = 0 ] && [ $scale_status = 0 ] || exit 1
+
+# --- the network ladder: emitted value and gradient of tanh networks against hand-written loops -
+echo
+ladder_status=0
+if [ -x "$build/bench/ddx_nn_ladder" ] && [ -x "$build/ddx" ]; then
+    mkdir -p "$work/ladder"
+    "$build/bench/ddx_nn_ladder" "$build/ddx" "$here" "$work/ladder" $quick 2>"$work/ladder.err" || {
+        cat "$work/ladder.err" >&2
+        echo "run.sh: the network ladder failed (see above)" >&2
+        ladder_status=1
+    }
+else
+    echo "run.sh: no $build/bench/ddx_nn_ladder or $build/ddx; build them with: cmake --build $build --target benchmarks ddx" >&2
+    ladder_status=1
+fi
+[ $simplify_status = 0 ] && [ $scale_status = 0 ] && [ $ladder_status = 0 ] || exit 1
 exit 0

@@ -19,7 +19,7 @@ PUBLIC = {
     "functions.hpp": "core", "limits.hpp": "core", "detail/node_map.hpp": "core",
     "syntax.hpp": "lang", "parser.hpp": "lang",
     "differentiator.hpp": "algebra", "calculus.hpp": "algebra", "simplify.hpp": "algebra",
-    "printer.hpp": "algebra",
+    "printer.hpp": "algebra", "reverse.hpp": "algebra",
     "program.hpp": "numeric", "evaluate.hpp": "numeric", "codegen.hpp": "numeric",
     "optimize.hpp": "numeric", "plot.hpp": "numeric", "data.hpp": "numeric",
     "session.hpp": "interp", "value.hpp": "interp", "help.hpp": "interp",

@@ -22,15 +22,20 @@ GiNaC::ex diff(const GiNaC::ex& e, const GiNaC::ex& x, int order = 1);
 GiNaC::ex diff(const GiNaC::ex& e, const derivative_spec& spec);
 
 /// First partials as a list, simplified: `gradient((y - (a*x + b))^2, {a, b})` is
-/// `[2*x*(a*x + b - y), 2*(a*x + b - y)]`.
+/// `[2*x*(a*x + b - y), 2*(a*x + b - y)]`. For a large e (its distinct nodes, as
+/// ddx::distinct_nodes counts them, times the variables above 10,000: a network of a hundred
+/// parameters), the unsimplified entries of ddx::reverse_gradient instead, which share their
+/// subexpressions (linear time and size; ddx::emit_c makes a backward pass of them).
 GiNaC::lst gradient(const GiNaC::ex& e, const std::vector<GiNaC::ex>& variables);
 
-/// Rows are outputs, columns variables: a list of lists, simplified.
+/// Rows are outputs, columns variables: a list of lists, simplified; a row whose output is
+/// large (as for gradient) is that output's ddx::reverse_gradient, unsimplified.
 /// `jacobian({parse("x*y", s), parse("x + y^2", s)}, {x, y})` is `[[y, x], [1, 2*y]]`.
 GiNaC::lst jacobian(const GiNaC::lst& outputs, const std::vector<GiNaC::ex>& variables);
 
 /// Second partials as a symmetric list of lists, sharing the gradient's work.
-/// `hessian(parse("x^3 + x*y^2", s), {x, y})` is `[[6*x, 2*y], [2*y, 2*x]]`.
+/// `hessian(parse("x^3 + x*y^2", s), {x, y})` is `[[6*x, 2*y], [2*y, 2*x]]`. Throws
+/// ddx::error for more than limits::hessian_entries entries (200 variables), before any work.
 GiNaC::lst hessian(const GiNaC::ex& e, const std::vector<GiNaC::ex>& variables);
 
 /// The gradient and the Hessian (its rows the partials of the gradient's entries).
@@ -40,7 +45,8 @@ struct first_and_second_partials {
 };
 
 /// Both at the cost of one gradient: the Hessian differentiates the simplified gradient, so
-/// asking for the two separately would compute the gradient twice.
+/// asking for the two separately would compute the gradient twice. The size limit of
+/// hessian applies.
 /// `gradient_and_hessian(parse("x^3 + x*y^2", s), {x, y})` is
 /// `{[3*x^2 + y^2, 2*x*y], [[6*x, 2*y], [2*y, 2*x]]}`.
 first_and_second_partials gradient_and_hessian(const GiNaC::ex& e, const std::vector<GiNaC::ex>& variables);

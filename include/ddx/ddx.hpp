@@ -8,6 +8,7 @@
 #include <ddx/evaluate.hpp>
 #include <ddx/parser.hpp>
 #include <ddx/printer.hpp>
+#include <ddx/reverse.hpp>
 #include <ddx/program.hpp>
 #include <ddx/help.hpp>
 #include <ddx/session.hpp>

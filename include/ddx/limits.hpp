@@ -23,6 +23,11 @@ constexpr double expanded_terms = 1e6;
 /// Order of a derivative (algebra/calculus.cpp: check_order).
 constexpr int derivative_order = 1000;
 
+/// Entries of a symbolic Hessian, n^2 for n variables (algebra/calculus.cpp:
+/// check_hessian_size): each is a simplified second derivative, so a model of thousands of
+/// parameters (minimize's method "newton") would build millions of them.
+constexpr std::size_t hessian_entries = 40000;
+
 /// Significant digits of `evalf` (numeric/evaluate.cpp: check_digits).
 constexpr int evalf_digits = 10000;
 

@@ -1,5 +1,6 @@
 #include <ddx/differentiator.hpp>
 #include <ddx/functions.hpp>
+#include <ddx/limits.hpp>
 
 #include "core/class_test.hpp"
 #include "core/construct.hpp"
@@ -35,6 +36,18 @@ const ex& generic_derivative(unsigned serial) {
         it = cache.emplace(serial, d).first;
     }
     return it->second;
+}
+
+// f(u), evaluated by GiNaC unless u is large: GiNaC's evaluation of cos(u), ... inspects u
+// as a tree (u*60/Pi, signs), exponential in the nesting of shared parts (cos(e) for the
+// derivative of sin(e), e = sin(e')*e' + y*e', ..., took seconds at 40 levels); the
+// language's calls follow the same rule (lang/build.cpp).
+ex new_call(unsigned serial, const ex& u) {
+    if (serial != GiNaC::abs_SERIAL::serial && serial != GiNaC::conjugate_function_SERIAL::serial &&
+        tree_size_exceeds(u, limits::evaluated_argument_nodes)) {
+        return GiNaC::function(serial, u).hold();
+    }
+    return GiNaC::function(serial, u);
 }
 
 std::pair<unsigned, const GiNaC::basic*> function_key(const ex& call) {
@@ -93,7 +106,7 @@ ex differentiator::substitute(const ex& e, const ex& t, const ex& u, detail::nod
     } else if (is_a<GiNaC::function>(e) && children.size() == 1 && !is_fderivative(e)) {
         unsigned serial = GiNaC::ex_to<GiNaC::function>(e).get_serial();
         auto known = functions_.find({serial, &GiNaC::ex_to<GiNaC::basic>(children[0])});
-        out = known != functions_.end() ? known->second : ex(GiNaC::function(serial, children[0]));
+        out = known != functions_.end() ? known->second : new_call(serial, children[0]);
     } else {
         out = e.subs(t == u, GiNaC::subs_options::no_pattern);
     }

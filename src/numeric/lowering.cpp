@@ -324,8 +324,78 @@ std::vector<ex> cosh_powers_from_tanh(const std::vector<ex>& outputs) {
         if (!n.is_even() || !n.is_negative()) return e;
         return GiNaC::pow(1 - GiNaC::pow(GiNaC::tanh(e.op(0).op(0)), 2), -n / 2);
     };
-    std::vector<ex> out;
-    for (const ex& e : outputs) out.push_back(rewrite_bottom_up(e, rewrite));
+    // One walk for all outputs: they may share most of their nodes (a reverse-mode gradient).
+    GiNaC::exprseq all;  // (not a lst: reading a lst's i-th element walks i steps)
+    for (const ex& e : outputs) all.append(e);
+    ex rewritten = rewrite_bottom_up(all, rewrite);
+    return std::vector<ex>(rewritten.begin(), rewritten.end());
+}
+
+// Negations moved into constants. The lowering carries a sign up to where it folds, and
+// where nothing takes it (an output), it costs a negation; a gradient by reverse
+// accumulation has many outputs sharing one negative factor (-2*r*x, -2*r*y, ... with r the
+// residual), each negated on its own. A register all of whose readers are negations or
+// products that would rather be negated too (`wanted` below) is computed negated instead,
+// for free where it is a product with a constant (-2.0*r for 2.0*r) or a product of one
+// such register: its negations then read it as it is. -(a*b) and (-a)*b are the same double
+// (IEEE multiplication is symmetric in signs), so values are unchanged to the bit.
+program fold_negations(const program& p) {
+    using kind = instruction::kind;
+    const size_t n = p.code.size();
+    auto has_operands = [&](size_t i) { return p.code[i].op != kind::constant && p.code[i].op != kind::input; };
+    std::vector<bool> output(n, false), used(n, false), refused(n, false), wanted(n, false);
+    for (int o : p.outputs) output[static_cast<size_t>(o)] = true;
+    for (size_t k = n; k-- > 0;) {
+        const instruction& x = p.code[k];
+        wanted[k] = used[k] && !refused[k] && !output[k] && (x.op == kind::mul || x.op == kind::neg);
+        if (!has_operands(k)) continue;
+        bool takes_sign = x.op == kind::neg || (x.op == kind::mul && wanted[k]);
+        for (int r : {x.a, x.b}) {
+            if (r < 0) continue;
+            used[static_cast<size_t>(r)] = true;
+            if (!takes_sign) refused[static_cast<size_t>(r)] = true;
+        }
+    }
+    std::vector<bool> negated(n, false);  // the register holds minus the value it names
+    bool any = false;
+    for (size_t k = 0; k < n; ++k) {
+        const instruction& x = p.code[k];
+        if (x.op != kind::mul || !wanted[k]) continue;
+        bool a = negated[static_cast<size_t>(x.a)], b = negated[static_cast<size_t>(x.b)];
+        bool constant_operand = p.code[static_cast<size_t>(x.a)].op == kind::constant ||
+                                p.code[static_cast<size_t>(x.b)].op == kind::constant;
+        negated[k] = a != b || (!a && !b && constant_operand);
+        any = any || negated[k];
+    }
+    if (!any) return p;
+    program out;
+    out.inputs = p.inputs;
+    std::vector<int> mapped(n, -1);
+    for (size_t k = 0; k < n; ++k) {
+        instruction x = p.code[k];
+        if (x.op == kind::neg && negated[static_cast<size_t>(x.a)]) {
+            mapped[k] = mapped[static_cast<size_t>(x.a)];
+            continue;
+        }
+        if (has_operands(k)) {
+            bool flip_constant = x.op == kind::mul && negated[k] && !negated[static_cast<size_t>(x.a)] &&
+                                 !negated[static_cast<size_t>(x.b)];
+            for (int* r : {&x.a, &x.b}) {
+                if (*r < 0) continue;
+                const instruction& operand = p.code[static_cast<size_t>(*r)];
+                if (flip_constant && operand.op == kind::constant) {
+                    out.code.push_back({kind::constant, -1, -1, -operand.value, {}});
+                    *r = static_cast<int>(out.code.size()) - 1;
+                    flip_constant = false;
+                } else {
+                    *r = mapped[static_cast<size_t>(*r)];
+                }
+            }
+        }
+        out.code.push_back(x);
+        mapped[k] = static_cast<int>(out.code.size()) - 1;
+    }
+    for (int o : p.outputs) out.outputs.push_back(mapped[static_cast<size_t>(o)]);
     return out;
 }
 
@@ -337,16 +407,18 @@ program lower_expressions(const std::vector<ex>& outputs, const std::vector<ex>&
 
 program lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs) {
     std::vector<ex> outputs = flatten(output_list);
+    // One walk over all outputs (a gradient's entries share most of their nodes) and a set
+    // of the inputs: per output and per input, a reverse-mode gradient of 8,700 parameters
+    // took minutes here.
+    GiNaC::exprseq all;  // (not a lst: reading a lst's i-th element walks i steps)
+    for (const ex& e : outputs) all.append(e);
+    std::set<ex, GiNaC::ex_is_less> known(inputs.begin(), inputs.end());
     std::set<std::string> missing;
-    for (const ex& e : outputs) {
-        for (const ex& s : free_symbols(e)) {
-            bool known = std::any_of(inputs.begin(), inputs.end(),
-                                     [&](const ex& i) { return i.is_equal(s); });
-            if (!known) missing.insert(GiNaC::ex_to<GiNaC::symbol>(s).get_name());
-        }
+    for (const ex& s : free_symbols(all)) {
+        if (!known.count(s)) missing.insert(GiNaC::ex_to<GiNaC::symbol>(s).get_name());
     }
     if (!missing.empty()) throw error(missing_values_message({missing.begin(), missing.end()}));
-    return share_factors(lower_expressions(outputs, inputs));
+    return fold_negations(share_factors(lower_expressions(outputs, inputs)));
 }
 
 }  // namespace ddx

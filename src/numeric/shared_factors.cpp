@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -40,7 +41,7 @@ public:
         for (size_t i = 0; i < p_.code.size(); ++i) {
             if (root_[i]) collect_chain(static_cast<int>(i), work);
         }
-        if (work <= max_work && chains_.size() <= max_chains) {
+        if (work <= max_work) {
             reuse_smaller_products();
             extract_pairs();
         }
@@ -50,7 +51,7 @@ public:
 private:
     static constexpr size_t max_leaves = 64;       // per product; deeper factors stay whole
     static constexpr size_t max_work = 2000000;    // pairs counted over all products
-    static constexpr size_t max_chains = 5000;
+    static constexpr size_t max_comparisons = 20000000;  // reuse_smaller_products' subset tests
 
     bool is_mul(int r) const { return p_.code[r].op == instruction::kind::mul; }
 
@@ -85,27 +86,55 @@ private:
         return std::includes(big.begin(), big.end(), small.begin(), small.end());
     }
 
+    // For each product, smallest first, the largest earlier product whose factors are all
+    // among its own (the earliest of those), found through an index: each earlier product is
+    // filed under its factor that the fewest products have (one it must contain to be a
+    // subset), so only those filed under its own factors are compared (comparing all pairs
+    // took seconds for the thousands of products of a reverse-mode gradient).
     void reuse_smaller_products() {
         std::vector<int> by_size;
         for (const auto& [root, leaves] : chains_) by_size.push_back(root);
         std::stable_sort(by_size.begin(), by_size.end(),
                          [&](int a, int b) { return chains_[a].size() < chains_[b].size(); });
-        for (size_t i = 0; i < by_size.size(); ++i) {
+        std::map<int, size_t> products_with;  // factor -> how many products have it
+        for (const auto& [root, leaves] : chains_) {
+            for (size_t k = 0; k < leaves.size(); ++k) {
+                if (k == 0 || leaves[k] != leaves[k - 1]) ++products_with[leaves[k]];
+            }
+        }
+        std::map<int, std::vector<size_t>> filed;  // factor -> earlier products (places in by_size)
+        size_t comparisons = 0;
+        for (size_t i = 0; i < by_size.size() && comparisons < max_comparisons; ++i) {
             std::vector<int>& c = chains_[by_size[i]];
-            // the largest earlier product whose factors are all among c's
-            int best = -1;
-            for (size_t j = 0; j < i; ++j) {
-                const std::vector<int>& d = original_[by_size[j]];
-                if (d.size() < 2 || d.size() > c.size() || !contains(c, d)) continue;
-                if (best < 0 || d.size() > original_[best].size()) best = by_size[j];
+            size_t best = by_size.size();
+            for (size_t k = 0; k < c.size(); ++k) {
+                if (k > 0 && c[k] == c[k - 1]) continue;
+                auto f = filed.find(c[k]);
+                if (f == filed.end()) continue;
+                comparisons += f->second.size();
+                for (size_t j : f->second) {
+                    const std::vector<int>& d = original_[by_size[j]];
+                    if (d.size() > c.size() || !contains(c, d)) continue;
+                    if (best == by_size.size() || d.size() > original_[by_size[best]].size() ||
+                        (d.size() == original_[by_size[best]].size() && j < best)) {
+                        best = j;
+                    }
+                }
             }
             original_[by_size[i]] = c;
-            if (best < 0) continue;
+            if (c.size() >= 2) {
+                int key = c.front();
+                for (int l : c) {
+                    if (products_with[l] < products_with[key]) key = l;
+                }
+                filed[key].push_back(i);
+            }
+            if (best == by_size.size()) continue;
+            const std::vector<int>& smaller = original_[by_size[best]];
             std::vector<int> rest;
-            std::set_difference(c.begin(), c.end(), original_[best].begin(), original_[best].end(),
-                                std::back_inserter(rest));
+            std::set_difference(c.begin(), c.end(), smaller.begin(), smaller.end(), std::back_inserter(rest));
             int id = next_id_++;
-            uses_chain_[id] = best;
+            uses_chain_[id] = by_size[best];
             rest.push_back(id);
             std::sort(rest.begin(), rest.end());
             c = rest;
@@ -128,24 +157,56 @@ private:
         return out;
     }
 
+    // The pair in most products (ties: the lowest pair), replaced by a new factor in every
+    // product holding it, until no pair is in two. The counts are kept up to date as
+    // products change (only those holding the chosen pair do, found through an index of
+    // the products each factor is in), instead of recounted every round: the same choices,
+    // but linear in the pairs rather than in pairs times rounds.
     void extract_pairs() {
-        for (int round = 0; round < 100000; ++round) {
-            std::map<pair_key, int> counts;
-            for (const auto& [root, leaves] : chains_) {
-                for (const auto& [k, n] : pairs_of(leaves)) counts[k] += n;
+        std::map<pair_key, int> counts;
+        std::set<std::pair<int, pair_key>> by_count;  // (-count, pair): the best first
+        std::map<int, std::vector<int>> holding;      // factor -> products that may have it
+        auto add_pairs = [&](const std::vector<int>& leaves, int sign) {
+            for (const auto& [k, n] : pairs_of(leaves)) {
+                int& c = counts[k];
+                if (c > 0) by_count.erase({-c, k});
+                c += sign * n;
+                if (c > 0) by_count.insert({-c, k});
             }
-            pair_key best{-1, -1};
-            int best_count = 1;
-            for (const auto& [k, n] : counts) {
-                if (n > best_count) {
-                    best = k;
-                    best_count = n;
-                }
+        };
+        for (const auto& [root, leaves] : chains_) {
+            add_pairs(leaves, 1);
+            for (size_t k = 0; k < leaves.size(); ++k) {
+                if (k == 0 || leaves[k] != leaves[k - 1]) holding[leaves[k]].push_back(root);
             }
-            if (best_count < 2) return;
+        }
+        for (int round = 0; round < 100000 && !by_count.empty(); ++round) {
+            auto [negative_count, best] = *by_count.begin();
+            if (-negative_count < 2) return;
             int id = next_id_++;
             pairs_[id] = best;
-            for (auto& [root, leaves] : chains_) {
+            // the products holding both factors (twice the factor, for a square), through
+            // the shorter list; entries of products that lost the factor are dropped
+            std::vector<int>& first = holding[best.first];
+            std::vector<int>& second = holding[best.second];
+            std::vector<int>& list = first.size() <= second.size() ? first : second;
+            int listed = &list == &first ? best.first : best.second;
+            std::vector<int> kept, changed;
+            for (int root : list) {
+                const std::vector<int>& leaves = chains_.at(root);
+                auto range = std::equal_range(leaves.begin(), leaves.end(), listed);
+                if (range.first == range.second) continue;
+                kept.push_back(root);
+                size_t a = static_cast<size_t>(std::count(leaves.begin(), leaves.end(), best.first));
+                size_t b = static_cast<size_t>(std::count(leaves.begin(), leaves.end(), best.second));
+                if (best.first == best.second ? a >= 2 : a >= 1 && b >= 1) changed.push_back(root);
+            }
+            list = kept;
+            std::sort(changed.begin(), changed.end());
+            changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+            for (int root : changed) {
+                std::vector<int>& leaves = chains_.at(root);
+                add_pairs(leaves, -1);
                 while (true) {
                     auto a = std::find(leaves.begin(), leaves.end(), best.first);
                     if (a == leaves.end()) break;
@@ -156,6 +217,8 @@ private:
                     leaves.push_back(id);
                 }
                 std::sort(leaves.begin(), leaves.end());
+                add_pairs(leaves, 1);
+                holding[id].push_back(root);
             }
         }
     }

@@ -1,0 +1,261 @@
+// Reverse accumulation over an expression DAG (ddx::reverse_gradient). The distinct nodes
+// of f are put in an order where every node comes after its children (a post-order walk);
+// then, from f down, each node's adjoint (d f / d node) is the sum of the contributions its
+// parents left, built as one GiNaC::add, and the node leaves adjoint * (d node / d child)
+// with each child that depends on a variable. A variable's entry is its adjoint. Nodes are
+// keyed by identity, sums and products read through their stored pairs (op(i) would build
+// every term and factor afresh), and arithmetic built with GiNaC's constructors.
+#include <ddx/differentiator.hpp>
+#include <ddx/error.hpp>
+#include <ddx/interrupt.hpp>
+#include <ddx/printer.hpp>
+#include <ddx/reverse.hpp>
+
+#include "core/class_test.hpp"
+#include "core/construct.hpp"
+#include "core/expairs.hpp"
+#include "core/undefined_functions.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ddx {
+
+using GiNaC::ex;
+using GiNaC::numeric;
+
+namespace {
+
+class reverse_sweep {
+public:
+    explicit reverse_sweep(const std::vector<ex>& variables) {
+        for (const ex& x : variables) {
+            if (!is_symbol(x)) {
+                throw error("a gradient is taken with respect to names, not " + describe(x));
+            }
+            auto [it, added] = slots_.emplace(x, slot_variables_.size());
+            if (added) slot_variables_.push_back(x);
+            slot_of_.push_back(it->second);
+        }
+    }
+
+    GiNaC::lst run(const ex& f) {
+        if (GiNaC::is_a<GiNaC::lst>(f)) throw error("a gradient by reverse accumulation is of one expression, not a list");
+        order(f);
+        std::vector<std::vector<ex>> entries(slot_variables_.size());
+        contributions_.assign(nodes_.size(), {});
+        contributions_.back().push_back(numeric(1));  // d f / d f
+        for (size_t k = nodes_.size(); k-- > 0;) {
+            if ((k & 1023) == 0) check_stop();
+            node& n = nodes_[k];
+            if (!n.depends || contributions_[k].empty()) continue;
+            adjoint_ = one_sum(contributions_[k]);
+            std::vector<ex>().swap(contributions_[k]);
+            scaled_.clear();
+            propagate(k, entries);
+        }
+        GiNaC::lst out;
+        std::vector<ex> by_slot;
+        for (std::vector<ex>& c : entries) by_slot.push_back(c.empty() ? ex(0) : one_sum(c));
+        for (size_t s : slot_of_) out.append(by_slot[s]);
+        return out;
+    }
+
+private:
+    // A distinct node, its children as places in nodes_ (recorded once: GiNaC's comparisons
+    // may later repoint an operand to another object equal to it, so looking the operands
+    // up again by identity could miss), and whether it depends on a variable.
+    struct node {
+        ex e;
+        std::vector<size_t> children;
+        bool depends = false;
+    };
+
+    static std::string describe(const ex& x) { return "'" + to_string(x) + "'"; }
+
+    static bool is_symbol(const ex& e) { return is_class<GiNaC::symbol>(e); }
+
+    // The entry of a symbol (SIZE_MAX if it is no variable), looked up with a copy of the
+    // handle: GiNaC's comparison repoints a handle to the other object when they are equal,
+    // which would change the identity of a node held by the walk.
+    size_t slot(const ex& symbol) const {
+        ex copy = symbol;
+        auto it = slots_.find(copy);
+        return it == slots_.end() ? SIZE_MAX : it->second;
+    }
+
+    static ex one_sum(std::vector<ex>& terms) {
+        if (terms.size() == 1) return terms.front();
+        return GiNaC::add(terms);
+    }
+
+    // The children a node passes its adjoint to: a sum's terms and a product's factors as
+    // stored in their pairs (in the pairs' order), a power's base and exponent, a call's
+    // arguments.
+    static void children(const ex& e, std::vector<ex>& out) {
+        out.clear();
+        if (is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e)) {
+            for (const GiNaC::expair& p : expairs::of(e)) out.push_back(p.rest);
+            return;
+        }
+        for (size_t i = 0; i < e.nops(); ++i) out.push_back(e.op(i));
+    }
+
+    // nodes_ in post-order (children first, f last), without recursion: a chain of calls
+    // may be deeper than the stack.
+    void order(const ex& f) {
+        struct frame {
+            ex e;
+            std::vector<ex> children;
+            size_t next = 0;
+        };
+        detail::node_map<size_t> index;  // node -> its place in nodes_, once done
+        std::vector<frame> stack;
+        auto enter = [&](const ex& e) {
+            if (index.count(e)) return;
+            index.emplace(e, SIZE_MAX);  // on the stack: a DAG has no cycles, so not met again before done
+            frame fr{e, {}, 0};
+            children(e, fr.children);
+            stack.push_back(std::move(fr));
+        };
+        enter(f);
+        while (!stack.empty()) {
+            frame& top = stack.back();
+            if (top.next < top.children.size()) {
+                ex c = top.children[top.next++];
+                enter(c);
+                continue;
+            }
+            node n{top.e, {}, false};
+            n.depends = is_symbol(top.e) && slot(top.e) != SIZE_MAX;
+            for (const ex& c : top.children) {
+                size_t i = index.at(c);
+                n.children.push_back(i);
+                n.depends = n.depends || nodes_[i].depends;
+            }
+            index[top.e] = nodes_.size();
+            nodes_.push_back(std::move(n));
+            stack.pop_back();
+        }
+    }
+
+    void contribute(size_t child, const ex& c) {
+        if (nodes_[child].depends && !c.is_zero()) contributions_[child].push_back(c);
+    }
+
+    // adjoint * c for a number c, once per node and number (GiNaC distributes a number over
+    // a sum: every term of a sum leaving the same -adjoint would build its own copy).
+    ex scaled(const numeric& c) {
+        if (c.is_equal(numeric(1))) return adjoint_;
+        for (const auto& [k, v] : scaled_) {
+            if (k.is_equal(c)) return v;
+        }
+        scaled_.emplace_back(c, times(adjoint_, c));
+        return scaled_.back().second;
+    }
+
+    void propagate(size_t k, std::vector<std::vector<ex>>& entries) {
+        const ex& e = nodes_[k].e;
+        const std::vector<size_t>& child = nodes_[k].children;
+        if (is_symbol(e)) {
+            entries[slot(e)].push_back(adjoint_);
+            return;
+        }
+        if (is_class<GiNaC::add>(e)) {
+            const GiNaC::epvector& pairs = expairs::of(e);
+            for (size_t i = 0; i < pairs.size(); ++i) {
+                if (nodes_[child[i]].depends) contribute(child[i], scaled(GiNaC::ex_to<numeric>(pairs[i].coeff)));
+            }
+            return;
+        }
+        if (is_class<GiNaC::mul>(e)) {
+            product_partials(e, child);
+            return;
+        }
+        if (is_class<GiNaC::power>(e)) {
+            const ex& base = nodes_[child[0]].e;
+            const ex& exponent = nodes_[child[1]].e;
+            if (nodes_[child[0]].depends) {
+                ex lowered = GiNaC::pow(base, exponent - 1);
+                if (is_class<GiNaC::numeric>(exponent)) {
+                    const numeric& n = GiNaC::ex_to<numeric>(exponent);
+                    contribute(child[0], lowered.is_equal(numeric(1)) ? scaled(n) : GiNaC::mul(adjoint_, lowered, n));
+                } else {
+                    contribute(child[0], GiNaC::mul(adjoint_, exponent, lowered));
+                }
+            }
+            if (nodes_[child[1]].depends) contribute(child[1], GiNaC::mul(adjoint_, e, GiNaC::log(base)));
+            return;
+        }
+        if (GiNaC::is_a<GiNaC::function>(e) && child.size() == 1 && !is_fderivative(e)) {
+            contribute(child[0], times(adjoint_, calls_.call_derivative(e)));
+            return;
+        }
+        // No local rule (a call of several arguments, f'(u) of an undefined f, a list, ...): this node's total
+        // derivatives, forward, with the same differentiator ddx::diff uses.
+        for (size_t s = 0; s < slot_variables_.size(); ++s) {
+            if (!forward_[s]) forward_[s] = std::make_unique<differentiator>(slot_variables_[s]);
+            ex d = (*forward_[s])(e);
+            if (!d.is_zero()) entries[s].push_back(times(adjoint_, d));
+        }
+    }
+
+    // d (c * prod b_j^p_j) / d b_i = c * p_i * b_i^(p_i - 1) * prod_{j != i} b_j^p_j: the
+    // product of the other factors (never the product divided by b_i, which is 0/0 where
+    // b_i is 0), times the adjoint, as one flat product.
+    void product_partials(const ex& e, const std::vector<size_t>& child) {
+        const GiNaC::epvector& pairs = expairs::of(e);
+        const numeric& coefficient = expairs::number(e);
+        for (size_t i = 0; i < pairs.size(); ++i) {
+            if (!nodes_[child[i]].depends) continue;
+            const ex& b = nodes_[child[i]].e;
+            const numeric& p = GiNaC::ex_to<numeric>(pairs[i].coeff);
+            numeric c = coefficient * p;
+            if (pairs.size() == 1 && p.is_equal(numeric(1))) {
+                contribute(child[i], scaled(c));
+                continue;
+            }
+            GiNaC::exvector factors;
+            factors.reserve(pairs.size() + 2);
+            for (size_t j = 0; j < pairs.size(); ++j) {
+                if (j == i) continue;
+                const ex& q = pairs[j].coeff;
+                const ex& other = nodes_[child[j]].e;
+                factors.push_back(q.is_equal(numeric(1)) ? other : GiNaC::pow(other, q));
+            }
+            if (!p.is_equal(numeric(1))) factors.push_back(GiNaC::pow(b, p - 1));
+            factors.push_back(adjoint_);
+            factors.push_back(c);
+            contribute(child[i], GiNaC::mul(factors));
+        }
+    }
+
+    std::map<ex, size_t, GiNaC::ex_is_less> slots_;  // a variable -> its entry
+    std::vector<ex> slot_variables_;
+    std::vector<size_t> slot_of_;  // variables[i] -> its slot
+    std::vector<node> nodes_;      // post-order: children before parents
+    std::vector<std::vector<ex>> contributions_;
+    ex adjoint_;  // of the node being propagated
+    std::vector<std::pair<numeric, ex>> scaled_;
+    differentiator calls_{GiNaC::ex(0)};  // only its call_derivative is used
+    std::map<size_t, std::unique_ptr<differentiator>> forward_;
+};
+
+}  // namespace
+
+GiNaC::lst reverse_gradient(const ex& f, const std::vector<ex>& variables) {
+    return reverse_sweep(variables).run(f);
+}
+
+std::size_t distinct_nodes(const ex& e) {
+    detail::node_set seen;
+    std::size_t n = 0;
+    visit_distinct(e, seen, [&](const ex&) { ++n; });
+    return n;
+}
+
+}  // namespace ddx
