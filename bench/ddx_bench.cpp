@@ -14,6 +14,8 @@
 // Exits 1 with a message on standard error when the gradients disagree.
 #include <ddx/ddx.hpp>
 
+#include "../tests/lib/scopes.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -62,20 +64,8 @@ implementation make_impl(const std::string& name, const std::string& source, con
 
 volatile double sink;
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return {};
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream out(path);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + path);
-}
-
+using ddx_test::read_text;
+using ddx_test::write_text;
 // GiNaC's own C: no shared subexpressions, each component printed by print_csrc_double.
 std::string ginac_csrc(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& variables,
                        const std::vector<std::string>& names, const std::string& function) {

@@ -18,6 +18,8 @@
 // Exits 1 when a program fails or the implementations disagree.
 #include <ddx/ddx.hpp>
 
+#include "../tests/lib/scopes.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -114,19 +116,8 @@ std::string script(const network& n, const layout& lay, bool with_gradient) {
     return s.str();
 }
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream out(path);
-    out << text;
-    if (!out) throw std::runtime_error("cannot write " + path);
-}
-
+using ddx_test::read_text;
+using ddx_test::write_text;
 // Runs `ddx script > c_path`; the wall time in ms, the best of `runs`.
 double emit(const std::string& ddx, const std::string& script_path, const std::string& c_path, int runs) {
     double best = 1e300;

@@ -28,12 +28,7 @@ using GiNaC::ex;
 using ddx_test::env_scope;
 using ddx_test::read_text;
 using ddx_test::temp_dir;
-
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    REQUIRE(out.good());
-}
+using ddx_test::write_text;
 
 bool exists(const std::string& path) {
     struct stat st {};

@@ -1,5 +1,5 @@
-// Test helpers that undo what they do at the end of a scope: an environment variable set
-// for a while, a temporary directory, and reading a whole file.
+// Test and benchmark helpers: an environment variable set for one scope, a temporary
+// directory removed at the end of one, and reading and writing a whole file.
 #pragma once
 
 #include <sys/stat.h>
@@ -68,6 +68,13 @@ public:
 private:
     std::string path_;
 };
+
+// Writes `text` as the whole file; throws if it cannot.
+inline void write_text(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + path);
+}
 
 // The whole file, or "" if it cannot be read.
 inline std::string read_text(const std::string& path) {
