@@ -379,7 +379,7 @@ void gradient_hessian(const config& cfg) {
     print_size("hessian", "ginac", chars);
 
     // ddx's Hessian against GiNaC's at one point (doubles through ddx::evaluate_double).
-    ddx::bindings at;
+    ddx::symbol_values at;
     for (std::size_t i = 0; i < np; ++i)  // 0.1, 0.17, 0.24, ...
         at[nn_parameters[i]] = GiNaC::numeric(static_cast<long>(100 + 70 * i), 1000);
     at["x1"] = GiNaC::numeric(3, 10);

@@ -92,7 +92,7 @@ GiNaC::numeric exact(double v) {
     return GiNaC::numeric(static_cast<long>(std::ldexp(m, 53))) * GiNaC::numeric(2).power(e - 53);
 }
 
-double at_double(const ex& e, const ddx::bindings& b) {
+double at_double(const ex& e, const ddx::symbol_values& b) {
     try {
         std::vector<double> r = ddx::evaluate_double(e, b);
         return r.size() == 1 ? r[0] : std::nan("");
@@ -102,9 +102,9 @@ double at_double(const ex& e, const ddx::bindings& b) {
 }
 
 // 40 digits; nan if there is no real value.
-double at_precise(const ex& e, const ddx::bindings& b) {
+double at_precise(const ex& e, const ddx::symbol_values& b) {
     try {
-        ddx::bindings exact_b;
+        ddx::symbol_values exact_b;
         for (const auto& [name, v] : b) exact_b[name] = exact(GiNaC::ex_to<GiNaC::numeric>(v).to_double());
         ex r = ddx::evaluate_precise(e, exact_b, 40);
         if (GiNaC::is_a<GiNaC::numeric>(r) && GiNaC::ex_to<GiNaC::numeric>(r).is_real()) {
@@ -236,7 +236,7 @@ int main(int argc, char** argv) {
         std::ostringstream why;
         why.precision(17);
         for (int a = 0; a < attempts_per_task && checked < points_per_task; ++a) {
-            ddx::bindings b;
+            ddx::symbol_values b;
             std::vector<std::string> coords;
             for (const std::string& n : names) {
                 double v = coordinate();

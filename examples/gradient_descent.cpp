@@ -95,10 +95,10 @@ int main() {
         std::vector<GiNaC::ex> inputs = {a, b, x, y};
 
         // Interpreted: the gradient lowered once to straight-line code, run per point.
-        ddx::program program = ddx::lower(ddx::flatten(gradient), inputs);
+        ddx::tape tape = ddx::lower(ddx::flatten(gradient), inputs);
         std::vector<double> registers;
         fit_result interpreted = descend(data, [&](const double* in, double* out) {
-            ddx::run(program, in, out, registers);
+            ddx::execute(tape, in, out, registers);
         });
 
         // Compiled: the same gradient as C, compiled and loaded.

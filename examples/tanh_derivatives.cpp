@@ -36,7 +36,7 @@ int main() {
 
         // All seven functions lowered into one program: exp(-x) and the powers of (1 + exp(-x))
         // are computed once per point for all of them.
-        ddx::program program = ddx::lower(derivatives, {x});
+        ddx::tape tape = ddx::lower(derivatives, {x});
         std::vector<double> registers, row(derivatives.size());
         std::printf("\n%5s %10s", "x", "t");
         for (int n = 1; n <= 6; ++n) std::printf(" %10s", ("d" + std::to_string(n)).c_str());
@@ -44,7 +44,7 @@ int main() {
         double worst = 0.0;
         for (int i = -7; i <= 7; ++i) {
             double in = i;
-            ddx::run(program, &in, row.data(), registers);
+            ddx::execute(tape, &in, row.data(), registers);
             std::printf("%5d", i);
             for (double v : row) std::printf(" %10.6f", std::fabs(v) < 5e-7 ? 0.0 : v);  // no -0.000000
             std::printf("\n");

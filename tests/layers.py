@@ -20,7 +20,7 @@ PUBLIC = {
     "syntax.hpp": "lang", "parser.hpp": "lang",
     "differentiator.hpp": "algebra", "calculus.hpp": "algebra", "simplify.hpp": "algebra",
     "printer.hpp": "algebra", "reverse.hpp": "algebra",
-    "program.hpp": "numeric", "evaluate.hpp": "numeric", "codegen.hpp": "numeric",
+    "tape.hpp": "numeric", "evaluate.hpp": "numeric", "codegen.hpp": "numeric",
     "optimize.hpp": "numeric", "plot.hpp": "numeric", "data.hpp": "numeric",
     "session.hpp": "interp", "value.hpp": "interp", "help.hpp": "interp",
     "ddx.hpp": "interp",  # the umbrella: everything of the library

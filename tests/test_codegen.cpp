@@ -169,7 +169,7 @@ double uniform(std::mt19937& rng, double lo, double hi) {
 }
 
 std::vector<double> evaluate_at(const ex& e, double x, double y) {
-    return ddx::evaluate_double(e, ddx::bindings{{"x", GiNaC::numeric(x)}, {"y", GiNaC::numeric(y)}});
+    return ddx::evaluate_double(e, ddx::symbol_values{{"x", GiNaC::numeric(x)}, {"y", GiNaC::numeric(y)}});
 }
 
 // --- the generated corpus ---
@@ -620,7 +620,7 @@ TEST_CASE("codegen: a tanh network's gradient reuses tanh for 1/cosh^2 (no cosh 
     auto compiled = ddx::compile({g}, variables);
     std::vector<double> out(parameters.size());
     compiled(point.data(), out.data());
-    ddx::bindings at;
+    ddx::symbol_values at;
     for (size_t i = 0; i < variables.size(); ++i) at[GiNaC::ex_to<GiNaC::symbol>(variables[i]).get_name()] = point[i];
     std::vector<double> expected = ddx::evaluate_double(g, at);
     for (size_t i = 0; i < out.size(); ++i) CHECK(out[i] == doctest::Approx(expected[i]).epsilon(1e-12));

@@ -49,7 +49,7 @@ struct point {
 // e at p in double precision (IEEE: nan outside the domain, inf at poles). Throws
 // ddx::error if ddx has no double meaning for a part of e.
 double value_at(const ex& e, point p) {
-    std::vector<double> r = ddx::evaluate_double(e, ddx::bindings{{"x", GiNaC::numeric(p.x)}, {"y", GiNaC::numeric(p.y)}});
+    std::vector<double> r = ddx::evaluate_double(e, ddx::symbol_values{{"x", GiNaC::numeric(p.x)}, {"y", GiNaC::numeric(p.y)}});
     return r.size() == 1 ? r[0] : std::nan("");
 }
 
@@ -66,7 +66,7 @@ GiNaC::numeric exact(double v) {
 // value there.
 double precise_value_at(const ex& e, point p) {
     try {
-        ex r = ddx::evaluate_precise(e, ddx::bindings{{"x", exact(p.x)}, {"y", exact(p.y)}}, 400);
+        ex r = ddx::evaluate_precise(e, ddx::symbol_values{{"x", exact(p.x)}, {"y", exact(p.y)}}, 400);
         if (GiNaC::is_a<GiNaC::numeric>(r) && GiNaC::ex_to<GiNaC::numeric>(r).is_real()) {
             return GiNaC::ex_to<GiNaC::numeric>(r).to_double();
         }

@@ -47,7 +47,7 @@ TEST_CASE("lists flatten row-major") {
 TEST_CASE("lowering shares subexpressions and multiplies small powers") {
     ddx::symbol_table s;
     ex x = s.get("x");
-    ddx::program p = ddx::lower({ddx::parse("sin(x)^2 + sin(x)^3", s), ddx::parse("sin(x)^4", s)}, {x});
+    ddx::tape p = ddx::lower({ddx::parse("sin(x)^2 + sin(x)^3", s), ddx::parse("sin(x)^4", s)}, {x});
     int calls = 0, pows = 0;
     for (const auto& i : p.code) {
         calls += i.op == ddx::instruction::kind::call;
@@ -57,7 +57,7 @@ TEST_CASE("lowering shares subexpressions and multiplies small powers") {
     CHECK(pows == 0);
     std::vector<double> out(2), regs;
     double in = 0.7;
-    ddx::run(p, &in, out.data(), regs);
+    ddx::execute(p, &in, out.data(), regs);
     CHECK(out[0] == doctest::Approx(std::pow(std::sin(0.7), 2) + std::pow(std::sin(0.7), 3)));
     CHECK(out[1] == doctest::Approx(std::pow(std::sin(0.7), 4)));
 }

@@ -27,7 +27,7 @@ struct fixture {
     // e at a point, in double precision (nan outside the domain, or where a part has no
     // double value: GiNaC writes the derivative of atan(abs(u)) with conjugate(u)).
     double at(const ex& e, const std::vector<ex>& names, const std::vector<double>& values) {
-        ddx::bindings b;
+        ddx::symbol_values b;
         for (size_t i = 0; i < names.size(); ++i) b.emplace(GiNaC::ex_to<GiNaC::symbol>(names[i]).get_name(), GiNaC::numeric(values[i]));
         try {
             std::vector<double> r = ddx::evaluate_double(e, b);
@@ -238,7 +238,7 @@ TEST_CASE("reverse gradient: distinct nodes linear in those of f, for chains of 
             CHECK(ratio <= 4);
             largest = std::max(largest, ratio);
             if (n == 25) {  // the values still agree with the forward differentiator
-                ddx::bindings at{{"x", GiNaC::numeric(3, 10)}, {"y", GiNaC::numeric(1, 5)}};
+                ddx::symbol_values at{{"x", GiNaC::numeric(3, 10)}, {"y", GiNaC::numeric(1, 5)}};
                 for (int k = 0; k < 2; ++k) {
                     ex by = k ? y : x;
                     CHECK(close(ddx::evaluate_double(g.op(k), at)[0], ddx::evaluate_double(ddx::differentiator(by)(f), at)[0], 1e-9));

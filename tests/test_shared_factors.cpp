@@ -8,7 +8,7 @@
 
 #include <ddx/calculus.hpp>
 #include <ddx/parser.hpp>
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 #include <ddx/symbols.hpp>
 
 #include "numeric/lowering.hpp"
@@ -21,21 +21,21 @@ namespace {
 using GiNaC::ex;
 using kind = ddx::instruction::kind;
 
-int multiplications(const ddx::program& p) {
+int multiplications(const ddx::tape& p) {
     int n = 0;
     for (const ddx::instruction& i : p.code) n += i.op == kind::mul;
     return n;
 }
 
-std::vector<double> run(const ddx::program& p, std::vector<double> in) {
+std::vector<double> execute(const ddx::tape& p, std::vector<double> in) {
     std::vector<double> out(p.outputs.size()), registers;
-    ddx::run(p, in.data(), out.data(), registers);
+    ddx::execute(p, in.data(), out.data(), registers);
     return out;
 }
 
 // A tape over `inputs` inputs, built an instruction at a time.
 struct tape {
-    ddx::program p;
+    ddx::tape p;
     explicit tape(int inputs) {
         p.inputs = inputs;
         for (int i = 0; i < inputs; ++i) p.code.push_back({kind::input, i, -1, 0.0, nullptr});
@@ -58,13 +58,13 @@ TEST_CASE("shared factors: a product containing a smaller one multiplies that on
     int ab = t.mul(0, 1);
     int abx = t.mul(t.mul(0, 2), 1);
     t.p.outputs = {ab, abx};
-    ddx::program shared = ddx::share_factors(t.p);
+    ddx::tape shared = ddx::share_factors(t.p);
     CHECK(multiplications(t.p) == 3);
     CHECK(multiplications(shared) == 2);
     const ddx::instruction& last = shared.code[shared.outputs[1]];
     CHECK(last.op == kind::mul);
     CHECK((last.a == shared.outputs[0] || last.b == shared.outputs[0]));
-    CHECK(run(shared, {2, 3, 5}) == std::vector<double>{6, 30});
+    CHECK(execute(shared, {2, 3, 5}) == std::vector<double>{6, 30});
 }
 
 TEST_CASE("shared factors: a pair found in two products is multiplied once") {
@@ -73,10 +73,10 @@ TEST_CASE("shared factors: a pair found in two products is multiplied once") {
     int first = t.mul(t.mul(0, 2), 1);
     int second = t.mul(t.mul(1, 3), 0);
     t.p.outputs = {first, second};
-    ddx::program shared = ddx::share_factors(t.p);
+    ddx::tape shared = ddx::share_factors(t.p);
     CHECK(multiplications(t.p) == 4);
     CHECK(multiplications(shared) == 3);  // a*b, then * x and * y
-    CHECK(run(shared, {2, 3, 5, 7}) == std::vector<double>{30, 42});
+    CHECK(execute(shared, {2, 3, 5, 7}) == std::vector<double>{30, 42});
 }
 
 TEST_CASE("shared factors: other instructions are copied, their operands renumbered") {
@@ -84,9 +84,9 @@ TEST_CASE("shared factors: other instructions are copied, their operands renumbe
     tape t(4);
     int product = t.mul(t.mul(0, 1), 2);
     t.p.outputs = {t.add(product, 3)};
-    ddx::program shared = ddx::share_factors(t.p);
+    ddx::tape shared = ddx::share_factors(t.p);
     CHECK(multiplications(shared) == 2);
-    CHECK(run(shared, {2, 3, 5, 7}) == std::vector<double>{37});
+    CHECK(execute(shared, {2, 3, 5, 7}) == std::vector<double>{37});
 }
 
 TEST_CASE("shared factors: a product of more than 64 factors keeps its deeper factors whole") {
@@ -98,14 +98,14 @@ TEST_CASE("shared factors: a product of more than 64 factors keeps its deeper fa
     for (int i = 1; i < n; ++i) acc = t.mul(acc, i);
     int square = t.mul(n, n);
     t.p.outputs = {t.mul(acc, square)};
-    ddx::program shared = ddx::share_factors(t.p);
+    ddx::tape shared = ddx::share_factors(t.p);
     for (const ddx::instruction& i : shared.code) {
         if (i.op == kind::mul) CHECK((i.a >= 0 && i.b >= 0));
     }
     std::vector<double> in(n + 1, 1.0);
     in[3] = 2;
     in[n] = 3;
-    CHECK(run(shared, in) == std::vector<double>{18});
+    CHECK(execute(shared, in) == std::vector<double>{18});
 }
 
 TEST_CASE("shared factors: the gradient of a least-squares loss costs what a hand-written one does") {
@@ -114,8 +114,8 @@ TEST_CASE("shared factors: the gradient of a least-squares loss costs what a han
     // [2*x*(a*x + b - y), 2*(a*x + b - y)]
     GiNaC::lst gradient = ddx::gradient(ddx::parse("(y - (a*x + b))^2", s), {a, b});
     std::vector<ex> inputs{a, b, x, y};
-    ddx::program lowered = ddx::lower_expressions(ddx::flatten(gradient), inputs);
-    ddx::program p = ddx::lower(ddx::flatten(gradient), inputs);
+    ddx::tape lowered = ddx::lower_expressions(ddx::flatten(gradient), inputs);
+    ddx::tape p = ddx::lower(ddx::flatten(gradient), inputs);
     // Lowered alone: a*x, 2*x, (2*x)*r and 2*r, for r = a*x + b - y.
     CHECK(multiplications(lowered) == 4);
     // With shared factors: a*x, d/db = 2*r, d/da = x * d/db.
@@ -128,6 +128,6 @@ TEST_CASE("shared factors: the gradient of a least-squares loss costs what a han
     CHECK(p.code[other].op == kind::input);
     CHECK(p.code[other].a == 2);  // x
     // Same values: a = 0.5, b = 0.25, x = 2, y = 3: r = -1.75.
-    CHECK(run(p, {0.5, 0.25, 2, 3}) == std::vector<double>{-7, -3.5});
-    CHECK(run(p, {0.5, 0.25, 2, 3}) == run(lowered, {0.5, 0.25, 2, 3}));
+    CHECK(execute(p, {0.5, 0.25, 2, 3}) == std::vector<double>{-7, -3.5});
+    CHECK(execute(p, {0.5, 0.25, 2, 3}) == execute(lowered, {0.5, 0.25, 2, 3}));
 }

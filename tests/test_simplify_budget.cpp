@@ -14,7 +14,7 @@ using GiNaC::ex;
 
 namespace {
 
-double value_at(const ex& e, const ddx::bindings& at) { return ddx::evaluate_double(e, at).at(0); }
+double value_at(const ex& e, const ddx::symbol_values& at) { return ddx::evaluate_double(e, at).at(0); }
 
 }  // namespace
 
@@ -71,10 +71,10 @@ TEST_CASE("simplify budget: nested fractions in many symbols answer, equal to th
             ex x = s.get(v);
             ex simplified = ddx::diff(f, x);
             ex raw = ddx::differentiator(x)(f);
-            ddx::bindings at{{"a", 0.3}, {"b", -0.7}, {"s", 1.1}, {"t", 0.4}, {"w", -0.2}, {"z", 0.9}};
+            ddx::symbol_values at{{"a", 0.3}, {"b", -0.7}, {"s", 1.1}, {"t", 0.4}, {"w", -0.2}, {"z", 0.9}};
             double want = value_at(raw, at), got = value_at(simplified, at);
             CHECK(std::fabs(got - want) <= 1e-9 * (1 + std::fabs(want)));
-            CHECK(ddx::complexity(simplified) <= ddx::complexity(raw));
+            CHECK(ddx::printed_length(simplified) <= ddx::printed_length(raw));
         }
     }
 }

@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <ddx/functions.hpp>
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 
 #include <cmath>
 #include <cstring>
@@ -25,7 +25,7 @@ bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; 
 }  // namespace
 
 TEST_CASE("tape: each instruction kind computes C's double arithmetic") {
-    ddx::program p;
+    ddx::tape p;
     p.inputs = 2;
     p.code = {
         input(0),              // r0 = x
@@ -43,7 +43,7 @@ TEST_CASE("tape: each instruction kind computes C's double arithmetic") {
     double in[2] = {0.7, 3.3};
     double out[8];
     std::vector<double> registers;
-    ddx::run(p, in, out, registers);
+    ddx::execute(p, in, out, registers);
     const double x = in[0], y = in[1];
     CHECK(same_bits(out[0], x + 0.1));
     CHECK(same_bits(out[1], x - y));
@@ -58,14 +58,14 @@ TEST_CASE("tape: each instruction kind computes C's double arithmetic") {
 }
 
 TEST_CASE("tape: outputs name registers, in any order, several the same one") {
-    ddx::program p;
+    ddx::tape p;
     p.inputs = 1;
     p.code = {input(0), op(kind::mul, 0, 0), op(kind::mul, 1, 0)};  // x, x^2, x^3
     p.outputs = {2, 1, 2, 0};
     double in = 3;
     double out[4];
     std::vector<double> registers;
-    ddx::run(p, &in, out, registers);
+    ddx::execute(p, &in, out, registers);
     CHECK(out[0] == 27);
     CHECK(out[1] == 9);
     CHECK(out[2] == 27);
@@ -73,30 +73,30 @@ TEST_CASE("tape: outputs name registers, in any order, several the same one") {
 }
 
 TEST_CASE("tape: IEEE results, not errors") {
-    ddx::program p;
+    ddx::tape p;
     p.inputs = 1;
     p.code = {input(0), constant(1), op(kind::div, 1, 0), call("sqrt", 0), call("log", 0)};
     p.outputs = {2, 3, 4};
     double in = 0;
     double out[3];
     std::vector<double> registers;
-    ddx::run(p, &in, out, registers);
+    ddx::execute(p, &in, out, registers);
     CHECK(std::isinf(out[0]));
     CHECK(out[1] == 0);
     CHECK(std::isinf(out[2]));
     in = -1;
-    ddx::run(p, &in, out, registers);
+    ddx::execute(p, &in, out, registers);
     CHECK(out[0] == -1);
     CHECK(std::isnan(out[1]));
     CHECK(std::isnan(out[2]));
 }
 
 TEST_CASE("tape: scratch registers are reused and resized across runs and programs") {
-    ddx::program small;
+    ddx::tape small;
     small.inputs = 1;
     small.code = {input(0), op(kind::neg, 0)};
     small.outputs = {1};
-    ddx::program big;
+    ddx::tape big;
     big.inputs = 2;
     big.code = {input(0), input(1), op(kind::add, 0, 1), op(kind::mul, 2, 2), constant(2), op(kind::sub, 3, 4)};
     big.outputs = {5};
@@ -104,25 +104,25 @@ TEST_CASE("tape: scratch registers are reused and resized across runs and progra
     double out = 0;
     double in[2] = {1, 2};
     for (int round = 0; round < 3; ++round) {
-        ddx::run(big, in, &out, registers);
+        ddx::execute(big, in, &out, registers);
         CHECK(out == 7);  // (1 + 2)^2 - 2
         CHECK(registers.size() == big.code.size());
-        ddx::run(small, in, &out, registers);
+        ddx::execute(small, in, &out, registers);
         CHECK(out == -1);
         CHECK(registers.size() == small.code.size());
     }
 }
 
 TEST_CASE("tape: a program without inputs or outputs runs") {
-    ddx::program constants;
+    ddx::tape constants;
     constants.code = {constant(1.5), constant(-0.0)};
     constants.outputs = {0, 1};
     double out[2];
     std::vector<double> registers;
-    ddx::run(constants, nullptr, out, registers);
+    ddx::execute(constants, nullptr, out, registers);
     CHECK(out[0] == 1.5);
     CHECK(std::signbit(out[1]));
-    ddx::program empty;
-    ddx::run(empty, nullptr, nullptr, registers);
+    ddx::tape empty;
+    ddx::execute(empty, nullptr, nullptr, registers);
     CHECK(registers.empty());
 }

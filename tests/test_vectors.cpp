@@ -201,7 +201,7 @@ TEST_CASE("vectors: the gradient of a small tanh network matches finite differen
     REQUIRE(params.size() == 4 * 2 + 4 + 4 + 1);
     REQUIRE(g.nops() == params.size());
 
-    ddx::bindings point{{"x1", GiNaC::numeric(0.3)}, {"x2", GiNaC::numeric(-0.7)}, {"y", GiNaC::numeric(0.5)}};
+    ddx::symbol_values point{{"x1", GiNaC::numeric(0.3)}, {"x2", GiNaC::numeric(-0.7)}, {"y", GiNaC::numeric(0.5)}};
     for (size_t i = 0; i < params.size(); ++i) {
         point[ddx::to_string(params[i])] = GiNaC::numeric(0.4 * std::sin(1.7 * static_cast<double>(i) + 0.3));
     }

@@ -17,6 +17,11 @@ using derivative_spec = std::vector<std::pair<GiNaC::ex, int>>;
 /// `diff(parse("x^3", s), x, 2)` is `6*x`.
 GiNaC::ex diff(const GiNaC::ex& e, const GiNaC::ex& x, int order = 1);
 
+/// Throws ddx::error unless `order` is a whole number from 0 to limits::derivative_order, the
+/// one check of that limit (diff calls it; the interpreter calls it on its argument first):
+/// `check_derivative_order(1001)` throws "derivative order 1001 is above the limit of 1000".
+void check_derivative_order(const GiNaC::numeric& order);
+
 /// A mixed partial derivative, simplified, taken in the order of `spec`.
 /// `diff(parse("x^2*y^3", s), {{x, 2}, {y, 1}})` is `6*y^2`.
 GiNaC::ex diff(const GiNaC::ex& e, const derivative_spec& spec);

@@ -1,6 +1,6 @@
 // C code from expressions, and compiled evaluation. GiNaC's print_csrc prints one
 // expression with no signature, no shared subexpressions and pow() for every power; ddx emits
-// a whole function from the lowered program (ddx/program.hpp).
+// a whole function from the lowered tape (ddx/tape.hpp).
 //
 // Compiled objects and what ddx trusts. ddx::load_c (and so ddx::compile) loads a shared
 // object only when it can show that it built that object for exactly the source wanted:
@@ -26,7 +26,7 @@
 //    rebuilt once; if that fails too, ddx::compile uses the interpreter.
 #pragma once
 
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 #include <ginac/ginac.h>
 #include <cstddef>
 #include <functional>
@@ -46,7 +46,7 @@ std::string emit_c(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNa
                    const std::string& name);
 
 /// A function `void (const double *in, double *out)` compiled from expressions: native code
-/// when a C compiler is available, otherwise the interpreted program. Safe to call from many
+/// when a C compiler is available, otherwise the interpreted tape. Safe to call from many
 /// threads at once; cheap to copy. Made by ddx::compile:
 /// `compiled_function f = compile({parse("[x^2*y, x + y]", s)}, {x, y})`.
 class compiled_function {
@@ -71,7 +71,7 @@ private:
     using native_fn = void (*)(const double*, double*);
     native_fn native_ = nullptr;
     std::shared_ptr<void> library_;          // keeps the shared object loaded
-    std::shared_ptr<const program> interpreted_;
+    std::shared_ptr<const tape> interpreted_;
     std::shared_ptr<const std::string> why_interpreted_;
     std::size_t inputs_ = 0, outputs_ = 0;
 };

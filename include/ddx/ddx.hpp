@@ -9,7 +9,7 @@
 #include <ddx/parser.hpp>
 #include <ddx/printer.hpp>
 #include <ddx/reverse.hpp>
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 #include <ddx/help.hpp>
 #include <ddx/session.hpp>
 #include <ddx/simplify.hpp>

@@ -20,7 +20,7 @@ constexpr std::size_t expression_depth = 10000;
 /// check_expansion_size); simplify does not try an expansion past it.
 constexpr double expanded_terms = 1e6;
 
-/// Order of a derivative (algebra/calculus.cpp: check_order).
+/// Order of a derivative (algebra/calculus.cpp: check_derivative_order).
 constexpr int derivative_order = 1000;
 
 /// Entries of a symbolic Hessian, n^2 for n variables (algebra/calculus.cpp:
@@ -28,7 +28,7 @@ constexpr int derivative_order = 1000;
 /// parameters (minimize's method "newton") would build millions of them.
 constexpr std::size_t hessian_entries = 40000;
 
-/// Significant digits of `evalf` (numeric/evaluate.cpp: check_digits).
+/// Significant digits of `evalf` (numeric/evaluate.cpp: check_evalf_digits).
 constexpr int evalf_digits = 10000;
 
 /// Decimal digits of an exact power such as 3^(10^9) (lang/build.cpp: check_exact_power):

@@ -26,7 +26,7 @@ double estimated_expanded_terms(const GiNaC::ex& e);
 void check_expansion_size(const GiNaC::ex& e);
 
 /// The measure simplify minimizes: the length of ddx's printed form, spaces not counted.
-/// `complexity(parse("x^2 + 2*x + 1", s))` is 11 and `complexity(parse("(x + 1)^2", s))` 7.
-std::size_t complexity(const GiNaC::ex& e);
+/// `printed_length(parse("x^2 + 2*x + 1", s))` is 11 and `printed_length(parse("(x + 1)^2", s))` 7.
+std::size_t printed_length(const GiNaC::ex& e);
 
 }  // namespace ddx

@@ -16,15 +16,16 @@ using GiNaC::ex;
 
 namespace {
 
-void check_order(int order) {
-    if (order < 0) throw error("the order of a derivative cannot be negative");
+}  // namespace
+
+void check_derivative_order(const GiNaC::numeric& order) {
+    if (!order.is_integer()) throw error("the order of a derivative must be a whole number, got " + to_string(order));
+    if (order < 0) throw error("the order of a derivative cannot be negative, got " + to_string(order));
     if (order > limits::derivative_order) {
-        throw error("derivative order " + std::to_string(order) + " is above the limit of " +
+        throw error("derivative order " + to_string(order) + " is above the limit of " +
                     std::to_string(limits::derivative_order));
     }
 }
-
-}  // namespace
 
 namespace {
 
@@ -57,9 +58,9 @@ ex no_longer_than_raw(const ex& best, const ex& e, const derivative_spec& spec) 
     constexpr size_t max_printed = size_t(1) << 20;
     if (printed_length_lower_bound(best, max_printed) > max_printed) return best;
     ex raw = raw_derivative(e, spec);
-    size_t length = complexity(best);
+    size_t length = printed_length(best);
     if (printed_length_lower_bound(raw, length) >= length) return best;
-    return complexity(raw) < length ? raw : best;
+    return printed_length(raw) < length ? raw : best;
 }
 
 // Simplifying after every step keeps high orders small; for total orders 2 and 3 the raw
@@ -71,7 +72,7 @@ ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spe
     ex raw = raw_derivative(e, spec);
     ex best = stepwise;
     for (const ex& c : {simplify_derivative(raw, e), simplify_derivative(stepwise, e)}) {
-        if (complexity(c) < complexity(best)) best = c;
+        if (printed_length(c) < printed_length(best)) best = c;
     }
     return no_longer_than_raw(best, e, spec);
 }
@@ -79,7 +80,7 @@ ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spe
 }  // namespace
 
 ex diff(const ex& e, const GiNaC::ex& x, int order) {
-    check_order(order);
+    check_derivative_order(order);
     if (auto fast = nth_derivative_by_polynomials(e, x, order)) return no_longer_than_raw(*fast, e, {{x, order}});
     ex result = e;
     for (int i = 0; i < order && !result.is_zero(); ++i) {

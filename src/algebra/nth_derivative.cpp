@@ -454,7 +454,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         ex factored = form(nullptr);
         if (order > 3 || !worth_multiplying_out(n)) return factored;
         ex expanded = GiNaC::mul(a.exp_factor, sum_of_powers(n, v), denominator);
-        return complexity(expanded) < complexity(factored) ? expanded : factored;
+        return printed_length(expanded) < printed_length(factored) ? expanded : factored;
     }
     // with cosh/sinh pairs where the numerator is palindromic (from degree 4 on that is
     // always the shorter: each coefficient once instead of twice)
@@ -468,7 +468,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         size_t b = static_cast<size_t>(a.den.factors[0].second + order);
         if (auto sech = sech_form(n, b, a.den.constant, pair)) {
             ex candidate = combine_exponentials(GiNaC::mul(a.exp_factor, *sech));
-            if (complexity(candidate) < complexity(paired)) return candidate;
+            if (printed_length(candidate) < printed_length(paired)) return candidate;
         }
     }
     return paired;

@@ -43,7 +43,7 @@ public:
         }
     }
 
-    GiNaC::lst run(const ex& f) {
+    GiNaC::lst gradient(const ex& f) {
         if (GiNaC::is_a<GiNaC::lst>(f)) throw error("a gradient by reverse accumulation is of one expression, not a list");
         order(f);
         std::vector<std::vector<ex>> entries(slot_variables_.size());
@@ -248,7 +248,7 @@ private:
 }  // namespace
 
 GiNaC::lst reverse_gradient(const ex& f, const std::vector<ex>& variables) {
-    return reverse_sweep(variables).run(f);
+    return reverse_sweep(variables).gradient(f);
 }
 
 std::size_t distinct_nodes(const ex& e) {

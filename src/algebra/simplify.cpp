@@ -136,7 +136,7 @@ void check_expansion_size(const ex& e) {
 
 ex combine_exponentials(const ex& e) { return rewrite_bottom_up(e, combine_exponentials_at); }
 
-size_t complexity(const ex& e) { return visible_length(to_string(e)); }
+size_t printed_length(const ex& e) { return visible_length(to_string(e)); }
 
 ex simplify_within(const ex& e, work_budget& budget) {
     if (is_a<GiNaC::lst>(e)) {

@@ -66,7 +66,7 @@ bool parse_number(const char* text, unsigned long& out) {
     return errno == 0 && end && *end == '\0' && *text != '\0' && *text != '-';
 }
 
-int run(void* arg) {
+int run_program(void* arg) {
     const options& o = *static_cast<const options*>(arg);
     ddx::set_memory_budget(o.memory_mb << 20);
     ddx::install_stop_handlers();
@@ -150,5 +150,5 @@ int main(int argc, char** argv) {
         std::cerr << usage;
         return 2;
     }
-    return ddx::run_with_large_stack(run, &o);
+    return ddx::run_with_large_stack(run_program, &o);
 }

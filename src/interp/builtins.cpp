@@ -14,7 +14,7 @@
 #include <ddx/optimize.hpp>
 #include <ddx/plot.hpp>
 #include <ddx/codegen.hpp>
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 #include <ddx/evaluate.hpp>
 #include <ddx/printer.hpp>
 #include <ddx/simplify.hpp>
@@ -146,7 +146,8 @@ value diff_builtin(builtin_context& c) {
         if (is_class<GiNaC::symbol>(e)) {
             spec.emplace_back(e, 1);
         } else if (is_class<GiNaC::numeric>(e) && !spec.empty()) {
-            spec.back().second = static_cast<int>(c.integer(i, 0, limits::derivative_order));
+            c.check_at(c.positional[i].where, [&] { check_derivative_order(GiNaC::ex_to<GiNaC::numeric>(e)); });
+            spec.back().second = GiNaC::ex_to<GiNaC::numeric>(e).to_int();
         } else {
             c.fail("argument " + std::to_string(i + 1) + " must be a variable name" +
                        (spec.empty() ? "" : " or an order") + ", got " + to_string(e),
@@ -255,28 +256,23 @@ value subs_builtin(builtin_context& c) {
 }
 
 value eval_builtin(builtin_context& c) {
-    bindings values;
+    symbol_values values;
     for (const auto& [name, v] : c.option_values()) values[name] = v;
     ex e = c.expr(0);
     return double_value{evaluate_double(e, values), e};
 }
 
 value evalf_builtin(builtin_context& c) {
-    bindings values;
+    symbol_values values;
     int digits = 17;
     for (const auto& [name, v] : c.option_values()) {
         if (name != "digits") {
             values[name] = v;
             continue;
         }
-        if (!is_class<GiNaC::numeric>(v) || !GiNaC::ex_to<GiNaC::numeric>(v).is_integer()) {
-            c.fail("digits must be a whole number", c.where);
-        }
-        const GiNaC::numeric& n = GiNaC::ex_to<GiNaC::numeric>(v);
-        if (n < 1 || n > limits::evalf_digits) {
-            c.fail("digits must be between 1 and " + std::to_string(limits::evalf_digits), c.where);
-        }
-        digits = n.to_int();
+        if (!is_class<GiNaC::numeric>(v)) c.fail("digits must be a whole number", c.where);
+        c.check_at(c.where, [&] { check_evalf_digits(GiNaC::ex_to<GiNaC::numeric>(v)); });
+        digits = GiNaC::ex_to<GiNaC::numeric>(v).to_int();
     }
     return precise_value{evaluate_precise(c.expr(0), values, digits), digits};
 }

@@ -43,6 +43,15 @@ struct builtin_context {
     /// The options as name -> expression, rejecting names not in `allowed` (empty: any).
     std::map<std::string, GiNaC::ex> option_values(const std::vector<std::string>& allowed = {}) const;
     [[noreturn]] void fail(const std::string& message, position at) const;
+    /// Runs a check of the library (a limit) on an argument, its error placed at `at`.
+    template <class Check>
+    void check_at(position at, Check check) const {
+        try {
+            check();
+        } catch (const error& e) {
+            fail(e.what(), at);
+        }
+    }
 };
 
 struct builtin {

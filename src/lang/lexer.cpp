@@ -19,7 +19,7 @@ public:
 
     const std::vector<token>& tokens() const { return out_; }
 
-    std::vector<token> run() {
+    std::vector<token> all_tokens() {
         std::vector<token>& out = out_;
         std::vector<char> brackets;
         while (true) {
@@ -174,7 +174,7 @@ private:
 std::vector<token> tokenize(const std::string& text) {
     lexer l(text);
     try {
-        return l.run();
+        return l.all_tokens();
     } catch (const error& e) {
         std::vector<token> partial = l.tokens();
         partial.push_back({token::kind::invalid, e.what(), e.where()});

@@ -24,7 +24,7 @@ struct run_result {
 };
 
 // Runs `args` without a shell, stdin from /dev/null, collecting what it writes.
-run_result run(const std::vector<std::string>& args) {
+run_result run_process(const std::vector<std::string>& args) {
     run_result r;
     std::vector<char*> argv;
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -86,7 +86,7 @@ c_compiler current_c_compiler() {
         if (it != versions.end()) version = it->second;
     }
     if (version.empty()) {
-        run_result r = run({c.command, "--version"});
+        run_result r = run_process({c.command, "--version"});
         if (!r.started) throw error("no C compiler (" + c.command + ") could be run");
         version = "exit status " + std::to_string(r.status) + ":\n" + r.output;
         std::lock_guard<std::mutex> lock(mutex);
@@ -102,7 +102,7 @@ void build_shared_object(const c_compiler& compiler, const std::string& source, 
     std::vector<std::string> args = {compiler.command};
     args.insert(args.end(), compiler.flags.begin(), compiler.flags.end());
     args.insert(args.end(), {"-o", object, source, "-lm"});
-    run_result r = run(args);
+    run_result r = run_process(args);
     if (!r.started) throw error("no C compiler (" + compiler.command + ") could be run");
     if (r.status != 0) throw error("the C compiler failed:\n" + r.output);
 }

@@ -1,7 +1,7 @@
 #include <ddx/codegen.hpp>
 #include <ddx/error.hpp>
 #include <ddx/printer.hpp>
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 
 #include "core/class_test.hpp"
 #include "numeric/free_symbols.hpp"
@@ -105,7 +105,7 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
         throw error("not in the variable list: " + list);
     }
-    program p = lower(outputs, variables);
+    tape p = lower(outputs, variables);
 
     // Constants and inputs are written in place; every other instruction is one line.
     std::vector<std::string> text(p.code.size());

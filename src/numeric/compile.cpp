@@ -33,7 +33,7 @@ compiled_function compile(const std::vector<GiNaC::ex>& outputs, const std::vect
         f.native_ = nullptr;
         f.library_.reset();
         f.why_interpreted_ = std::make_shared<const std::string>(e.what());
-        f.interpreted_ = std::make_shared<const program>(lower(flat, variables));
+        f.interpreted_ = std::make_shared<const tape>(lower(flat, variables));
         std::function<void(const std::string&)> handler;
         {
             std::lock_guard<std::mutex> lock(handler_mutex);
@@ -55,7 +55,7 @@ void compiled_function::operator()(const double* in, double* out) const {
         return;
     }
     thread_local std::vector<double> registers;
-    run(*interpreted_, in, out, registers);
+    execute(*interpreted_, in, out, registers);
 }
 
 }  // namespace ddx

@@ -1,7 +1,8 @@
 #include <ddx/limits.hpp>
 #include <ddx/error.hpp>
 #include <ddx/evaluate.hpp>
-#include <ddx/program.hpp>
+#include <ddx/printer.hpp>
+#include <ddx/tape.hpp>
 
 #include "core/class_test.hpp"
 #include "numeric/free_symbols.hpp"
@@ -41,7 +42,7 @@ struct exact_floats : GiNaC::map_function {
 
 // CLN's exp(a) for a large |a| works at a precision that grows with a (exp(10^6) takes
 // 0.7 s, exp(10^8) minutes), allocating where ddx's Ctrl-C and time limit cannot reach: such
-// arguments are refused. They are measured in doubles (the lowered program) first.
+// arguments are refused. They are measured in doubles (the lowered tape) first.
 void check_exponentials(const ex& e) {
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
         bool exponential = GiNaC::is_the_function<GiNaC::exp_SERIAL>(*it) ||
@@ -79,7 +80,7 @@ struct bound_symbols {
     std::vector<ex> values;
 };
 
-bound_symbols bind(const ex& e, const bindings& values) {
+bound_symbols bind(const ex& e, const symbol_values& values) {
     bound_symbols out;
     std::vector<std::string> missing;
     for (const ex& s : free_symbols(e)) {
@@ -98,7 +99,7 @@ bound_symbols bind(const ex& e, const bindings& values) {
 
 }  // namespace
 
-std::vector<double> evaluate_double(const ex& e, const bindings& values) {
+std::vector<double> evaluate_double(const ex& e, const symbol_values& values) {
     bound_symbols bound = bind(e, values);
     std::vector<double> in;
     for (size_t i = 0; i < bound.symbols.size(); ++i) {
@@ -108,17 +109,22 @@ std::vector<double> evaluate_double(const ex& e, const bindings& values) {
         }
         in.push_back(GiNaC::ex_to<GiNaC::numeric>(v).to_double());
     }
-    program p = lower(flatten(e), bound.symbols);
+    tape p = lower(flatten(e), bound.symbols);
     std::vector<double> out(p.outputs.size()), registers;
-    run(p, in.data(), out.data(), registers);
+    execute(p, in.data(), out.data(), registers);
     return out;
 }
 
-ex evaluate_precise(const ex& e, const bindings& values, int digits) {
+void check_evalf_digits(const GiNaC::numeric& digits) {
+    if (!digits.is_integer()) throw error("digits must be a whole number, got " + to_string(digits));
     if (digits < 1 || digits > limits::evalf_digits) {
         throw error("digits must be between 1 and " + std::to_string(limits::evalf_digits) + ", got " +
-                    std::to_string(digits));
+                    to_string(digits));
     }
+}
+
+ex evaluate_precise(const ex& e, const symbol_values& values, int digits) {
+    check_evalf_digits(digits);
     bound_symbols bound = bind(e, values);
     GiNaC::exmap substitution;
     exact_floats exact;

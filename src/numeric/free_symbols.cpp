@@ -1,11 +1,11 @@
-// The helpers around a program's inputs and outputs, apart from the lowering itself:
-// ddx::flatten (public, <ddx/program.hpp>: lists and matrices of outputs as the flat vector
+// The helpers around a tape's inputs and outputs, apart from the lowering itself:
+// ddx::flatten (public, <ddx/tape.hpp>: lists and matrices of outputs as the flat vector
 // the lowering takes), and free_symbols and missing_values_message (free_symbols.hpp: which
 // symbols an expression reads, and the error naming those without a value).
 #include "numeric/free_symbols.hpp"
 
 #include <ddx/detail/node_map.hpp>
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 
 #include <map>
 

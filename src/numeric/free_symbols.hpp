@@ -1,6 +1,6 @@
 // What an expression reads, checked before it is lowered or evaluated: its symbols, and the
 // error naming those that have no value. Internal to the library (the lowering, eval, ccode,
-// fit and the built-ins use them); the public side is ddx::flatten in <ddx/program.hpp>.
+// fit and the built-ins use them); the public side is ddx::flatten in <ddx/tape.hpp>.
 #pragma once
 
 #include <ginac/ginac.h>

@@ -1,9 +1,9 @@
-// The lowering: GiNaC expressions to the instruction tape of <ddx/program.hpp>, and
+// The lowering: GiNaC expressions to the instruction tape of <ddx/tape.hpp>, and
 // ddx::lower, the whole pipeline (symbols checked, expressions lowered, then products
 // sharing their factors: shared_factors.cpp). What makes the tape short is decided here,
 // where the expression's structure is still known:
 //  - common subexpressions: each distinct node once (memo by node), each operation on the
-//    same registers once (structural sharing), operations on constants folded by ddx::run;
+//    same registers once (structural sharing), operations on constants folded by ddx::execute;
 //  - small integer powers as multiplications (binary powering), half-integer ones by sqrt;
 //  - signs carried up to where they fold (a subtraction, a coefficient, an output) instead
 //    of a negation each, and sums oriented by one rule so that a - b and b - a share;
@@ -53,7 +53,7 @@ public:
         p_.inputs = inputs.size();
     }
 
-    program finish(const std::vector<ex>& outputs) {
+    tape finish(const std::vector<ex>& outputs) {
         for (const ex& e : outputs) p_.outputs.push_back(materialize(value(e)));
         return std::move(p_);
     }
@@ -92,7 +92,7 @@ private:
 
     // Operations on constants are done now, with the same double arithmetic as at run time.
     double fold(instruction i) const {
-        program one;
+        tape one;
         one.code.push_back({instruction::kind::constant, -1, -1, p_.code[i.a].value, {}});
         if (i.b >= 0) one.code.push_back({instruction::kind::constant, -1, -1, p_.code[i.b].value, {}});
         i.a = 0;
@@ -101,7 +101,7 @@ private:
         one.outputs.push_back(static_cast<int>(one.code.size()) - 1);
         double result = 0;
         std::vector<double> registers;
-        ddx::run(one, nullptr, &result, registers);
+        ddx::execute(one, nullptr, &result, registers);
         return result;
     }
 
@@ -295,7 +295,7 @@ private:
         return n % 2 ? binary(instruction::kind::mul, square, r) : square;
     }
 
-    program p_;
+    tape p_;
     std::unordered_map<ex, int, std::hash<ex>, GiNaC::ex_is_equal> inputs_;
     detail::node_map<signed_register> memo_;  // equal operations share registers in emitted_
     std::map<std::tuple<int, int, int, std::uint64_t, int>, int> emitted_;
@@ -339,7 +339,7 @@ std::vector<ex> cosh_powers_from_tanh(const std::vector<ex>& outputs) {
 // for free where it is a product with a constant (-2.0*r for 2.0*r) or a product of one
 // such register: its negations then read it as it is. -(a*b) and (-a)*b are the same double
 // (IEEE multiplication is symmetric in signs), so values are unchanged to the bit.
-program fold_negations(const program& p) {
+tape fold_negations(const tape& p) {
     using kind = instruction::kind;
     const size_t n = p.code.size();
     auto has_operands = [&](size_t i) { return p.code[i].op != kind::constant && p.code[i].op != kind::input; };
@@ -368,7 +368,7 @@ program fold_negations(const program& p) {
         any = any || negated[k];
     }
     if (!any) return p;
-    program out;
+    tape out;
     out.inputs = p.inputs;
     std::vector<int> mapped(n, -1);
     for (size_t k = 0; k < n; ++k) {
@@ -401,11 +401,11 @@ program fold_negations(const program& p) {
 
 }  // namespace
 
-program lower_expressions(const std::vector<ex>& outputs, const std::vector<ex>& inputs) {
+tape lower_expressions(const std::vector<ex>& outputs, const std::vector<ex>& inputs) {
     return lowering(inputs).finish(cosh_powers_from_tanh(outputs));
 }
 
-program lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs) {
+tape lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs) {
     std::vector<ex> outputs = flatten(output_list);
     // One walk over all outputs (a gradient's entries share most of their nodes) and a set
     // of the inputs: per output and per input, a reverse-mode gradient of 8,700 parameters

@@ -3,7 +3,7 @@
 // unit tests can look at the lowering alone.
 #pragma once
 
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 
 #include <ginac/ginac.h>
 #include <vector>
@@ -13,6 +13,6 @@ namespace ddx {
 /// `outputs` (already flat: no lists) over `inputs` as a tape, each distinct subexpression
 /// computed once. Throws ddx::error for a symbol not in `inputs` ("'z' has no value") or a
 /// part with no double meaning; ddx::lower checks the symbols first, to name all of them.
-program lower_expressions(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& inputs);
+tape lower_expressions(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& inputs);
 
 }  // namespace ddx

@@ -7,7 +7,7 @@
 #include <ddx/interrupt.hpp>
 #include <ddx/optimize.hpp>
 #include <ddx/printer.hpp>
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 
 #include <algorithm>
 #include <chrono>

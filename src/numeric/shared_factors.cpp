@@ -1,5 +1,5 @@
 // The shared-factor pass (share_factors, declared in shared_factors.hpp): products across a
-// lowered program share their common factors, so that a gradient costs what a hand-written
+// lowered tape share their common factors, so that a gradient costs what a hand-written
 // backward pass costs. It works on the tape, after the lowering, because only there are the
 // products of all outputs seen together as multisets of registers: the expressions GiNaC
 // builds for d/dw and d/db of one loss share no node for their common factor.
@@ -16,7 +16,7 @@ namespace ddx {
 
 namespace {
 
-// Products across the whole program share their common factors. Every product is
+// Products across the whole tape share their common factors. Every product is
 // flattened into its multiset of factors (through shared sub-products too); then
 //  1. a product containing all the factors of a smaller one is rewritten as that product
 //     times the rest (a gradient's d/dw = d/db * x, as in a hand-written backward pass);
@@ -24,7 +24,7 @@ namespace {
 //     (the greedy pair extraction of classic CSE).
 class product_sharing {
 public:
-    explicit product_sharing(const program& p) : p_(p), root_(p.code.size(), false) {
+    explicit product_sharing(const tape& p) : p_(p), root_(p.code.size(), false) {
         std::vector<bool> used_elsewhere(p.code.size(), false);
         for (const instruction& i : p.code) {
             if (i.op == instruction::kind::input || i.op == instruction::kind::constant) continue;
@@ -36,7 +36,7 @@ public:
         for (size_t i = 0; i < p.code.size(); ++i) root_[i] = is_mul(static_cast<int>(i)) && used_elsewhere[i];
     }
 
-    program run() {
+    tape shared() {
         size_t work = 0;
         for (size_t i = 0; i < p_.code.size(); ++i) {
             if (root_[i]) collect_chain(static_cast<int>(i), work);
@@ -223,10 +223,10 @@ private:
         }
     }
 
-    // The program with every product computed from its (rewritten) factors, in the order of
+    // The tape with every product computed from its (rewritten) factors, in the order of
     // the original: a product where it stood, its shared pairs and smaller products on first
     // use; other instructions copied with their operands renumbered.
-    program rebuild() {
+    tape rebuild() {
         out_.inputs = p_.inputs;
         mapped_.assign(p_.code.size(), -1);
         for (size_t i = 0; i < p_.code.size(); ++i) {
@@ -279,20 +279,20 @@ private:
         return static_cast<int>(out_.code.size()) - 1;
     }
 
-    const program& p_;
+    const tape& p_;
     std::vector<bool> root_;  // products whose value is used other than as a factor (or whole)
     std::map<int, std::vector<int>> chains_;    // root -> its factors (registers or ids)
     std::map<int, std::vector<int>> original_;  // root -> its factors before rewriting
     std::map<int, int> uses_chain_;             // id -> the root whose product it stands for
     std::map<int, pair_key> pairs_;             // id -> the two factors it multiplies
     int next_id_ = 1 << 30;
-    program out_;                   // rebuild's result
+    tape out_;                   // rebuild's result
     std::vector<int> mapped_;       // original register -> its register in out_
     std::map<int, int> made_;       // pair or chain-use id -> its register in out_
 };
 
 }  // namespace
 
-program share_factors(const program& p) { return product_sharing(p).run(); }
+tape share_factors(const tape& p) { return product_sharing(p).shared(); }
 
 }  // namespace ddx

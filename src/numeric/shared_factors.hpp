@@ -1,13 +1,13 @@
-// The shared-factor pass over a lowered program (shared_factors.cpp); ddx::lower runs it
+// The shared-factor pass over a lowered tape (shared_factors.cpp); ddx::lower runs it
 // last. Internal: a private header so that the unit tests can run it apart from the lowering.
 #pragma once
 
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 
 namespace ddx {
 
 /// `p` computing the same outputs, with its products sharing their common factors across
-/// the whole program:
+/// the whole tape:
 ///  1. a product whose factors include all those of a smaller product is that product times
 ///     the rest (d/da of (y - (a*x + b))^2 is d/db * x, one multiplication, as in a
 ///     hand-written backward pass);
@@ -18,6 +18,6 @@ namespace ddx {
 /// leaves of its tree of multiplications. Other instructions are copied in order, with
 /// their operands renumbered. Past a size limit (5,000 products, or about 2 million pairs
 /// to count) the products are rebuilt as they were.
-program share_factors(const program& p);
+tape share_factors(const tape& p);
 
 }  // namespace ddx

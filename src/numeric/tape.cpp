@@ -1,14 +1,14 @@
-// The instruction tape: ddx::run, the one place a ddx::program is executed. The interpreter
+// The instruction tape: ddx::execute, the one place a ddx::tape is executed. The interpreter
 // (`eval`), the lowering's constant folding (lowering.cpp) and ddx::compile's fallback all
-// run programs here, and codegen_c.cpp prints the same instructions as C; keeping the double
+// run tapes here, and codegen_c.cpp prints the same instructions as C; keeping the double
 // arithmetic of each instruction in one switch is what makes them agree to the bit.
-#include <ddx/program.hpp>
+#include <ddx/tape.hpp>
 
 #include <cmath>
 
 namespace ddx {
 
-void run(const program& p, const double* in, double* out, std::vector<double>& r) {
+void execute(const tape& p, const double* in, double* out, std::vector<double>& r) {
     r.resize(p.code.size());
     for (size_t i = 0; i < p.code.size(); ++i) {
         const instruction& x = p.code[i];

@@ -1,9 +1,9 @@
 // Expressions lowered to straight-line double arithmetic with common subexpressions
-// computed once. The same program is run by the interpreter (`eval`) and printed as C by
+// computed once. The same tape is run by the interpreter (`eval`) and printed as C by
 // the code generator, so interpreted and compiled results agree to the bit.
 // Implemented in src/numeric/: lowering.cpp (ddx::lower: the expressions to the tape),
 // shared_factors.cpp (the pass ddx::lower ends with: products sharing their factors),
-// tape.cpp (ddx::run) and free_symbols.cpp (ddx::flatten).
+// tape.cpp (ddx::execute) and free_symbols.cpp (ddx::flatten).
 #pragma once
 
 #include <ddx/functions.hpp>
@@ -14,8 +14,8 @@
 
 namespace ddx {
 
-/// One step of a program, computing register i for the instruction at index i of
-/// program::code: `{instruction::kind::mul, 1, 2}` is r[i] = r[1] * r[2].
+/// One step of a tape, computing register i for the instruction at index i of
+/// tape::code: `{instruction::kind::mul, 1, 2}` is r[i] = r[1] * r[2].
 struct instruction {
     /// What the instruction computes: `constant` is `value`, `input` is in[a], `add`, `sub`,
     /// `mul`, `div` and `pow` combine r[a] with r[b], `neg` is -r[a] and `call` is
@@ -33,12 +33,12 @@ struct instruction {
 /// Register i holds the result of instruction i; outputs name registers. For instance
 /// `lower({parse("x*y + 2", s)}, {x, y})` gives the code r0 = 2, r1 = in[0], r2 = in[1],
 /// r3 = r1 * r2, r4 = r0 + r3, the outputs {4} and 2 inputs.
-struct program {
+struct tape {
     /// The instructions, in the order they run; each reads only registers before it.
     std::vector<instruction> code;
     /// The register of each output, in output order (several may share one).
     std::vector<int> outputs;
-    /// How many values `in` holds when the program runs.
+    /// How many values `in` holds when the tape runs.
     std::size_t inputs = 0;
 };
 
@@ -46,19 +46,19 @@ struct program {
 /// become multiplications, `x^(1/2)` sqrt, negative terms subtractions, and products share
 /// their common factors across outputs (d/da of (y - (a*x + b))^2 is d/db * x). Throws ddx::error
 /// naming any symbol not in `inputs`, or a part with no double meaning.
-/// `lower({parse("x*z", s)}, {x})` throws "no value for z"; see ddx::program for a result.
-program lower(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& inputs);
+/// `lower({parse("x*z", s)}, {x})` throws "no value for z"; see ddx::tape for a result.
+tape lower(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& inputs);
 
 /// Runs `p`: `in` has p.inputs values, `out` p.outputs.size(). `registers` is scratch
 /// space, reused across calls.
 /// \code
 /// ddx::symbol_table s;
-/// ddx::program p = ddx::lower({ddx::parse("x*y + 2", s)}, {s.get("x"), s.get("y")});
+/// ddx::tape p = ddx::lower({ddx::parse("x*y + 2", s)}, {s.get("x"), s.get("y")});
 /// std::vector<double> registers;
 /// double in[2] = {3, 4}, out[1];
-/// ddx::run(p, in, out, registers);  // out[0] is 14.0
+/// ddx::execute(p, in, out, registers);  // out[0] is 14.0
 /// \endcode
-void run(const program& p, const double* in, double* out, std::vector<double>& registers);
+void execute(const tape& p, const double* in, double* out, std::vector<double>& registers);
 
 /// `outputs` flattened row-major (a list of lists becomes its elements in order).
 /// `flatten(parse("[[1, x], [y, 2]]", s))` is {1, x, y, 2}; `flatten(x)` is {x}.
