@@ -12,7 +12,7 @@
 
 namespace ddx {
 
-/// Reads a tape one statement at a time, so that the statements before a syntax error
+/// Reads a program one statement at a time, so that the statements before a syntax error
 /// run before it is reported.
 /// \code
 /// ddx::statement_reader reader("x = 1\ny = x +\nz = 3");
