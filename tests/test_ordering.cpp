@@ -45,26 +45,32 @@ TEST_CASE("ordering: only a name's positive integer powers below 1000 have a deg
     CHECK(print("x^1001 + x^2") == "x^2 + x^1001");
 }
 
-TEST_CASE("ordering: at the same degree a number comes first, then the terms by their text") {
-    CHECK(print("cos(x) + 1") == "1 + cos(x)");
-    CHECK(print("sin(x) + 2") == "2 + sin(x)");
-    CHECK(print("log(x) + 1") == "1 + log(x)");
+TEST_CASE("ordering: powers of functions by degree, then numbers, then names alphabetically, higher powers first") {
+    CHECK(print("cos(x) + 1") == "cos(x) + 1");          // a polynomial in cos(x) reads by degree
+    CHECK(print("sin(x) + 2 + sin(x)^2") == "sin(x)^2 + sin(x) + 2");
+    CHECK(print("log(x) + 1") == "log(x) + 1");
+    CHECK(print("60*tanh(x)^3 - 17*tanh(x) - 45*tanh(x)^5") == "-45*tanh(x)^5 + 60*tanh(x)^3 - 17*tanh(x)");
     CHECK(print("2 + x") == "x + 2");                     // x has degree 1: before the number
     CHECK(print("y + x") == "x + y");
     CHECK(print("z + y + x") == "x + y + z");
     CHECK(print("sin(x) + cos(x)") == "cos(x) + sin(x)");
-    CHECK(print("x^2 + y^2 + x*y") == "x*y + x^2 + y^2");  // '*' sorts before '^'
-    CHECK(print("x*exp(x) + x^2") == "x*exp(x) + x^2");
+    CHECK(print("x^2 + y^2 + x*y") == "x^2 + x*y + y^2");
+    CHECK(print("b^3 + 3*a*b^2 + a^3 + 3*a^2*b") == "a^3 + 3*a^2*b + 3*a*b^2 + b^3");
+    CHECK(print("x*exp(x) + x^2") == "x^2 + x*exp(x)");
     CHECK(print("2*x^2 + 3*x^2*y") == "3*x^2*y + 2*x^2");  // degree 3 before 2
 }
 
-TEST_CASE("ordering: a sum starts with its first positive term, the rest in order") {
+TEST_CASE("ordering: a sum starts with a positive term unless that breaks a polynomial's degree order") {
     CHECK(print("-x + 1") == "1 - x");
     CHECK(print("-x + y") == "y - x");
     CHECK(print("-3*x + 2*y") == "2*y - 3*x");
     CHECK(print("-x - y + z") == "z - x - y");
-    CHECK(print("-x^3 + x") == "x - x^3");
-    CHECK(print("1 - x^2 + x") == "x - x^2 + 1");  // x moves to the front; -x^2 still before 1
+    CHECK(print("-x^3 + x") == "x - x^3");          // two terms read best positive first
+    CHECK(print("1 - x^2 + x") == "-x^2 + x + 1");  // x and 1 are lower powers of x^2
+    CHECK(print("x^3 - 2*x + 1") == "x^3 - 2*x + 1");
+    CHECK(print("1 - x^2/6 + x^4/120") == "x^4/120 - x^2/6 + 1");
+    CHECK(print("-x^6 + x^4/120 + 1") == "-x^6 + x^4/120 + 1");
+    CHECK(print("y - a*x - b") == "y - a*x - b");   // y is not a power of a*x: it moves first
     CHECK(print("y - x^2 - 1") == "y - x^2 - 1");
     CHECK(print("-1 + exp(-x)") == "exp(-x) - 1");
     CHECK(print("-a - b") == "-a - b");            // no positive term: degree order

@@ -141,3 +141,14 @@ TEST_CASE("the printed-length lower bound never exceeds the printed length") {
     }
     MESSAGE(checked << " expressions");
 }
+
+TEST_CASE("a power series prints its terms in the order given, each with its coefficient's sign") {
+    ddx::symbol_table s;
+    auto p = [&](const char* text) { return ddx::parse(text, s); };
+    using term = ddx::series_term;
+    CHECK(ddx::series_to_string({term{1, 1}, term{p("-1/6"), p("x^2")}, term{p("1/120"), p("x^4")}}) == "1 - x^2/6 + x^4/120");
+    CHECK(ddx::series_to_string({term{-1, p("x - pi")}, term{p("1/6"), p("(x - pi)^3")}}) == "-(x - pi) + (x - pi)^3/6");
+    CHECK(ddx::series_to_string({term{p("log(2)"), 1}, term{1, p("x - 1")}}) == "log(2) + (x - 1)");
+    CHECK(ddx::series_to_string({term{p("-sin(1)"), p("x - 1")}}) == "-sin(1)*(x - 1)");
+    CHECK(ddx::series_to_string({}) == "0");
+}

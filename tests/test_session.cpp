@@ -54,7 +54,12 @@ TEST_CASE("algebra built-ins") {
     CHECK(run("expand((x + 1)^2)") == "x^2 + 2*x + 1\n");
     CHECK(run("normal(1/x + 1/y)") == "(x + y)/(x*y)\n");
     CHECK(run("subs(x^2 + y, x = 3)") == "y + 9\n");
-    CHECK(run("series(exp(x), x, 0, 3)") == "x^3/6 + x^2/2 + x + 1\n");
+    CHECK(run("series(exp(x), x, 0, 3)") == "1 + x + x^2/2 + x^3/6\n");  // a series reads in ascending powers
+    CHECK(run("series(sin(x)/x, x, 0, 6)") == "1 - x^2/6 + x^4/120 - x^6/5040\n");
+    CHECK(run("series(sin(x), x, pi, 3)") == "-(x - pi) + (x - pi)^3/6\n");
+    CHECK(run("series(cos(x), x, 1, 2)") == "cos(1) - sin(1)*(x - 1) - cos(1)*(x - 1)^2/2\n");
+    CHECK(run("series(sin(x) - x, x, 0, 2)") == "0\n");
+    CHECK(run("s = series(exp(x), x, 0, 2); s + 1") == "x^2/2 + x + 2\n");  // as an expression: a sum
     CHECK(run("latex(x^2/2)") == "\\frac{x^{2}}{2}\n");
     CHECK(run("simplify(exp(x)*exp(-x))") == "1\n");
 }

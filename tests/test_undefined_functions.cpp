@@ -39,7 +39,7 @@ TEST_CASE("undefined functions: grad, jacobian, hessian, series, latex") {
     CHECK(run("jacobian([f(x, y), g(x)], [x, y])") == "[[diff(f(x, y), x), diff(f(x, y), y)], [g'(x), 0]]\n");
     CHECK(run("hessian(f(x, y), [x, y])") ==
           "[[diff(f(x, y), x, 2), diff(f(x, y), x, y)], [diff(f(x, y), x, y), diff(f(x, y), y, 2)]]\n");
-    CHECK(run("series(f(x), x, 0, 2)") == "x^2*f''(0)/2 + x*f'(0) + f(0)\n");
+    CHECK(run("series(f(x), x, 0, 2)") == "f(0) + x*f'(0) + x^2*f''(0)/2\n");
     CHECK(run("latex(diff(f(x), x))") == "f'(x)\n");
     CHECK(run("latex(diff(f(x, y), x, 2, y))") == "\\frac{\\partial^{3} f}{\\partial x^{2} \\partial y}\\left(x, y\\right)\n");
 }
@@ -59,7 +59,8 @@ TEST_CASE("undefined functions: printed results parse back to equal expressions"
         CAPTURE(printed);
         run(s, "r2 = " + printed);
         CHECK(run(s, "expand(r1 - r2)") == (input.rfind("hessian", 0) == 0 ? "[[0, 0], [0, 0]]\n" : "0\n"));
-        CHECK(s.format(s.bindings().at("r2")) == printed);
+        // (r1 + 0: a series prints in ascending powers, the same sum read back in ddx's order)
+        CHECK(run(s, "r2") == run(s, "r1 + 0"));
     }
 }
 
@@ -72,7 +73,7 @@ TEST_CASE("undefined functions: a later definition applies to new uses only") {
     ddx::session s;
     run(s, "y = f(x) + 1");
     run(s, "f(x) = x^2");
-    CHECK(run(s, "y") == "1 + f(x)\n");
+    CHECK(run(s, "y") == "f(x) + 1\n");
     CHECK(run(s, "f(x) + 1") == "x^2 + 1\n");
 }
 

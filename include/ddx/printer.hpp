@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <ginac/ginac.h>
+#include <vector>
 #include <string>
 
 namespace ddx {
@@ -20,6 +21,17 @@ struct print_options {
 /// `-2*x*(y - a*x - b)`, `2*exp(-x)/(1 + exp(-x))^2`, `[1.0, 2.5]`.
 /// `to_string(parse("x^(-1) - y + x", s))` is `x - y + 1/x`.
 std::string to_string(const GiNaC::ex& e, const print_options& options = {});
+
+/// One term of a power series: `coefficient` times `power`, a power (x - x0)^k.
+struct series_term {
+    GiNaC::ex coefficient;
+    GiNaC::ex power;
+};
+
+/// A power series with its terms in the order given (ddx's printer would order a sum by
+/// its own rules), each term's sign taken from its coefficient: `1 - x^2/6 + x^4/120`,
+/// `cos(1) - sin(1)*(x - 1) - cos(1)*(x - 1)^2/2`; no terms print `0`.
+std::string series_to_string(const std::vector<series_term>& terms, const print_options& options = {});
 
 /// A lower bound on the length of `to_string(e)` without its spaces, in time linear in e's
 /// tree and far below printing's, or `cap + 1` as soon as the bound passes `cap`: simplify

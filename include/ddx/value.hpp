@@ -3,6 +3,7 @@
 
 #include <ddx/data.hpp>
 #include <ddx/error.hpp>
+#include <ddx/printer.hpp>
 
 #include <ginac/ginac.h>
 #include <string>
@@ -42,13 +43,23 @@ struct annotated_value {
     std::string comment;  ///< lines starting with '#'
 };
 
+/// A Taylor series from `series`, printed in ascending powers as a person writes one:
+/// `series(sin(x)/x, x, 0, 6)` prints `1 - x^2/6 + x^4/120 - x^6/5040`. As an expression
+/// (`s + 1`, `diff(s, x)`) it is the sum of its terms, printed in ddx's usual order.
+struct series_value {
+    /// c_k and (x - x0)^k for ascending k, the zero ones left out.
+    std::vector<series_term> terms;
+};
+
 /// What a statement evaluates to: an expression (also a list or list of lists), a string
 /// (`latex(...)`, `ccode(...)`, string literals), an arbitrary-precision number, doubles, a
-/// data table (`load`) or an annotated result.
-using value = std::variant<GiNaC::ex, std::string, precise_value, double_value, data_table, annotated_value>;
+/// data table (`load`), an annotated result or a series.
+using value = std::variant<GiNaC::ex, std::string, precise_value, double_value, data_table, annotated_value,
+                           series_value>;
 
 /// A value as an expression: strings, tables, inf and nan are errors at `where`.
-/// An annotated value gives its `shown` part, doubles their numbers in their shape:
+/// An annotated value gives its `shown` part, doubles their numbers in their shape, a series
+/// the sum of its terms:
 /// `as_expression(interpreter.bindings().at("y"))` is `3*x^2` after `y = f'(x)` (see session).
 GiNaC::ex as_expression(const value& v, position where = {});
 

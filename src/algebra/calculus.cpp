@@ -9,6 +9,7 @@
 #include "algebra/nth_derivative.hpp"
 #include "algebra/simplify_budget.hpp"
 #include "core/class_test.hpp"
+#include "core/real_domain.hpp"
 
 namespace ddx {
 
@@ -29,14 +30,15 @@ void check_derivative_order(const GiNaC::numeric& order) {
 
 namespace {
 
-// The raw derivative (memoized, unsimplified) of e by spec.
+// The raw derivative (memoized, unsimplified) of e by spec. GiNaC may still have written
+// a conjugate into it (a product abs(u)*abs(u) becomes u*conjugate(u)); on the reals it goes.
 ex raw_derivative(const ex& e, const derivative_spec& spec) {
     ex raw = e;
     for (const auto& [x, order] : spec) {
         differentiator d(x);
         for (int i = 0; i < order; ++i) raw = d(raw);
     }
-    return raw;
+    return drop_conjugates(raw);
 }
 
 int total_order(const derivative_spec& spec) {

@@ -5,6 +5,7 @@
 #include "core/class_test.hpp"
 #include "core/construct.hpp"
 #include "core/expairs.hpp"
+#include "core/real_domain.hpp"
 #include "core/undefined_functions.hpp"
 
 #include <map>
@@ -102,7 +103,7 @@ ex differentiator::substitute(const ex& e, const ex& t, const ex& u, detail::nod
     } else if (is_class<GiNaC::mul>(e)) {
         out = GiNaC::mul(children);
     } else if (is_class<GiNaC::power>(e)) {
-        out = GiNaC::pow(children[0], children[1]);
+        out = real_pow(children[0], children[1]);
     } else if (is_a<GiNaC::function>(e) && children.size() == 1 && !is_fderivative(e)) {
         unsigned serial = GiNaC::ex_to<GiNaC::function>(e).get_serial();
         auto known = functions_.find({serial, &GiNaC::ex_to<GiNaC::basic>(children[0])});
@@ -145,7 +146,7 @@ ex differentiator::compute(const ex& e) {
         ex db = derivative(base), de = derivative(exponent);
         if (de.is_zero()) {
             if (db.is_zero()) return 0;
-            return GiNaC::mul(exponent, GiNaC::pow(base, exponent - 1), db);
+            return GiNaC::mul(exponent, real_pow(base, exponent - 1), db);
         }
         if (db.is_zero()) return GiNaC::mul(e, GiNaC::log(base), de);
         return times(e, times(de, GiNaC::log(base)) + GiNaC::mul(exponent, db, GiNaC::pow(base, -1)));

@@ -27,20 +27,52 @@ namespace {
 
 bool is_negative_number(const ex& e) { return is_class<GiNaC::numeric>(e) && ddx::is_negative_number(GiNaC::ex_to<numeric>(e)); }
 
-double degree_of_factor(const ex& f) {
-    if (is_class<GiNaC::symbol>(f)) return 1;
+// Adds one factor of a term to its key.
+void add_factor_degree(const ex& f, sort_key& key) {
+    if (is_class<GiNaC::symbol>(f)) {
+        key.degree += 1;
+        key.powers.emplace_back(GiNaC::ex_to<GiNaC::symbol>(f).get_name(), 1);
+        return;
+    }
     if (is_exp(f)) {
         // exp(k*x) reads like u^k with u = exp(x)
         ex arg = f.op(0);
         if (is_class<GiNaC::mul>(arg) && is_class<GiNaC::numeric>(arg.op(arg.nops() - 1))) {
             const numeric& k = GiNaC::ex_to<numeric>(arg.op(arg.nops() - 1));
-            if (k.is_real()) return k.to_double();
+            if (k.is_real()) key.degree += k.to_double();
+            return;
         }
-        return is_class<GiNaC::numeric>(arg) ? 0 : 1;
+        if (!is_class<GiNaC::numeric>(arg)) key.degree += 1;
+        return;
     }
-    if (is_class<GiNaC::power>(f) && is_class<GiNaC::symbol>(f.op(0)) && is_class<GiNaC::numeric>(f.op(1))) {
+    if (is_class<GiNaC::power>(f) && is_class<GiNaC::numeric>(f.op(1))) {
         const numeric& n = GiNaC::ex_to<numeric>(f.op(1));
-        if (n.is_pos_integer() && n.to_long() < 1000) return n.to_double();
+        if (!n.is_pos_integer() || n.to_long() >= 1000) return;
+        if (is_class<GiNaC::symbol>(f.op(0))) {
+            key.degree += n.to_double();
+            key.powers.emplace_back(GiNaC::ex_to<GiNaC::symbol>(f.op(0)).get_name(), n.to_double());
+        } else {
+            key.function_degree += n.to_double();
+            key.function_powers.emplace_back(f.op(0), n.to_double());
+        }
+        return;
+    }
+    if (is_a<GiNaC::function>(f) || is_class<GiNaC::add>(f)) {
+        key.function_degree += 1;
+        key.function_powers.emplace_back(f, 1);
+    }
+}
+
+// Lexicographic on names in alphabetical order: at the first name whose power differs, the
+// higher power first; 0 if the same.
+int compare_powers(const std::vector<std::pair<std::string, double>>& a,
+                   const std::vector<std::pair<std::string, double>>& b) {
+    size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+        if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) return -1;  // a has it, b has power 0
+        if (i == a.size() || b[j].first < a[i].first) return 1;
+        if (a[i].second != b[j].second) return a[i].second > b[j].second ? -1 : 1;
+        ++i, ++j;
     }
     return 0;
 }
@@ -58,10 +90,11 @@ sort_key term_key(const ex& term) {
     if (is_class<GiNaC::numeric>(term)) return key;
     key.group = 1;
     if (is_class<GiNaC::mul>(term)) {
-        for (const ex& f : term) key.degree += degree_of_factor(f);
+        for (const ex& f : term) add_factor_degree(f, key);
     } else {
-        key.degree = degree_of_factor(term);
+        add_factor_degree(term, key);
     }
+    std::sort(key.powers.begin(), key.powers.end());
     return key;
 }
 
@@ -96,10 +129,26 @@ GiNaC::numeric sum_content(const ex& e) {
     return numer_gcd.is_zero() ? numeric(1) : numer_gcd / denom_lcm;
 }
 
+bool lower_power_of(const sort_key& a, const sort_key& b) {
+    if (a.degree > b.degree || a.function_degree > b.function_degree) return false;
+    for (const auto& [name, power] : a.powers) {
+        auto in_b = std::find_if(b.powers.begin(), b.powers.end(), [&](const auto& p) { return p.first == name; });
+        if (in_b == b.powers.end() || in_b->second < power) return false;
+    }
+    for (const auto& [base, power] : a.function_powers) {
+        auto in_b = std::find_if(b.function_powers.begin(), b.function_powers.end(),
+                                 [&](const auto& p) { return p.first.is_equal(base); });
+        if (in_b == b.function_powers.end() || in_b->second < power) return false;
+    }
+    return true;
+}
+
 bool compare(const sort_key& a, const std::string& a_text, const sort_key& b,
              const std::string& b_text) {
     if (a.degree != b.degree) return a.degree > b.degree;
+    if (a.function_degree != b.function_degree) return a.function_degree > b.function_degree;
     if (a.group != b.group) return a.group < b.group;
+    if (int c = compare_powers(a.powers, b.powers)) return c < 0;
     return a_text < b_text;
 }
 

@@ -255,10 +255,14 @@ private:
         std::sort(terms.begin(), terms.end(), [](const sum_term& a, const sum_term& b) {
             return compare(a.key, a.text, b.key, b.text);
         });
-        // A sum reads best starting with a positive term: `y - a*x - b`, not `-a*x - b + y`.
+        // A sum reads best starting with a positive term (`y - a*x - b`, not `-a*x - b + y`;
+        // `1 - x^2`), but not at the cost of a polynomial's degree order: `-x^3 + x + 1`.
         auto first_positive = std::find_if(terms.begin(), terms.end(),
                                            [](const sum_term& t) { return !t.negative; });
-        if (first_positive != terms.end()) std::rotate(terms.begin(), first_positive, first_positive + 1);
+        if (first_positive != terms.end() &&
+            (terms.size() == 2 || !lower_power_of(first_positive->key, terms.front().key))) {
+            std::rotate(terms.begin(), first_positive, first_positive + 1);
+        }
         std::string out;
         for (size_t i = 0; i < terms.size(); ++i) {
             if (i == 0) {
@@ -570,6 +574,23 @@ private:
 
 std::string to_string(const ex& e, const print_options& options) {
     return printer(false, options).print(e);
+}
+
+std::string series_to_string(const std::vector<series_term>& terms, const print_options& options) {
+    printer p(false, options);
+    std::string out;
+    for (const series_term& t : terms) {
+        const bool negative = has_negative_sign(t.coefficient);
+        const ex magnitude = (negative ? -t.coefficient : t.coefficient) * t.power;
+        std::string text = p.print(magnitude);
+        if (is_class<GiNaC::add>(magnitude) && (negative || !out.empty())) text = "(" + text + ")";
+        if (out.empty()) {
+            out = (negative ? "-" : "") + text;
+        } else {
+            out += (negative ? " - " : " + ") + text;
+        }
+    }
+    return out.empty() ? "0" : out;
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include "core/class_test.hpp"
 #include "core/construct.hpp"
 #include "core/expairs.hpp"
+#include "core/real_domain.hpp"
 #include "core/undefined_functions.hpp"
 
 #include <cstdint>
@@ -180,7 +181,7 @@ private:
             const ex& base = nodes_[child[0]].e;
             const ex& exponent = nodes_[child[1]].e;
             if (nodes_[child[0]].depends) {
-                ex lowered = GiNaC::pow(base, exponent - 1);
+                ex lowered = real_pow(base, exponent - 1);
                 if (is_class<GiNaC::numeric>(exponent)) {
                     const numeric& n = GiNaC::ex_to<numeric>(exponent);
                     contribute(child[0], lowered.is_equal(numeric(1)) ? scaled(n) : GiNaC::mul(adjoint_, lowered, n));
@@ -225,9 +226,9 @@ private:
                 if (j == i) continue;
                 const ex& q = pairs[j].coeff;
                 const ex& other = nodes_[child[j]].e;
-                factors.push_back(q.is_equal(numeric(1)) ? other : GiNaC::pow(other, q));
+                factors.push_back(q.is_equal(numeric(1)) ? other : real_pow(other, q));
             }
-            if (!p.is_equal(numeric(1))) factors.push_back(GiNaC::pow(b, p - 1));
+            if (!p.is_equal(numeric(1))) factors.push_back(real_pow(b, p - 1));
             factors.push_back(adjoint_);
             factors.push_back(c);
             contribute(child[i], GiNaC::mul(factors));

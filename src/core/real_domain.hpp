@@ -16,4 +16,9 @@ GiNaC::ex real_abs(const GiNaC::ex& u);
 /// it `conjugate(log(x))*log(x)`).
 GiNaC::ex drop_conjugates(const GiNaC::ex& e);
 
+/// base^exponent on the reals: GiNaC's power, with the conjugates it writes for abs(u)^2
+/// (u*conjugate(u)) dropped. Every power ddx builds from parts goes through it, so that
+/// no conjugate reaches a result, whichever path (simplified or not) made it.
+GiNaC::ex real_pow(const GiNaC::ex& base, const GiNaC::ex& exponent);
+
 }  // namespace ddx

@@ -297,7 +297,17 @@ value series_builtin(builtin_context& c) {
         }
     } hold(x, held);
     ex s = hold(c.expr(0)).series(x == x0, order + 1);
-    return GiNaC::series_to_poly(s).subs(held, GiNaC::subs_options::no_pattern);
+    auto unheld = [&](const ex& e) { return e.subs(held, GiNaC::subs_options::no_pattern); };
+    if (!is_a<GiNaC::pseries>(s)) return unheld(GiNaC::series_to_poly(s));
+    const GiNaC::pseries& p = GiNaC::ex_to<GiNaC::pseries>(s);
+    series_value out;
+    const ex offset = x - x0;
+    for (int k = p.ldegree(x); k <= order; ++k) {
+        ex coefficient = unheld(p.coeff(x, k));
+        if (coefficient.is_zero() || coefficient.has(GiNaC::Order(GiNaC::wild()).hold())) continue;
+        out.terms.push_back({coefficient, GiNaC::pow(offset, k)});
+    }
+    return out;
 }
 
 value latex_builtin(builtin_context& c) {

@@ -119,6 +119,7 @@ std::string session::format(const value& v) const {
         for (const std::string& n : t->names) names += (names.empty() ? "" : ", ") + n;
         return "# data: " + std::to_string(t->rows()) + " rows of " + names;
     }
+    if (const auto* s = std::get_if<series_value>(&v)) return series_to_string(s->terms);
     if (const auto* a = std::get_if<annotated_value>(&v)) {
         bool nothing = GiNaC::is_a<GiNaC::lst>(a->shown) && a->shown.nops() == 0;
         return nothing ? a->comment : to_string(a->shown) + "\n" + a->comment;

@@ -31,6 +31,11 @@ ex as_expression(const value& v, position where) {
         return numbers_in_shape(*d, d->shape, next, where);
     }
     if (const auto* a = std::get_if<annotated_value>(&v)) return a->shown;
+    if (const auto* s = std::get_if<series_value>(&v)) {
+        GiNaC::exvector terms;
+        for (const series_term& t : s->terms) terms.push_back(t.coefficient * t.power);
+        return GiNaC::add(terms);
+    }
     if (std::holds_alternative<data_table>(v)) throw error("a data table is not an expression", where);
     throw error("a string is not an expression", where);
 }

@@ -66,9 +66,7 @@ ex scalar_op(char op, const ex& a, const ex& b) {
     case '*': return times(a, b);
     case '/': return divided(a, b);
     default:
-        // abs(u)^2 is u^2, not u*conjugate(u); a symbol's or number's power has no conjugate
-        if (is_class<GiNaC::symbol>(a) || is_class<GiNaC::numeric>(a)) return GiNaC::pow(a, b);
-        return drop_conjugates(GiNaC::pow(a, b));
+        return real_pow(a, b);  // abs(u)^2 is u^2, not u*conjugate(u)
     }
 }
 
