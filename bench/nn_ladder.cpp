@@ -11,7 +11,11 @@
 // times one call of each, interleaved as bench/ddx_bench.cpp does.
 //
 //   nn_ladder DDX_PROGRAM BENCH_SOURCE_DIR WORK_DIR [--quick]
+//   nn_ladder --shapes
 //
+// --shapes prints the ladder, one network a line: its name, its widths (inputs, then each
+// hidden layer) and its parameter count, as `2-16-16-1 2,16,16 337` (bench/nn_torch.py
+// builds the same networks from them).
 // Prints a Markdown table and notes on standard output (bench/run.sh shows them as its
 // fourth table). --quick times the calls of the networks up to 400 parameters only (the C of
 // the big ones takes cc minutes at -O2) with fewer rounds, and emits each network once.
@@ -239,13 +243,21 @@ std::string met(bool ok) { return ok ? "met" : "NOT met"; }
 }  // namespace
 
 int main(int argc, char** argv) {
+    const std::vector<network> ladder = {{{2, 4}}, {{2, 8, 8}}, {{2, 16, 16}}, {{2, 16, 16, 16}}, {{2, 32, 32}}, {{4, 64, 64, 64}}};
+    if (argc == 2 && std::string(argv[1]) == "--shapes") {
+        for (const network& n : ladder) {
+            std::string widths;
+            for (int w : n.widths) widths += (widths.empty() ? "" : ",") + std::to_string(w);
+            std::cout << n.name() << " " << widths << " " << layout_of(n).parameters.size() << "\n";
+        }
+        return 0;
+    }
     if (argc < 4) {
-        std::cerr << "usage: nn_ladder DDX_PROGRAM BENCH_SOURCE_DIR WORK_DIR [--quick]\n";
+        std::cerr << "usage: nn_ladder DDX_PROGRAM BENCH_SOURCE_DIR WORK_DIR [--quick]\n       nn_ladder --shapes\n";
         return 2;
     }
     const std::string ddx = argv[1], source_dir = argv[2], work = argv[3];
     const bool quick = argc > 4 && std::string(argv[4]) == "--quick";
-    const std::vector<network> ladder = {{{2, 4}}, {{2, 8, 8}}, {{2, 16, 16}}, {{2, 16, 16, 16}}, {{2, 32, 32}}, {{4, 64, 64, 64}}};
     const size_t quick_timed_parameters = 400;
     const int runs = quick ? 1 : 3, rounds = quick ? 11 : 101;
     std::string hand_template = read_text(source_dir + "/nn_ladder_hand.c");

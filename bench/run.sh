@@ -29,7 +29,17 @@
 # ddx program to emit ccode([loss, grad(loss, params)], ...), its lines against the
 # value-only code, and ns per call against hand-written loops (bench/nn_ladder_hand.c), as
 # a fourth table. The full run compiles the biggest network's C with cc -O2 (about 1.5
-# minutes); --quick times the calls up to 400 parameters only.
+# minutes); --quick times the calls up to 400 parameters only. Where python3-torch is
+# installed (with apt-get when missing and running as root, as SymPy), the table has three
+# columns more: PyTorch's value + gradient (loss.backward(), float64, one thread) of the same
+# networks for one sample and per row of a batch of 1000 (bench/nn_torch.py), and ddx per call
+# over PyTorch per row (target <= 0.5); without it they are skipped with a note.
+#
+# At the end, the training table (bench/nn_train.py, needs python3-torch, else skipped with a
+# note): the 2-16-16-16-1 network fitted to 10,000 generated rows by ddx's
+# fit(..., method = "lbfgs", steps = 200) and by PyTorch's LBFGS (strong Wolfe, 200
+# iterations) from the same start: ms per iteration and the loss reached. --quick: 2,000 rows,
+# 50 iterations (a few seconds); the full size takes about 10 s.
 set -u
 
 build=${1:-build}
@@ -55,6 +65,18 @@ if ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sympy' 2>/dev/null
     echo "run.sh: installing python3-sympy (for the SymPy comparisons)" >&2
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-sympy; } >"$work/apt.log" 2>&1 \
         || echo "run.sh: apt-get install python3-sympy failed (see $work/apt.log)" >&2
+fi
+
+# --- PyTorch (the network ladder's PyTorch columns and the training table), the same way -------
+if ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; } \
+    && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "run.sh: installing python3-torch (for the PyTorch comparisons of the network ladder)" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch; } >"$work/apt-torch.log" 2>&1 \
+        || echo "run.sh: apt-get install python3-torch failed (see $work/apt-torch.log)" >&2
+fi
+have_torch=no
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+    have_torch=yes
 fi
 
 # --- SymPy's version (instruction counts only) -----------------------------------------------
@@ -234,18 +256,81 @@ echo
 scale_status=$?
 
 # --- the network ladder: emitted value and gradient of tanh networks against hand-written loops -
+# and, where python3-torch is installed, against PyTorch (bench/nn_torch.py, the same networks
+# from `ddx_nn_ladder --shapes`): its columns are added to the ladder's table.
 echo
 ladder_status=0
 if [ -x "$build/bench/ddx_nn_ladder" ] && [ -x "$build/ddx" ]; then
     mkdir -p "$work/ladder"
-    "$build/bench/ddx_nn_ladder" "$build/ddx" "$here" "$work/ladder" $quick 2>"$work/ladder.err" || {
+    if "$build/bench/ddx_nn_ladder" "$build/ddx" "$here" "$work/ladder" $quick >"$work/ladder.out" 2>"$work/ladder.err"; then
+        torch_note=""
+        if [ $have_torch = yes ]; then
+            "$build/bench/ddx_nn_ladder" --shapes >"$work/ladder_shapes.txt"
+            if ! OMP_NUM_THREADS=1 /usr/bin/python3 "$here/nn_torch.py" "$work/ladder_shapes.txt" "$here" "$work/ladder" $quick \
+                >"$work/torch.out" 2>"$work/torch.err"; then
+                cat "$work/torch.err" >&2
+                echo "run.sh: the PyTorch half of the network ladder failed (see above)" >&2
+                ladder_status=1
+                : >"$work/torch.out"
+            fi
+        else
+            torch_note="python3-torch is not installed for /usr/bin/python3: the PyTorch columns are skipped"
+        fi
+        # The ladder's table with three columns more (where nn_torch.py gave figures), then
+        # its notes, then those of PyTorch.
+        awk -v torch="$work/torch.out" '
+            BEGIN { while ((getline l < torch) > 0) { split(l, f, " "); if (f[1] == "torch") { one[f[2]] = f[4]; row[f[2]] = f[5]; chk[f[2]] = f[6]; n++ } } }
+            function cell(s) { gsub(/^ +| +$/, "", s); return s }
+            n && /^\| network \|/ { print $0 " PyTorch ns/call one sample | PyTorch ns/row, batch of 1000 | ddx per call / PyTorch per row |"; next }
+            n && /^\|---/ { print $0 "---:|---:|---:|"; next }
+            n && /^\| / {
+                split($0, c, "|"); name = cell(c[2]); d = cell(c[6])
+                if (name in one) {
+                    r = (d == "-") ? "-" : sprintf("%.2f", d / row[name])
+                    print $0 " " one[name] " | " sprintf("%.0f", row[name]) " | " r " |"
+                } else print $0 " - | - | - |"
+                next
+            }
+            { print }' "$work/ladder.out"
+        if [ -s "$work/torch.out" ]; then
+            version=$(awk '$1 == "torch-version" { print $2 }' "$work/torch.out")
+            echo "- PyTorch $version (Debian's python3-torch, BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)), float64, torch.set_num_threads(1): the same networks (widths from \`ddx_nn_ladder --shapes\`), value + gradient by loss.backward() (the gradients set to None before each call); one sample is a batch of one row; per row is the time of a batch of 1000 rows (mean squared error) / 1000; medians of $([ "$quick" = --quick ] && echo 7 || echo 21) interleaved rounds (bench/nn_torch.py)"
+            echo "- PyTorch checked against the hand-written C at 5 random points: largest relative difference $(awk '$1 == "torch" { if ($6 + 0 > m) m = $6 + 0 } END { printf "%.1e", m }' "$work/torch.out") (limit 1e-9)"
+            awk '$1 == "torch" { one[$2] = $4; row[$2] = $5 }
+                 /^\| / { split($0, c, "|"); name = c[2]; gsub(/ /, "", name); d = c[6]; gsub(/ /, "", d)
+                           if ((name in row) && d != "-" && d != "") { k++; r = d / row[name]; if (r <= 0.5) ok++; else miss = miss sprintf(" %s %.2f,", name, r) } }
+                 END { if (k) { printf "- target ddx value+grad per call <= 0.5 x PyTorch per row (batch of 1000): %s (%d of %d timed networks)", (ok == k ? "met" : "NOT met"), ok, k
+                                if (miss != "") { sub(/,$/, "", miss); printf "; above:%s", miss }
+                                print "" } }' "$work/torch.out" "$work/ladder.out"
+        elif [ -n "$torch_note" ]; then
+            echo "- $torch_note"
+        fi
+        cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+        os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+        echo "- machine: $(uname -m), $(nproc 2>/dev/null || echo ?) cores ($cpu), ${os:-unknown OS}, $("$cc" --version 2>/dev/null | head -n 1); load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null); command: bench/run.sh $build${quick:+ $quick}"
+    else
         cat "$work/ladder.err" >&2
         echo "run.sh: the network ladder failed (see above)" >&2
         ladder_status=1
-    }
+    fi
 else
     echo "run.sh: no $build/bench/ddx_nn_ladder or $build/ddx; build them with: cmake --build $build --target benchmarks ddx" >&2
     ladder_status=1
 fi
-[ $simplify_status = 0 ] && [ $scale_status = 0 ] && [ $ladder_status = 0 ] || exit 1
+
+# --- training: the 2-16-16-16-1 network fitted by L-BFGS, ddx's fit against PyTorch's LBFGS -----
+echo
+train_status=0
+if [ ! -x "$build/ddx" ]; then
+    train_status=1
+elif [ $have_torch = yes ]; then
+    if ! OMP_NUM_THREADS=1 /usr/bin/python3 "$here/nn_train.py" "$build/ddx" "$work/train" $quick 2>"$work/train.err"; then
+        cat "$work/train.err" >&2
+        echo "run.sh: the training comparison failed (see above)" >&2
+        train_status=1
+    fi
+else
+    echo "- training table (ddx fit against PyTorch LBFGS, bench/nn_train.py) skipped: python3-torch is not installed for /usr/bin/python3"
+fi
+[ $simplify_status = 0 ] && [ $scale_status = 0 ] && [ $ladder_status = 0 ] && [ $train_status = 0 ] || exit 1
 exit 0

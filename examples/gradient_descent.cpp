@@ -3,7 +3,7 @@
 // The loss of one point is (y - (a*x + b))^2. ddx differentiates it with respect to the
 // parameters a and b once, symbolically; gradient descent then evaluates that gradient at every
 // point of the data, summed, thousands of times: first through ddx's interpreter (ddx::lower,
-// ddx::run), then through native code compiled from the same formula (ddx::compile). Both
+// ddx::execute), then through native code compiled from the same formula (ddx::compile). Both
 // reach the least-squares line of the data.
 //
 //     build/examples/gradient_descent
@@ -107,7 +107,7 @@ int main() {
 
         double la, lb;
         least_squares(data, la, lb);
-        std::printf("interpreted (ddx::lower + ddx::run): a = %.6f, b = %.6f after %d steps\n",
+        std::printf("interpreted (ddx::lower + ddx::execute): a = %.6f, b = %.6f after %d steps\n",
                     interpreted.a, interpreted.b, interpreted.steps);
         std::printf("compiled (ddx::compile, %s):      a = %.6f, b = %.6f after %d steps\n",
                     compiled.is_native() ? "native" : "interpreted fallback", native.a, native.b,
