@@ -11,6 +11,8 @@
 #include "core/class_test.hpp"
 #include "core/real_domain.hpp"
 
+#include <unordered_map>
+
 namespace ddx {
 
 using GiNaC::ex;
@@ -81,8 +83,9 @@ ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spe
 
 }  // namespace
 
-ex diff(const ex& e, const GiNaC::ex& x, int order) {
-    check_derivative_order(order);
+namespace {
+
+ex derivative_by(const ex& e, const GiNaC::ex& x, int order) {
     if (auto fast = nth_derivative_by_polynomials(e, x, order)) return no_longer_than_raw(*fast, e, {{x, order}});
     ex result = e;
     for (int i = 0; i < order && !result.is_zero(); ++i) {
@@ -92,10 +95,57 @@ ex diff(const ex& e, const GiNaC::ex& x, int order) {
     return shorter_of_direct(result, e, {{x, order}});
 }
 
-ex diff(const ex& e, const derivative_spec& spec) {
+ex derivative_by(const ex& e, const derivative_spec& spec) {
     ex result = e;
-    for (const auto& [x, order] : spec) result = diff(result, x, order);
+    for (const auto& [x, order] : spec) result = derivative_by(result, x, order);
     return spec.size() > 1 ? shorter_of_direct(result, e, spec) : result;
+}
+
+// One form per function: the recent results of diff remember which function and orders they
+// are the derivative of, and differentiating one again continues from that function, so
+// that diff(diff(f, x), x) is diff(f, x, 2) and iterating d = diff(d, x) prints what
+// diff(f, x, n) prints. Up to total order max_order_held_against_raw: beyond it, repeating
+// a stepwise derivation from the start each time would cost the square of the order.
+struct derivation {
+    ex function;
+    derivative_spec spec;
+};
+
+// Keyed by structure (equal results share an entry). A few hundred results: enough for
+// a session's chain of derivatives, cleared when full.
+constexpr size_t remembered_derivations = 256;
+thread_local std::unordered_map<ex, derivation, std::hash<ex>, GiNaC::ex_is_equal> derivations;
+
+// `spec` after the orders of `origin`, a repeated variable's orders added up.
+derivative_spec continued(derivative_spec origin, const derivative_spec& spec) {
+    for (const auto& [x, order] : spec) {
+        if (!origin.empty() && origin.back().first.is_equal(x)) {
+            origin.back().second += order;
+        } else {
+            origin.emplace_back(x, order);
+        }
+    }
+    return origin;
+}
+
+}  // namespace
+
+ex diff(const ex& e, const GiNaC::ex& x, int order) { return diff(e, derivative_spec{{x, order}}); }
+
+ex diff(const ex& e, const derivative_spec& spec) {
+    for (const auto& [x, order] : spec) check_derivative_order(order);
+    derivation d{e, spec};
+    auto known = derivations.find(e);
+    if (known != derivations.end()) {
+        derivative_spec whole = continued(known->second.spec, spec);
+        if (total_order(whole) <= max_order_held_against_raw) d = derivation{known->second.function, whole};
+    }
+    ex result = derivative_by(d.function, d.spec);
+    if (!is_class<GiNaC::numeric>(result) && total_order(d.spec) > 0) {
+        if (derivations.size() >= remembered_derivations) derivations.clear();
+        derivations.insert_or_assign(result, d);
+    }
+    return result;
 }
 
 namespace {
