@@ -20,6 +20,8 @@
 //    exp(-x^2), 1/(1 + x^2) and atan(x). ddx: the sum over n of ddx::diff(f, x, n), each
 //    call on its own; GiNaC: d = normal(d.diff(x)) twenty times. Size: characters of the
 //    order-20 derivative, printed by ddx::to_string and GiNaC's operator<<.
+//  - nth_tanh_iterated: the same orders of the first function reached as a user iterating
+//    d = diff(d, x) does (each call on the previous result), against the same GiNaC loop.
 //  - hessian: the 17-parameter network loss of bench/ddx_bench.cpp; ddx::gradient_and_hessian
 //    against GiNaC's 17 first and 153 upper-triangle second derivatives (.diff,
 //    no simplification). Size: characters of the 153 upper-triangle Hessian entries.
@@ -261,6 +263,7 @@ void shared_subexpressions(const config& cfg, int depth) {
 // --- 2. n-th derivatives ------------------------------------------------------------------------
 
 constexpr int max_order = 20;
+const std::string functions_tanh = "(1 - exp(-x))/(1 + exp(-x))";  // the first of the n-th derivative cases
 
 // Where the two order-20 derivatives must agree (relative 1e-9, with 30 digits).
 void check_equal(const std::string& what, const ex& a, const ex& b, const std::vector<double>& at) {
@@ -274,7 +277,9 @@ void check_equal(const std::string& what, const ex& a, const ex& b, const std::v
     }
 }
 
-void nth_derivatives(const config& cfg, const std::string& name, const std::string& text) {
+// iterated: ddx's derivatives as a user iterating d = diff(d, x) gets them (the sum of twenty
+// calls, each on the previous result), instead of twenty calls of diff(f, x, n).
+void nth_derivatives(const config& cfg, const std::string& name, const std::string& text, bool iterated) {
     {
         ddx::symbol_table s;
         const ex x = s.get("x");
@@ -288,10 +293,12 @@ void nth_derivatives(const config& cfg, const std::string& name, const std::stri
             ddx::symbol_table fresh;
             const ex fresh_x = fresh.get("x"), fresh_f = ddx::parse(text, fresh);
             double sum = 0;
+            ex previous = fresh_f;
             for (int n = 1; n <= max_order; ++n) {
                 const double t0 = cpu_seconds();
-                ex d = ddx::diff(fresh_f, fresh_x, n);
+                ex d = iterated ? ddx::diff(previous, fresh_x) : ddx::diff(fresh_f, fresh_x, n);
                 sum += cpu_seconds() - t0;
+                previous = d;
                 if (n == max_order) top = d;
             }
             return sum;
@@ -643,13 +650,14 @@ int main(int argc, char** argv) {
     for (int depth : {12, 15, 18, 1000})
         cases.push_back({"nested" + std::to_string(depth), [depth](const config& c) { shared_subexpressions(c, depth); }});
     const std::vector<std::pair<std::string, std::string>> functions = {
-        {"nth_tanh", "(1 - exp(-x))/(1 + exp(-x))"},
+        {"nth_tanh", functions_tanh},
         {"nth_gauss", "exp(-x^2)"},
         {"nth_runge", "1/(1 + x^2)"},
         {"nth_atan", "atan(x)"},
     };
     for (const auto& [name, text] : functions)
-        cases.push_back({name, [name = name, text = text](const config& c) { nth_derivatives(c, name, text); }});
+        cases.push_back({name, [name = name, text = text](const config& c) { nth_derivatives(c, name, text, false); }});
+    cases.push_back({"nth_tanh_iterated", [](const config& c) { nth_derivatives(c, "nth_tanh_iterated", functions_tanh, true); }});
     cases.push_back({"hessian", gradient_hessian});
     cases.push_back({"parse", parsing});
     cases.push_back({"e2e1mb", end_to_end});
