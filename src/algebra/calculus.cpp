@@ -11,7 +11,9 @@
 #include "core/class_test.hpp"
 #include "core/real_domain.hpp"
 
+#include <optional>
 #include <unordered_map>
+#include <vector>
 
 namespace ddx {
 
@@ -32,15 +34,45 @@ void check_derivative_order(const GiNaC::numeric& order) {
 
 namespace {
 
-// The raw derivative (memoized, unsimplified) of e by spec. GiNaC may still have written
-// a conjugate into it (a product abs(u)*abs(u) becomes u*conjugate(u)); on the reals it goes.
-ex raw_derivative(const ex& e, const derivative_spec& spec) {
+// The raw derivative (memoized, unsimplified) of e by spec. GiNaC may write a conjugate into
+// it where a derivative multiplies abs(u) by abs(u) (u*conjugate(u)); on the reals it goes.
+ex raw_derivative_uncached(const ex& e, const derivative_spec& spec) {
     ex raw = e;
     for (const auto& [x, order] : spec) {
         differentiator d(x);
         for (int i = 0; i < order; ++i) raw = d(raw);
     }
     return drop_conjugates(raw);
+}
+
+// The raw derivatives of the last function differentiated by one variable, by order: orders
+// 1..n of one function (diff(f, x, n) for each n, or iterating diff) build each order once
+// instead of all lower ones again for each, which cost the square of the order.
+struct raw_derivatives {
+    ex function, variable;
+    bool has_abs = false;  // without abs no conjugate arises: no walk to drop one
+    std::optional<differentiator> by_variable;
+    std::vector<ex> by_order;  // by_order[k]: the k-th raw derivative
+
+    const ex& of_order(const ex& f, const ex& x, int order) {
+        if (!by_variable || !function.is_equal(f) || !variable.is_equal(x)) {
+            function = f, variable = x;
+            has_abs = f.has(GiNaC::abs(GiNaC::wild()).hold());
+            by_variable.emplace(x);
+            by_order.assign(1, f);
+        }
+        while (static_cast<int>(by_order.size()) <= order) {
+            ex next = (*by_variable)(by_order.back());
+            by_order.push_back(has_abs ? drop_conjugates(next) : next);
+        }
+        return by_order[order];
+    }
+};
+
+ex raw_derivative(const ex& e, const derivative_spec& spec) {
+    if (spec.size() != 1) return raw_derivative_uncached(e, spec);
+    thread_local raw_derivatives last;
+    return last.of_order(e, spec[0].first, spec[0].second);
 }
 
 int total_order(const derivative_spec& spec) {
