@@ -106,3 +106,12 @@ TEST_CASE("a stop pending while a candidate generator fails is raised, not swall
     }
     CHECK(ddx::take_stop() == ddx::stop_reason::none);  // the error took the stop
 }
+
+TEST_CASE("roots of one base are powers of one root: sums of them that vanish are 0") {
+    CHECK(simplified("sqrt(u) - u/sqrt(u)") == "0");
+    CHECK(simplified("x^2/(x^2 + 1)^(3/2) + 1/(x^2 + 1)^(3/2) - 1/sqrt(x^2 + 1)") == "0");
+    CHECK(simplified("(x + 1)^(1/3)*(x + 1)^(2/3)/(x + 1) - 1") == "0");
+    CHECK(simplified("exp(atan(x))*(-x^2/(x^2 + 1)^(3/2) - 1/(x^2 + 1)^(3/2) + 1/sqrt(x^2 + 1))/2") == "0");
+    // a root that does not cancel stays, once
+    CHECK(simplified("x/sqrt(x^2 + 1) + sqrt(x^2 + 1)") == "(x^2 + x + 1)/sqrt(x^2 + 1)");
+}

@@ -354,12 +354,12 @@ private:
         const ex& base = is_power ? f.op(0) : f;
         if (!is_class<GiNaC::add>(base) || !prefers_negation(base)) return false;
         if (!is_power) {
-            f = GiNaC::expand(-f);
+            f = negated_sum(f);
             return true;
         }
         const ex& exponent = f.op(1);
         if (!is_class<GiNaC::numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_integer()) return false;
-        f = held_power(GiNaC::expand(-base), exponent);
+        f = held_power(negated_sum(base), exponent);
         return GiNaC::ex_to<numeric>(exponent).is_odd();
     }
 
@@ -381,11 +381,15 @@ private:
             }
         }
         if (!only) return false;
-        *only = GiNaC::expand(-*only);
+        *only = negated_sum(*only);
         return true;
     }
 
     // GiNaC would turn (1 - x)^(-1) back into -(x - 1)^(-1), undoing the printer's choice.
+    // -s for a sum s: GiNaC distributes the -1 over its terms, and nothing is expanded (an
+    // expansion could reveal a sum that is zero, and print 0 in place of the sum).
+    static ex negated_sum(const ex& s) { return -s; }
+
     static ex held_power(const ex& base, const ex& exponent) {
         if (exponent.is_equal(ex(1))) return base;
         return GiNaC::power(base, exponent).hold();
@@ -436,7 +440,7 @@ private:
         const ex& exponent = e.op(1);
         if (is_class<GiNaC::add>(base) && is_class<GiNaC::numeric>(exponent) &&
             GiNaC::ex_to<numeric>(exponent).is_even() && prefers_negation(base)) {
-            return power_of(GiNaC::expand(-base), exponent);  // (b - a)^2 reads as (a - b)^2
+            return power_of(negated_sum(base), exponent);  // (b - a)^2 reads as (a - b)^2
         }
         return power_of(base, exponent);
     }

@@ -9,9 +9,14 @@
 #include "core/class_test.hpp"
 #include "core/construct.hpp"
 #include "core/numbers.hpp"
+#include "core/expairs.hpp"
+
+#include <ddx/printer.hpp>
 
 #include <algorithm>
 #include <map>
+#include <string>
+#include <vector>
 
 namespace ddx {
 
@@ -23,6 +28,11 @@ namespace {
 
 using exponent_map = std::map<ex, numeric, GiNaC::ex_is_less>;
 using symbol_map = std::map<ex, ex, GiNaC::ex_is_less>;
+
+// Roots of at most this many bases, of denominators up to this: beyond them GiNaC's
+// normal() alone (a cube root has 3 powers of its symbol to read back, a 1000th root 1000).
+constexpr std::size_t max_root_bases = 8;
+constexpr int max_root_degree = 12;
 
 // exp(1) and exp(10^19) would make a polynomial of degree 10^19, which GiNaC's gcd evaluates
 // at integers (hours in CLN, deaf to Ctrl-C): such a base stays as it is.
@@ -102,6 +112,80 @@ std::size_t count_exponentials(const ex& e) {
     std::size_t n = 0;
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) n += is_exp(*it);
     return n;
+}
+
+namespace {
+
+// One base u with roots in an expression: r stands for u^(1/L).
+struct root_symbol {
+    ex base;
+    GiNaC::symbol r;
+    numeric L;
+};
+
+// Every power of a base with roots -> the power of its root symbol.
+struct roots_to_symbols : GiNaC::map_function {
+    const std::map<ex, const root_symbol*, GiNaC::ex_is_less>& of_base;
+    explicit roots_to_symbols(const std::map<ex, const root_symbol*, GiNaC::ex_is_less>& m) : of_base(m) {}
+    ex operator()(const ex& e) override {
+        if (is_class<GiNaC::power>(e) && is_class<GiNaC::numeric>(e.op(1))) {
+            auto it = of_base.find(e.op(0));
+            const numeric& c = GiNaC::ex_to<numeric>(e.op(1));
+            if (it != of_base.end() && c.is_rational()) return GiNaC::pow(it->second->r, c * it->second->L);
+        }
+        return e.map(*this);
+    }
+};
+
+// r^k -> r^(k mod L) * u^(k div L) in the expanded polynomial p.
+ex reduced(const ex& p, const root_symbol& root) {
+    ex e = p.expand();
+    const int top = e.degree(root.r);
+    const int L = root.L.to_int();
+    if (top < L) return e;
+    GiNaC::exvector terms;
+    for (int k = e.ldegree(root.r); k <= top; ++k) {
+        ex c = e.coeff(root.r, k);
+        if (!c.is_zero()) terms.push_back(c * GiNaC::pow(root.r, k % L) * GiNaC::pow(root.base, k / L));
+    }
+    return ex(GiNaC::add(terms)).expand();
+}
+
+}  // namespace
+
+ex normal_with_roots(const ex& e) {
+    // the bases with roots, and the lcm of their denominators
+    std::map<ex, numeric, GiNaC::ex_is_less> lcm_of;
+    detail::node_set seen;
+    visit_distinct(e, seen, [&](const ex& node) {
+        if (!is_class<GiNaC::power>(node) || !is_class<GiNaC::numeric>(node.op(1))) return;
+        const numeric& c = GiNaC::ex_to<numeric>(node.op(1));
+        if (!c.is_rational() || c.is_integer()) return;
+        auto [it, added] = lcm_of.emplace(node.op(0), c.denom());
+        if (!added) it->second = GiNaC::lcm(it->second, c.denom());
+    });
+    if (lcm_of.empty() || lcm_of.size() > max_root_bases) return GiNaC::normal(e);
+    // the symbols made in the order of the bases' printed text: GiNaC orders symbols by
+    // their serial numbers, which must not follow the map's hash order
+    std::vector<std::pair<std::string, ex>> by_text;
+    for (const auto& [base, L] : lcm_of) by_text.emplace_back(to_string(base), base);
+    std::sort(by_text.begin(), by_text.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<root_symbol> roots;
+    roots.reserve(by_text.size());
+    for (const auto& [text, base] : by_text) roots.push_back({base, GiNaC::symbol(), lcm_of.at(base)});
+    std::map<ex, const root_symbol*, GiNaC::ex_is_less> of_base;
+    for (const root_symbol& r : roots) of_base.emplace(r.base, &r);
+
+    ex n = GiNaC::normal(roots_to_symbols(of_base)(e));
+    ex top = n.numer(), bottom = n.denom();
+    for (const root_symbol& r : roots) {
+        if (r.L.to_int() > max_root_degree) return GiNaC::normal(e);
+        top = reduced(top, r);
+        bottom = reduced(bottom, r);
+    }
+    GiNaC::exmap back;
+    for (const root_symbol& r : roots) back[r.r] = GiNaC::pow(r.base, r.L.inverse());
+    return GiNaC::normal(top / bottom).subs(back, GiNaC::subs_options::no_pattern);
 }
 
 // Without such a power, GiNaC's normal form is the expanded polynomial, which the `expand`

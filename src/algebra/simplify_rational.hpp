@@ -35,6 +35,13 @@ std::size_t count_exponentials(const GiNaC::ex& e);
 /// `ignore_calls`: powers of function calls (1/cosh(u)^2) do not count.
 bool has_denominator_or_root(const GiNaC::ex& e, bool ignore_calls = false);
 
+/// GiNaC's normal form of e, with the roots of each base u as powers of one symbol
+/// r = u^(1/L) (L the lcm of the roots' denominators) and r^L read back as u: GiNaC's
+/// normal() alone makes u^(3/2) and u^(1/2) two unrelated symbols, so that
+/// `u^(1/2) - u/u^(1/2)` or `x^2/(x^2 + 1)^(3/2) + 1/(x^2 + 1)^(3/2) - 1/sqrt(x^2 + 1)` are
+/// not 0 there. Here both are.
+GiNaC::ex normal_with_roots(const GiNaC::ex& e);
+
 /// Appends e's rational normal form and, where GiNaC::factor can be trusted to finish, the
 /// form with numerator and denominator factored (the non-rational parts, sin(x), sqrt(...),
 /// held as temporary symbols). Appends nothing where the route cannot win.
