@@ -12,6 +12,12 @@ namespace ddx {
 /// `simplify(exp(x)*exp(-x))` is 1; `simplify(d/dx tanh-as-exp)` is `2*exp(-x)/(1 + exp(-x))^2`.
 GiNaC::ex simplify(const GiNaC::ex& e);
 
+/// `e` over a common denominator with numerator and denominator factored over the rationals,
+/// each factor expanded: `factor(parse("x^2*y - y", s))` is `y*(x - 1)*(x + 1)`. (GiNaC's
+/// factor writes a factor such as a - b*t^2 + b collected in one symbol or another, b*(t^2 - 1)
+/// + a, as its hash order, which changes from process to process, picks the symbol.)
+GiNaC::ex factor(const GiNaC::ex& e);
+
 /// `exp(a)*exp(b)` -> `exp(a + b)`, `exp(a)^n` -> `exp(n*a)`, everywhere in `e`.
 /// `combine_exponentials(parse("exp(x)*exp(y)", s))` is `exp(x + y)`.
 GiNaC::ex combine_exponentials(const GiNaC::ex& e);

@@ -110,6 +110,18 @@ private:
         return p;
     }
 
+    // A product as a term of a sum shows its own sign rather than giving it to a sum factor
+    // (-y*(x - 1) stays, not y*(1 - x)): the sum takes the sign, so that the text does not
+    // depend on whether GiNaC put the minus in the term's coefficient or in the factor.
+    piece term_piece(const ex& magnitude) {
+        if (!is_class<GiNaC::mul>(magnitude)) return piece_of(magnitude);
+        auto it = term_memo_.find(magnitude);
+        if (it != term_memo_.end()) return it->second;
+        piece p = product(magnitude, false);
+        if (GiNaC::ex_to<GiNaC::basic>(magnitude).get_refcount() >= 2) term_memo_.emplace(magnitude, p);
+        return p;
+    }
+
     piece uncached_piece_of(const ex& e) {
         if (is_class<GiNaC::numeric>(e)) return number(GiNaC::ex_to<numeric>(e));
         if (is_class<GiNaC::symbol>(e)) return {symbol_name(e), atom_level};
@@ -232,7 +244,7 @@ private:
     std::vector<sum_term> terms_of(const ex& sum) {
         std::vector<sum_term> terms;
         auto add_term = [&](const ex& magnitude, bool negative) {
-            terms.push_back({term_key(magnitude), negative, piece_of(magnitude).text});
+            terms.push_back({term_key(magnitude), negative, term_piece(magnitude).text});
         };
         for (const GiNaC::expair& p : expairs::of(sum)) {
             const numeric& c = GiNaC::ex_to<numeric>(p.coeff);
@@ -274,7 +286,8 @@ private:
         return {out, sum_level};
     }
 
-    piece product(const ex& e) {
+    // `absorb`: a minus sign may go into the one sum factor with terms of both signs.
+    piece product(const ex& e, bool absorb = true) {
         numeric coefficient(1);
         std::vector<ex> numerator, denominator;
         auto add_factor = [&](ex f) {
@@ -296,7 +309,7 @@ private:
         }
         bool negative = coefficient.is_real() && coefficient.is_negative();
         if (negative) coefficient = -coefficient;
-        if (negative) negative = !absorb_sign(numerator, denominator);
+        if (negative && absorb) negative = !absorb_sign(numerator, denominator);
         piece best = product_text(coefficient, negative, numerator, denominator);
         // 12*x^2*(2*x + 1) or x^2*(24*x + 12): an integer may go into the one sum factor
         auto sums = std::count_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_class<GiNaC::add>(f); });
@@ -572,6 +585,7 @@ private:
     bool latex_;
     print_options options_;
     detail::node_map<piece> memo_;
+    detail::node_map<piece> term_memo_;  // products as terms of sums (term_piece)
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "algebra/printed_length.hpp"
 #include "algebra/simplify_budget.hpp"
 #include "algebra/simplify_candidates.hpp"
+#include "algebra/simplify_rational.hpp"
 #include "algebra/simplify_rules.hpp"
 #include "algebra/simplify_size.hpp"
 
@@ -135,6 +136,12 @@ void check_expansion_size(const ex& e) {
 }
 
 ex combine_exponentials(const ex& e) { return rewrite_bottom_up(e, combine_exponentials_at); }
+
+ex factor(const ex& e) {
+    check_expansion_size(e);
+    ex n = GiNaC::numer_denom(GiNaC::normal(e));
+    return factored_polynomial(n.op(0)) / factored_polynomial(n.op(1));
+}
 
 size_t printed_length(const ex& e) { return visible_length(to_string(e)); }
 

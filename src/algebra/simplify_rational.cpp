@@ -188,6 +188,19 @@ ex normal_with_roots(const ex& e) {
     return GiNaC::normal(top / bottom).subs(back, GiNaC::subs_options::no_pattern);
 }
 
+ex factored_polynomial(const ex& p) {
+    auto expanded_factor = [](const ex& f) {
+        if (is_class<GiNaC::add>(f)) return f.expand();
+        if (is_class<GiNaC::power>(f) && is_class<GiNaC::add>(f.op(0))) return GiNaC::pow(f.op(0).expand(), f.op(1));
+        return f;
+    };
+    ex f = GiNaC::factor(p);
+    if (!is_class<GiNaC::mul>(f)) return expanded_factor(f);
+    GiNaC::exvector factors;
+    for (const ex& x : f) factors.push_back(expanded_factor(x));
+    return GiNaC::mul(factors);
+}
+
 // Without such a power, GiNaC's normal form is the expanded polynomial, which the `expand`
 // candidate already is, at a fraction of normal's cost.
 bool has_denominator_or_root(const ex& e, bool ignore_calls) {
@@ -273,7 +286,7 @@ void rational_candidates(const ex& e, std::vector<ex>& out, work_budget& budget)
     if (!budget.try_spend(normal_cost(numerator) + normal_cost(denominator))) return;
     // factor refuses float coefficients; the normal form stands
     attempt([&] {
-        ex f = GiNaC::factor(numerator) / GiNaC::factor(denominator);
+        ex f = factored_polynomial(numerator) / factored_polynomial(denominator);
         out.push_back(f.subs(parts, GiNaC::subs_options::no_pattern));
     });
 }

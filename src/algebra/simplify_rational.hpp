@@ -42,6 +42,9 @@ bool has_denominator_or_root(const GiNaC::ex& e, bool ignore_calls = false);
 /// not 0 there. Here both are.
 GiNaC::ex normal_with_roots(const GiNaC::ex& e);
 
+/// GiNaC::factor of the polynomial p with each factor (or base of a power) expanded.
+GiNaC::ex factored_polynomial(const GiNaC::ex& p);
+
 /// Appends e's rational normal form and, where GiNaC::factor can be trusted to finish, the
 /// form with numerator and denominator factored (the non-rational parts, sin(x), sqrt(...),
 /// held as temporary symbols). Appends nothing where the route cannot win.

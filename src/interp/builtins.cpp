@@ -201,10 +201,7 @@ ex normal_one(const ex& e) {
     check_expansion_size(e);
     return GiNaC::normal(e);
 }
-ex factor_one(const ex& e) {
-    check_expansion_size(e);
-    return GiNaC::factor(GiNaC::normal(e));
-}
+ex factor_one(const ex& e) { return ddx::factor(e); }
 
 value expand_builtin(builtin_context& c) {
     no_options(c);
