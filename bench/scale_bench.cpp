@@ -25,6 +25,8 @@
 //  - hessian: the 17-parameter network loss of bench/ddx_bench.cpp; ddx::gradient_and_hessian
 //    against GiNaC's 17 first and 153 upper-triangle second derivatives (.diff,
 //    no simplification). Size: characters of the 153 upper-triangle Hessian entries.
+//  - hessian_normal (GiNaC only): GiNaC's derivatives with each entry through normal(), the
+//    simplified anchor of ddx's simplified Hessian.
 //  - hessian_raw: the same derivatives by ddx::differentiator, unsimplified (GiNaC's
 //    printed text for the size), against the same GiNaC measurement.
 //  - parse: expand((x + y + z + 1)^40) printed by GiNaC (WORK_DIR/scale_poly40.txt, read by
@@ -384,6 +386,21 @@ void gradient_hessian(const config& cfg) {
     chars = 0;
     for (std::size_t k = np; k < ginac_result.size(); ++k) chars += ginac_text(ginac_result[k]).size();
     print_size("hessian", "ginac", chars);
+
+    // the simplified anchor: the same derivatives, each entry through GiNaC's normal()
+    std::vector<ex> normal_result;
+    start("hessian_normal", "ginac");
+    print_time("hessian_normal", "ginac", measure(cfg, normal_result, [&] {
+        std::vector<ex> first, out;
+        for (const ex& v : p) first.push_back(GiNaC::normal(loss.diff(GiNaC::ex_to<GiNaC::symbol>(v))));
+        out = first;
+        for (std::size_t i = 0; i < np; ++i)
+            for (std::size_t j = i; j < np; ++j) out.push_back(GiNaC::normal(first[i].diff(GiNaC::ex_to<GiNaC::symbol>(p[j]))));
+        return out;
+    }));
+    chars = 0;
+    for (std::size_t k = np; k < normal_result.size(); ++k) chars += ginac_text(normal_result[k]).size();
+    print_size("hessian_normal", "ginac", chars);
 
     // ddx's Hessian against GiNaC's at one point (doubles through ddx::evaluate_double).
     ddx::symbol_values at;

@@ -129,7 +129,10 @@ for c in nth_tanh nth_gauss nth_runge nth_atan; do
     esac
     row "$label" $c "ratio <= 0.2: $(verdict "$(ratio $c)" "<=" 0.2); length <= 460: $(verdict "$(field size $c ddx 4)" "<=" 460)" "chars of order 20"
 done
+row "orders 1..20 of (1 - exp(-x))/(1 + exp(-x)), iterating d = diff(d, x)" nth_tanh_iterated "ratio <= 0.2: $(verdict "$(ratio nth_tanh_iterated)" "<=" 0.2)" "chars of order 20"
 row "gradient + Hessian, 17-parameter network loss" hessian "ratio <= 0.18: $(verdict "$(ratio hessian)" "<=" 0.18)" "chars of the 153 entries"
+normal_ratio=$( d=$(seconds hessian ddx); g=$(seconds hessian_normal ginac); [ -n "$d" ] && [ -n "$g" ] && awk -v d="$d" -v g="$g" 'BEGIN { printf "%.3g", d / g }' || echo -)
+echo "| the same against GiNaC's .diff + normal() of each entry | $(cell hessian ddx) | $(cell hessian_normal ginac) | - | - | $normal_ratio | ratio <= 1.0: $(verdict "$normal_ratio" "<=" 1.0) | $(size hessian ddx) / $(size hessian_normal ginac) / - / - chars of the 153 entries |"
 raw_ratio=$( d=$(seconds hessian_raw ddx); g=$(seconds hessian ginac); [ -n "$d" ] && [ -n "$g" ] && awk -v d="$d" -v g="$g" 'BEGIN { printf "%.3g", d / g }' || echo -)
 echo "| the same, unsimplified (ddx::differentiator) | $(cell hessian_raw ddx) | $(cell hessian ginac) | - | - | $raw_ratio | (for comparison) | $(size hessian_raw ddx) / $(size hessian ginac) / - / - chars of the 153 entries |"
 row "parse the expanded (x + y + z + 1)^40 ($(size parse text) chars)" parse "ratio <= 0.5: $(verdict "$(ratio parse)" "<=" 0.5)" "chars printed back"
@@ -146,7 +149,7 @@ done
 notes+=("Hessian text with spaces removed (and SymPy's ** read as ^), ddx / GiNaC / SymPy / Maxima: $(field size_compact hessian ddx 4) / $(field size hessian ginac 4) / $(field size_compact hessian sympy 4) / $(field size hessian maxima 4) characters; the parsed polynomial printed back by ddx has spaces around each +")
 notes+=("order-20 lengths with spaces removed (and SymPy's ** read as ^), ddx / GiNaC / SymPy / Maxima:${compact%,}; the table's ddx length is ddx::to_string's text, with spaces around + and -, which is what the 460 target is checked against")
 cold=""
-for c in nested18 nested1000 emitc1000 nth_tanh nth_gauss nth_runge nth_atan hessian hessian_raw parse e2e1mb; do
+for c in nested18 nested1000 emitc1000 nth_tanh nth_gauss nth_runge nth_atan nth_tanh_iterated hessian hessian_raw parse e2e1mb; do
     [ -n "$(field time $c ddx 6)" ] && cold="$cold $c $(human "$(field time $c ddx 6)") (median of $(field time $c ddx 5)),"
 done
 notes+=("ddx's first (cold) run against the table's median:${cold%,}")

@@ -244,7 +244,12 @@ private:
     std::vector<sum_term> terms_of(const ex& sum) {
         std::vector<sum_term> terms;
         auto add_term = [&](const ex& magnitude, bool negative) {
-            terms.push_back({term_key(magnitude), negative, term_piece(magnitude).text});
+            std::string text = term_piece(magnitude).text;
+            if (text[0] == '-') {  // the product shows a sign of its own: the term takes it
+                negative = !negative;
+                text.erase(0, 1);
+            }
+            terms.push_back({term_key(magnitude), negative, std::move(text)});
         };
         for (const GiNaC::expair& p : expairs::of(sum)) {
             const numeric& c = GiNaC::ex_to<numeric>(p.coeff);
@@ -258,12 +263,6 @@ private:
     }
 
     piece sum_text(std::vector<sum_term> terms) {
-        for (sum_term& t : terms) {
-            if (t.text[0] == '-') {  // the product chose to show a sign of its own
-                t.negative = !t.negative;
-                t.text.erase(0, 1);
-            }
-        }
         std::sort(terms.begin(), terms.end(), [](const sum_term& a, const sum_term& b) {
             return compare(a.key, a.text, b.key, b.text);
         });
@@ -409,15 +408,14 @@ private:
     }
 
     // More negative terms than positive ones, or as many and the first in reading order
-    // negative. `terms`: the sum's terms_of, where already made.
+    // negative; signs as printed (a term's product may show one of its own). `terms`: the
+    // sum's terms_of, where already made.
     bool prefers_negation(const ex& sum, const std::vector<sum_term>* terms = nullptr) {
-        int balance = 0;
-        for (const GiNaC::expair& p : expairs::of(sum)) balance += is_negative_number(GiNaC::ex_to<numeric>(p.coeff)) ? -1 : 1;
-        const numeric& number = expairs::number(sum);
-        if (!number.is_zero()) balance += is_negative_number(number) ? -1 : 1;
-        if (balance != 0) return balance < 0;
         std::vector<sum_term> own;
         if (!terms) terms = &(own = terms_of(sum));
+        int balance = 0;
+        for (const sum_term& t : *terms) balance += t.negative ? -1 : 1;
+        if (balance != 0) return balance < 0;
         auto leading = std::min_element(terms->begin(), terms->end(), [](const sum_term& a, const sum_term& b) {
             return compare(a.key, a.text, b.key, b.text);
         });
