@@ -115,3 +115,12 @@ TEST_CASE("roots of one base are powers of one root: sums of them that vanish ar
     // a root that does not cancel stays, once
     CHECK(simplified("x/sqrt(x^2 + 1) + sqrt(x^2 + 1)") == "(x^2 + x + 1)/sqrt(x^2 + 1)");
 }
+
+TEST_CASE("a sum that vanishes is 0, whatever candidate the budget reached; a near miss is not") {
+    CHECK(simplified("(-a^2*exp(x) + exp(3*x) + exp(x)*(a^2 - exp(2*x)))/(exp(2*x) - a^2)^(3/2)") == "0");
+    CHECK(simplified("(2*r*x^4 - x^5 + x^3*(x^2 - 2*r*x))/sqrt(2*r*x - x^2)") == "0");
+    CHECK(simplified("sin(x)*(a*(b + 1) - a*b - a)") == "0");
+    // numerically 0 at every point tried, exactly not: the evaluation only gates the exact test
+    CHECK(simplified("a*(b + 1) - a*b - a + 1/10^15") != "0");
+    CHECK(simplified("sin(x)*(a*(b + 1) - a*b - a + 1/10^15)") != "0");
+}

@@ -114,7 +114,8 @@ private:
     // (-y*(x - 1) stays, not y*(1 - x)): the sum takes the sign, so that the text does not
     // depend on whether GiNaC put the minus in the term's coefficient or in the factor.
     piece term_piece(const ex& magnitude) {
-        if (!is_class<GiNaC::mul>(magnitude)) return piece_of(magnitude);
+        const bool power_of_sum = is_class<GiNaC::power>(magnitude) && is_class<GiNaC::add>(magnitude.op(0));
+        if (!is_class<GiNaC::mul>(magnitude) && !power_of_sum) return piece_of(magnitude);
         auto it = term_memo_.find(magnitude);
         if (it != term_memo_.end()) return it->second;
         piece p = product(magnitude, false);

@@ -20,6 +20,7 @@
 #include "algebra/simplify_rational.hpp"
 #include "algebra/simplify_rules.hpp"
 #include "algebra/simplify_size.hpp"
+#include "algebra/simplify_zero.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -118,7 +119,7 @@ ex simplify_scalar(const ex& e, work_budget& budget) {
     // nor are candidates formed whose expansion alone would take the machine
     if (expanded_terms_estimate(e) > limits::expanded_terms) return combine_exponentials(e);
     std::vector<candidate> candidates = simplify_candidates(e, budget);
-    return shortest(e, candidates, budget);
+    return zero_if_vanishing(shortest(e, candidates, budget));
 }
 
 }  // namespace

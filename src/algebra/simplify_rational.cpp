@@ -140,6 +140,7 @@ struct roots_to_symbols : GiNaC::map_function {
 // r^k -> r^(k mod L) * u^(k div L) in the expanded polynomial p.
 ex reduced(const ex& p, const root_symbol& root) {
     ex e = p.expand();
+    if (!e.is_polynomial(root.r)) return e;  // r under a root of another base
     const int top = e.degree(root.r);
     const int L = root.L.to_int();
     if (top < L) return e;

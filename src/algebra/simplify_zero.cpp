@@ -1,0 +1,97 @@
+// A sum that is 0 but printed as a sum (a*(b + 1) - a*b - a, or a numerator such as
+// exp(3*x) - a^2*exp(x) + exp(x)*(a^2 - exp(2*x))) costs simplify nothing to keep: whether a
+// candidate happened to expand it decides. Evaluating it at a few points is cheap and
+// says when an exact expansion is worth trying.
+#include "algebra/simplify_zero.hpp"
+
+#include "algebra/simplify_rational.hpp"
+#include "algebra/simplify_size.hpp"
+#include "core/class_test.hpp"
+#include "core/construct.hpp"
+#include "core/expairs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ddx {
+
+using GiNaC::ex;
+
+namespace {
+
+// Sums larger than these are left as they are: evaluation reads the sum as a tree, and the
+// exact test expands it.
+constexpr std::size_t max_tree_nodes = 4000;
+constexpr double max_expanded_terms = 20000;
+
+// The symbols of e by name: the points give each its value by its place in this order.
+std::vector<ex> symbols_by_name(const ex& e) {
+    std::vector<std::pair<std::string, ex>> named;
+    detail::node_set seen;
+    visit_distinct(e, seen, [&](const ex& node) {
+        if (is_class<GiNaC::symbol>(node)) named.emplace_back(GiNaC::ex_to<GiNaC::symbol>(node).get_name(), node);
+    });
+    std::sort(named.begin(), named.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<ex> out;
+    for (auto& n : named) out.push_back(n.second);
+    return out;
+}
+
+// |value| of e at point k (symbols in `symbols` get values in (0.3, 1.3), the same on
+// every run), or -1 where it has none (a pole, a function with no numeric value).
+double magnitude_at(const ex& e, const std::vector<ex>& symbols, int k) {
+    GiNaC::exmap at;
+    for (std::size_t i = 0; i < symbols.size(); ++i) {
+        const double v = 0.3 + std::fmod(0.6180339887 * static_cast<double>(i + 1) + 0.4142135623 * k, 1.0);
+        at[symbols[i]] = GiNaC::numeric(v);
+    }
+    try {
+        ex v = e.subs(at, GiNaC::subs_options::no_pattern).evalf();
+        if (!is_class<GiNaC::numeric>(v)) return -1;
+        return GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(v)).to_double();
+    } catch (const std::exception&) {
+        return -1;
+    }
+}
+
+// Whether the sum s is 0 at two points, relative to the size of its terms.
+bool vanishes_numerically(const ex& s) {
+    const std::vector<ex> symbols = symbols_by_name(s);
+    for (int k = 0; k < 2; ++k) {
+        double total = magnitude_at(s, symbols, k), scale = 0;
+        if (total < 0) return false;
+        for (const ex& term : s) {
+            double t = magnitude_at(term, symbols, k);
+            if (t < 0) return false;
+            scale += t;
+        }
+        if (!(total <= 1e-9 * scale)) return false;
+    }
+    return true;
+}
+
+bool provably_zero(const ex& s) {
+    if (tree_size_exceeds(s, max_tree_nodes) || expanded_terms_estimate(s) > max_expanded_terms) return false;
+    if (!vanishes_numerically(s)) return false;
+    try {
+        return s.expand().is_zero() || normal_with_roots(s).is_zero();
+    } catch (const std::exception&) {  // GiNaC's: a division by zero met on the way
+        return false;
+    }
+}
+
+}  // namespace
+
+ex zero_if_vanishing(const ex& form) {
+    if (is_class<GiNaC::add>(form)) return provably_zero(form) ? ex(0) : form;
+    if (!is_class<GiNaC::mul>(form)) return form;
+    for (const ex& f : form) {
+        if (is_class<GiNaC::add>(f) && provably_zero(f)) return 0;
+    }
+    return form;
+}
+
+}  // namespace ddx
