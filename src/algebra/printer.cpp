@@ -378,12 +378,13 @@ private:
 
     // -y*(x - 1) reads shorter as y*(1 - x): the one sum factor with terms of both signs
     // takes the product's sign (with two or more the choice would follow GiNaC's order).
-    static bool absorb_sign(std::vector<ex>& numerator, std::vector<ex>& denominator) {
-        auto mixed = [](const ex& f) {
+    // (Signs as printed, as prefers_negation counts them.)
+    bool absorb_sign(std::vector<ex>& numerator, std::vector<ex>& denominator) {
+        auto mixed = [&](const ex& f) {
             if (!is_class<GiNaC::add>(f)) return false;
-            size_t negative = 0;
-            for (const ex& t : f) negative += has_negative_sign(t) ? 1 : 0;
-            return negative > 0 && negative < f.nops();
+            const std::vector<sum_term> terms = terms_of(f);
+            const auto negative = std::count_if(terms.begin(), terms.end(), [](const sum_term& t) { return t.negative; });
+            return negative > 0 && static_cast<size_t>(negative) < terms.size();
         };
         ex* only = nullptr;
         for (auto* factors : {&numerator, &denominator}) {

@@ -80,7 +80,7 @@ void add_pythagorean_identities(const generator_input& in, candidate_list& out) 
             if (!in.budget.try_spend(expanded_terms_estimate(in.combined))) return;
             ex r = in.combined.subs(i.rule, GiNaC::subs_options::algebraic).expand();
             out.push_back({r, 0});
-            if (i.normalize && in.budget.try_spend(normal_cost(r))) out.push_back({GiNaC::normal(r), 0});
+            if (i.normalize && in.budget.try_spend(normal_cost(r))) out.push_back({expanded_normal(r), 0});
         });
     }
 }
@@ -96,7 +96,7 @@ void add_double_angles(const generator_input& in, candidate_list& out) {
     if (!in.budget.try_spend(expanded_terms_estimate(in.combined))) return;
     ex r = in.combined.subs(double_angle_rules(), GiNaC::subs_options::algebraic).expand();
     out.push_back({r, 0});
-    if (in.budget.try_spend(normal_cost(r))) out.push_back({GiNaC::normal(r), 0});
+    if (in.budget.try_spend(normal_cost(r))) out.push_back({expanded_normal(r), 0});
 }
 
 // 5. GiNaC's own view of roots and powers (not where the only denominators are powers of

@@ -154,6 +154,13 @@ ex reduced(const ex& p, const root_symbol& root) {
 
 }  // namespace
 
+ex expanded_normal(const ex& e, double max_terms) {
+    ex n = GiNaC::normal(e);
+    ex nd = GiNaC::numer_denom(n);
+    if (expanded_terms_estimate(nd.op(0)) + expanded_terms_estimate(nd.op(1)) > max_terms) return n;
+    return nd.op(0).expand() / nd.op(1).expand();
+}
+
 ex normal_with_roots(const ex& e) {
     // the bases with roots, and the lcm of their denominators
     std::map<ex, numeric, GiNaC::ex_is_less> lcm_of;
@@ -165,7 +172,7 @@ ex normal_with_roots(const ex& e) {
         auto [it, added] = lcm_of.emplace(node.op(0), c.denom());
         if (!added) it->second = GiNaC::lcm(it->second, c.denom());
     });
-    if (lcm_of.empty() || lcm_of.size() > max_root_bases) return GiNaC::normal(e);
+    if (lcm_of.empty() || lcm_of.size() > max_root_bases) return expanded_normal(e);
     // the symbols made in the order of the bases' printed text: GiNaC orders symbols by
     // their serial numbers, which must not follow the map's hash order
     std::vector<std::pair<std::string, ex>> by_text;
@@ -180,13 +187,13 @@ ex normal_with_roots(const ex& e) {
     ex n = GiNaC::normal(roots_to_symbols(of_base)(e));
     ex top = n.numer(), bottom = n.denom();
     for (const root_symbol& r : roots) {
-        if (r.L.to_int() > max_root_degree) return GiNaC::normal(e);
+        if (r.L.to_int() > max_root_degree) return expanded_normal(e);
         top = reduced(top, r);
         bottom = reduced(bottom, r);
     }
     GiNaC::exmap back;
     for (const root_symbol& r : roots) back[r.r] = GiNaC::pow(r.base, r.L.inverse());
-    return GiNaC::normal(top / bottom).subs(back, GiNaC::subs_options::no_pattern);
+    return expanded_normal(top / bottom).subs(back, GiNaC::subs_options::no_pattern);
 }
 
 ex factored_polynomial(const ex& p) {
@@ -274,7 +281,7 @@ void rational_candidates(const ex& e, std::vector<ex>& out, work_budget& budget)
     ex numerator = r, denominator = 1;
     if (has_denominator_or_root(r)) {
         if (!budget.try_spend(normal_cost(r))) return;
-        ex n = GiNaC::normal(r);
+        ex n = expanded_normal(r);
         out.push_back(n.subs(parts, GiNaC::subs_options::no_pattern));
         if (node_count(n, factor_node_limit) >= factor_node_limit) return;
         ex nd = GiNaC::numer_denom(n);

@@ -35,7 +35,13 @@ std::size_t count_exponentials(const GiNaC::ex& e);
 /// `ignore_calls`: powers of function calls (1/cosh(u)^2) do not count.
 bool has_denominator_or_root(const GiNaC::ex& e, bool ignore_calls = false);
 
-/// GiNaC's normal form of e, with the roots of each base u as powers of one symbol
+/// GiNaC's normal form of e with numerator and denominator expanded: GiNaC's normal() may
+/// leave either partly factored, x*(10*y^2 + y)^2 or y*(10*x*y^2 + x*y)*(10*y + 1), as its
+/// hash order, different in every process, led its gcds. (Left as GiNaC gave it where the
+/// expansion would pass `max_terms`.)
+GiNaC::ex expanded_normal(const GiNaC::ex& e, double max_terms = 1e4);
+
+/// expanded_normal of e, with the roots of each base u as powers of one symbol
 /// r = u^(1/L) (L the lcm of the roots' denominators) and r^L read back as u: GiNaC's
 /// normal() alone makes u^(3/2) and u^(1/2) two unrelated symbols, so that
 /// `u^(1/2) - u/u^(1/2)` or `x^2/(x^2 + 1)^(3/2) + 1/(x^2 + 1)^(3/2) - 1/sqrt(x^2 + 1)` are
