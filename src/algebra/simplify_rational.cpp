@@ -32,7 +32,7 @@ using symbol_map = std::map<ex, ex, GiNaC::ex_is_less>;
 // Roots of at most this many bases, of denominators up to this: beyond them GiNaC's
 // normal() alone (a cube root has 3 powers of its symbol to read back, a 1000th root 1000).
 constexpr std::size_t max_root_bases = 8;
-constexpr int max_root_degree = 12;
+const numeric max_root_degree = 12;
 
 // exp(1) and exp(10^19) would make a polynomial of degree 10^19, which GiNaC's gcd evaluates
 // at integers (hours in CLN, deaf to Ctrl-C): such a base stays as it is.
@@ -120,37 +120,104 @@ namespace {
 struct root_symbol {
     ex base;
     GiNaC::symbol r;
-    numeric L;
+    int L;
 };
 
-// Every power of a base with roots -> the power of its root symbol.
-struct roots_to_symbols : GiNaC::map_function {
-    const std::map<ex, const root_symbol*, GiNaC::ex_is_less>& of_base;
-    explicit roots_to_symbols(const std::map<ex, const root_symbol*, GiNaC::ex_is_less>& m) : of_base(m) {}
-    ex operator()(const ex& e) override {
-        if (is_class<GiNaC::power>(e) && is_class<GiNaC::numeric>(e.op(1))) {
-            auto it = of_base.find(e.op(0));
-            const numeric& c = GiNaC::ex_to<numeric>(e.op(1));
-            if (it != of_base.end() && c.is_rational()) return GiNaC::pow(it->second->r, c * it->second->L);
+// The roots of each base of an expression as powers of one symbol per base, and back.
+class root_substitution {
+public:
+    explicit root_substitution(const ex& e) {
+        std::map<ex, numeric, GiNaC::ex_is_less> lcm_of;  // a base with roots -> lcm of their denominators
+        auto note = [&](const ex& base, const ex& exponent) {
+            if (!is_class<GiNaC::numeric>(exponent)) return;
+            const numeric& c = GiNaC::ex_to<numeric>(exponent);
+            if (!c.is_rational() || c.is_integer()) return;
+            auto [it, added] = lcm_of.emplace(base, c.denom());
+            if (!added) it->second = GiNaC::lcm(it->second, c.denom());
+        };
+        detail::node_set seen;
+        visit_distinct(e, seen, [&](const ex& node) {
+            if (is_class<GiNaC::power>(node)) note(node.op(0), node.op(1));
+            // a product keeps its factor u^c as the pair (u, c): visit_distinct sees u only
+            if (is_class<GiNaC::mul>(node)) {
+                for (const GiNaC::expair& p : expairs::of(node)) note(p.rest, p.coeff);
+            }
+        });
+        if (lcm_of.size() > max_root_bases) return;
+        for (const auto& [base, L] : lcm_of) {
+            if (L > max_root_degree) return;
         }
-        return e.map(*this);
+        // made in the order of the bases' text, not the map's (hash) order: the same
+        // symbols in every process
+        std::vector<std::pair<std::string, ex>> by_text;
+        for (const auto& [base, L] : lcm_of) by_text.emplace_back(to_string(base), base);
+        std::sort(by_text.begin(), by_text.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        roots_.reserve(by_text.size());
+        for (const auto& [text, base] : by_text) roots_.push_back({base, GiNaC::symbol(), lcm_of.at(base).to_int()});
+        usable_ = true;
     }
-};
 
-// r^k -> r^(k mod L) * u^(k div L) in the expanded polynomial p.
-ex reduced(const ex& p, const root_symbol& root) {
-    ex e = p.expand();
-    if (!e.is_polynomial(root.r)) return e;  // r under a root of another base
-    const int top = e.degree(root.r);
-    const int L = root.L.to_int();
-    if (top < L) return e;
-    GiNaC::exvector terms;
-    for (int k = e.ldegree(root.r); k <= top; ++k) {
-        ex c = e.coeff(root.r, k);
-        if (!c.is_zero()) terms.push_back(c * GiNaC::pow(root.r, k % L) * GiNaC::pow(root.base, k / L));
+    // Whether the roots are within bounds (there may be none).
+    bool usable() const { return usable_; }
+
+    // Every power u^c of a base with roots as r^(c*L).
+    ex to_symbols(const ex& e) const {
+        if (roots_.empty()) return e;
+        struct replacer : GiNaC::map_function {
+            const std::vector<root_symbol>& roots;
+            explicit replacer(const std::vector<root_symbol>& r) : roots(r) {}
+            ex operator()(const ex& x) override {
+                if (is_class<GiNaC::power>(x) && is_class<GiNaC::numeric>(x.op(1)) && GiNaC::ex_to<numeric>(x.op(1)).is_rational()) {
+                    for (const root_symbol& r : roots) {
+                        if (r.base.is_equal(x.op(0))) return GiNaC::pow(r.r, GiNaC::ex_to<numeric>(x.op(1)) * r.L);
+                    }
+                }
+                return x.map(*this);
+            }
+        } replace(roots_);
+        return replace(e);
     }
-    return ex(GiNaC::add(terms)).expand();
-}
+
+    // The rational function n (in the root symbols) with each r^k, k >= L, as
+    // r^(k mod L) * u^(k div L), over a common denominator again: what cancels once the
+    // symbols' relation to their bases is known. `parts`: to_rational's replacements, for the
+    // bases to be written in the same symbols as n.
+    ex reduced(const ex& n, GiNaC::exmap& parts) const {
+        if (roots_.empty()) return n;
+        ex nd = GiNaC::numer_denom(n), top = nd.op(0), bottom = nd.op(1);
+        for (const root_symbol& r : roots_) {
+            const ex base = r.base.to_rational(parts);
+            top = reduced(top, r, base);
+            bottom = reduced(bottom, r, base);
+        }
+        return expanded_normal(top / bottom);
+    }
+
+    // The symbols back as roots.
+    ex back(const ex& e) const {
+        if (roots_.empty()) return e;
+        GiNaC::exmap m;
+        for (const root_symbol& r : roots_) m[r.r] = GiNaC::pow(r.base, numeric(1, r.L));
+        return e.subs(m, GiNaC::subs_options::no_pattern);
+    }
+
+private:
+    static ex reduced(const ex& p, const root_symbol& root, const ex& base) {
+        ex e = p.expand();
+        if (!e.is_polynomial(root.r)) return e;  // r under a root of another base
+        const int top = e.degree(root.r);
+        if (top < root.L) return e;
+        GiNaC::exvector terms;
+        for (int k = e.ldegree(root.r); k <= top; ++k) {
+            ex c = e.coeff(root.r, k);
+            if (!c.is_zero()) terms.push_back(c * GiNaC::pow(root.r, k % root.L) * GiNaC::pow(base, k / root.L));
+        }
+        return ex(GiNaC::add(terms)).expand();
+    }
+
+    std::vector<root_symbol> roots_;
+    bool usable_ = false;
+};
 
 }  // namespace
 
@@ -162,38 +229,10 @@ ex expanded_normal(const ex& e, double max_terms) {
 }
 
 ex normal_with_roots(const ex& e) {
-    // the bases with roots, and the lcm of their denominators
-    std::map<ex, numeric, GiNaC::ex_is_less> lcm_of;
-    detail::node_set seen;
-    visit_distinct(e, seen, [&](const ex& node) {
-        if (!is_class<GiNaC::power>(node) || !is_class<GiNaC::numeric>(node.op(1))) return;
-        const numeric& c = GiNaC::ex_to<numeric>(node.op(1));
-        if (!c.is_rational() || c.is_integer()) return;
-        auto [it, added] = lcm_of.emplace(node.op(0), c.denom());
-        if (!added) it->second = GiNaC::lcm(it->second, c.denom());
-    });
-    if (lcm_of.empty() || lcm_of.size() > max_root_bases) return expanded_normal(e);
-    // the symbols made in the order of the bases' printed text: GiNaC orders symbols by
-    // their serial numbers, which must not follow the map's hash order
-    std::vector<std::pair<std::string, ex>> by_text;
-    for (const auto& [base, L] : lcm_of) by_text.emplace_back(to_string(base), base);
-    std::sort(by_text.begin(), by_text.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<root_symbol> roots;
-    roots.reserve(by_text.size());
-    for (const auto& [text, base] : by_text) roots.push_back({base, GiNaC::symbol(), lcm_of.at(base)});
-    std::map<ex, const root_symbol*, GiNaC::ex_is_less> of_base;
-    for (const root_symbol& r : roots) of_base.emplace(r.base, &r);
-
-    ex n = GiNaC::normal(roots_to_symbols(of_base)(e));
-    ex top = n.numer(), bottom = n.denom();
-    for (const root_symbol& r : roots) {
-        if (r.L.to_int() > max_root_degree) return expanded_normal(e);
-        top = reduced(top, r);
-        bottom = reduced(bottom, r);
-    }
-    GiNaC::exmap back;
-    for (const root_symbol& r : roots) back[r.r] = GiNaC::pow(r.base, r.L.inverse());
-    return expanded_normal(top / bottom).subs(back, GiNaC::subs_options::no_pattern);
+    root_substitution roots(e);
+    if (!roots.usable()) return expanded_normal(e);
+    GiNaC::exmap none;
+    return roots.back(roots.reduced(expanded_normal(roots.to_symbols(e)), none));
 }
 
 ex factored_polynomial(const ex& p) {
@@ -276,13 +315,17 @@ void rational_candidates(const ex& e, std::vector<ex>& out, work_budget& budget)
     // fraction of its cost (a sixth of simplifying the network's Hessian; no task of the
     // simplification benchmark changed length).
     if (has_denominator_or_root(e) && !has_denominator_or_root(e, true)) return;
+    // roots of one base as powers of one symbol (to_rational alone would make u^(3/2) and
+    // u^(1/2) unrelated symbols)
+    root_substitution roots(e);
     GiNaC::exmap parts;
-    ex r = e.to_rational(parts);
+    ex r = (roots.usable() ? roots.to_symbols(e) : e).to_rational(parts);
     ex numerator = r, denominator = 1;
+    auto original = [&](const ex& x) { return roots.back(x.subs(parts, GiNaC::subs_options::no_pattern)); };
     if (has_denominator_or_root(r)) {
         if (!budget.try_spend(normal_cost(r))) return;
-        ex n = expanded_normal(r);
-        out.push_back(n.subs(parts, GiNaC::subs_options::no_pattern));
+        ex n = roots.usable() ? roots.reduced(expanded_normal(r), parts) : expanded_normal(r);
+        out.push_back(original(n));
         if (node_count(n, factor_node_limit) >= factor_node_limit) return;
         ex nd = GiNaC::numer_denom(n);
         numerator = nd.op(0);
@@ -295,7 +338,7 @@ void rational_candidates(const ex& e, std::vector<ex>& out, work_budget& budget)
     // factor refuses float coefficients; the normal form stands
     attempt([&] {
         ex f = factored_polynomial(numerator) / factored_polynomial(denominator);
-        out.push_back(f.subs(parts, GiNaC::subs_options::no_pattern));
+        out.push_back(original(f));
     });
 }
 
