@@ -16,7 +16,9 @@
 //       n-th power of it is exp(n*p*log(b)) for every b and p (exp(w)^n = exp(n*w)).
 //     b^p*b^q = b^(p + q), an exponent symbolic (merge_powers_at): exp(p*log(b))*exp(q*log(b))
 //       = exp((p + q)*log(b)) wherever b^p and b^q are defined (GiNaC merges numeric
-//       exponents itself).
+//       exponents itself); b^p*(-b)^n = (-1)^n*b^(p + n), n an integer, as (-b)^n =
+//       (-1)^n*b^n (GiNaC writes a sum's integer power with the sign its hash order picks, so
+//       sqrt(u)*u^2 may come as sqrt(u)*(-u)^2).
 //   trigonometric ratios (trig_ratios_at)
 //     sin(u)/cos(u) = tan(u) wherever cos(u) is not 0, where both sides are defined;
 //     sinh(u)/cosh(u) = tanh(u) everywhere (cosh(u) >= 1). Applied to integer powers:
@@ -104,9 +106,29 @@ ex combine_exponentials_at(const ex& e) {
 
 // (GiNaC's preorder iterator builds every term and power of a sum or product afresh: the
 // walk reads their pairs instead, a product's numeric exponents being no power to merge.)
+namespace {
+
+bool is_integer(const ex& e) { return is_class<GiNaC::numeric>(e) && GiNaC::ex_to<numeric>(e).is_integer(); }
+
+// Whether a product has two sum factors (or bases of factors) of opposite sign.
+bool has_negated_sum_factors(const ex& product) {
+    std::vector<ex> sums;
+    for (const GiNaC::expair& p : expairs::of(product)) {
+        if (!is_class<GiNaC::add>(p.rest)) continue;
+        for (const ex& s : sums) {
+            if ((s + p.rest).is_zero()) return true;
+        }
+        sums.push_back(p.rest);
+    }
+    return false;
+}
+
+}  // namespace
+
 bool has_power_rewrite(const ex& e) {
     if (is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e)) {
         const bool product = is_class<GiNaC::mul>(e);
+        if (product && has_negated_sum_factors(e)) return true;
         for (const GiNaC::expair& p : expairs::of(e)) {
             if (product && !p.coeff.is_equal(ex(1)) && is_class<GiNaC::power>(p.rest)) return true;  // (b^p)^n
             if (has_power_rewrite(p.rest)) return true;
@@ -145,19 +167,37 @@ ex merge_powers_at(const ex& e) {
     if (!is_class<GiNaC::mul>(e)) return e;
     std::vector<std::pair<ex, ex>> groups;  // base, summed exponent
     bool merged = false;
+    ex sign = 1;
     for (const ex& f : e) {
         bool power = is_class<GiNaC::power>(f);
         ex base = power ? f.op(0) : f, exponent = power ? f.op(1) : ex(1);
         auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first.is_equal(base); });
-        if (it == groups.end() || is_class<GiNaC::numeric>(base)) {
-            groups.emplace_back(base, exponent);
-        } else {
+        if (it != groups.end() && !is_class<GiNaC::numeric>(base)) {
             it->second += exponent;
             merged = true;
+            continue;
         }
+        if (is_class<GiNaC::add>(base)) {
+            auto negated = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+                return is_class<GiNaC::add>(g.first) && (g.first + base).is_zero();
+            });
+            if (negated != groups.end() && is_integer(exponent)) {  // (-b)^n = (-1)^n*b^n
+                sign *= GiNaC::pow(-1, exponent);
+                negated->second += exponent;
+                merged = true;
+                continue;
+            }
+            if (negated != groups.end() && is_integer(negated->second)) {
+                sign *= GiNaC::pow(-1, negated->second);
+                *negated = {base, negated->second + exponent};
+                merged = true;
+                continue;
+            }
+        }
+        groups.emplace_back(base, exponent);
     }
     if (!merged) return e;
-    GiNaC::exvector factors;
+    GiNaC::exvector factors{sign};
     for (const auto& [base, exponent] : groups) factors.push_back(GiNaC::pow(base, exponent));
     return GiNaC::mul(factors);
 }
