@@ -12,7 +12,6 @@
 #include <mutex>
 #include <sstream>
 #include <string>
-#include <sys/personality.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -104,20 +103,7 @@ int run_program(void* arg) {
 
 }  // namespace
 
-// GiNaC orders terms by hash values that derive from memory addresses, and its algorithms
-// (normal, factor) can return differently arranged results in different runs; ddx's printer
-// and simplifier choose deterministically among forms, but to make the candidates themselves
-// the same on every run the program runs with address randomization off (once, by
-// re-executing itself).
-void without_address_randomization(char** argv) {
-    int current = personality(0xffffffff);
-    if (current == -1 || (current & ADDR_NO_RANDOMIZE)) return;
-    if (personality(static_cast<unsigned long>(current) | ADDR_NO_RANDOMIZE) == -1) return;
-    execv("/proc/self/exe", argv);  // returns only on failure: then go on as we are
-}
-
 int main(int argc, char** argv) {
-    without_address_randomization(argv);
     std::ios::sync_with_stdio(false);
     options o;
     std::vector<std::string> args(argv + 1, argv + argc);
