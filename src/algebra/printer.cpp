@@ -382,9 +382,17 @@ private:
     bool absorb_sign(std::vector<ex>& numerator, std::vector<ex>& denominator) {
         auto mixed = [&](const ex& f) {
             if (!is_class<GiNaC::add>(f)) return false;
-            const std::vector<sum_term> terms = terms_of(f);
-            const auto negative = std::count_if(terms.begin(), terms.end(), [](const sum_term& t) { return t.negative; });
-            return negative > 0 && static_cast<size_t>(negative) < terms.size();
+            size_t negative = 0, count = 0;
+            for (const GiNaC::expair& p : expairs::of(f)) {
+                negative += printed_negative(p) ? 1 : 0;
+                ++count;
+            }
+            const numeric& number = expairs::number(f);
+            if (!number.is_zero()) {
+                negative += is_negative_number(number) ? 1 : 0;
+                ++count;
+            }
+            return negative > 0 && negative < count;
         };
         ex* only = nullptr;
         for (auto* factors : {&numerator, &denominator}) {
@@ -411,17 +419,44 @@ private:
 
     // More negative terms than positive ones, or as many and the first in reading order
     // negative; signs as printed (a term's product may show one of its own). `terms`: the
-    // sum's terms_of, where already made.
+    // sum's terms_of, where already made. Memoized: a sum's factors ask it of theirs, and a
+    // nested sum would be asked again at every level.
     bool prefers_negation(const ex& sum, const std::vector<sum_term>* terms = nullptr) {
-        std::vector<sum_term> own;
-        if (!terms) terms = &(own = terms_of(sum));
+        auto known = orientation_.find(sum);
+        if (known != orientation_.end()) return known->second;
         int balance = 0;
-        for (const sum_term& t : *terms) balance += t.negative ? -1 : 1;
-        if (balance != 0) return balance < 0;
-        auto leading = std::min_element(terms->begin(), terms->end(), [](const sum_term& a, const sum_term& b) {
-            return compare(a.key, a.text, b.key, b.text);
-        });
-        return leading != terms->end() && leading->negative;
+        for (const GiNaC::expair& p : expairs::of(sum)) balance += printed_negative(p) ? -1 : 1;
+        const numeric& number = expairs::number(sum);
+        if (!number.is_zero()) balance += is_negative_number(number) ? -1 : 1;
+        bool negate = balance < 0;
+        if (balance == 0) {
+            std::vector<sum_term> own;
+            if (!terms) terms = &(own = terms_of(sum));
+            auto leading = std::min_element(terms->begin(), terms->end(), [](const sum_term& a, const sum_term& b) {
+                return compare(a.key, a.text, b.key, b.text);
+            });
+            negate = leading != terms->end() && leading->negative;
+        }
+        orientation_.emplace(sum, negate);
+        return negate;
+    }
+
+    // Whether the term of a sum's pair prints with a minus: its coefficient's sign, turned
+    // once for each sum factor (or odd power of one) that prints negated (term_piece keeps
+    // the sign in the product). Read without printing the term.
+    bool printed_negative(const GiNaC::expair& p) {
+        bool negative = is_negative_number(GiNaC::ex_to<numeric>(p.coeff));
+        auto turns = [&](const ex& base, const ex& exponent) {
+            return is_class<GiNaC::add>(base) && is_class<GiNaC::numeric>(exponent) &&
+                   GiNaC::ex_to<numeric>(exponent).is_integer() && GiNaC::ex_to<numeric>(exponent).is_odd() &&
+                   prefers_negation(base);
+        };
+        if (is_class<GiNaC::mul>(p.rest)) {
+            for (const GiNaC::expair& f : expairs::of(p.rest)) negative = negative != turns(f.rest, f.coeff);
+        } else if (is_class<GiNaC::power>(p.rest)) {
+            negative = negative != turns(p.rest.op(0), p.rest.op(1));
+        }
+        return negative;
     }
 
     // Factors of a product in reading order: names and their powers, then functions, then
@@ -586,6 +621,7 @@ private:
     print_options options_;
     detail::node_map<piece> memo_;
     detail::node_map<piece> term_memo_;  // products as terms of sums (term_piece)
+    detail::node_map<bool> orientation_;   // prefers_negation
 };
 
 }  // namespace

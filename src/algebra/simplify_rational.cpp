@@ -32,6 +32,10 @@ using symbol_map = std::map<ex, ex, GiNaC::ex_is_less>;
 // Roots of at most this many bases, of denominators up to this: beyond them GiNaC's
 // normal() alone (a cube root has 3 powers of its symbol to read back, a 1000th root 1000).
 constexpr std::size_t max_root_bases = 8;
+// A numerator and denominator with roots read back are put over a common denominator again
+// only up to this many terms together, at this many times normal()'s estimate.
+constexpr std::size_t max_reduced_terms = 300;
+constexpr double reduced_normal_cost_factor = 8;
 const numeric max_root_degree = 12;
 
 // exp(1) and exp(10^19) would make a polynomial of degree 10^19, which GiNaC's gcd evaluates
@@ -182,15 +186,23 @@ public:
     // r^(k mod L) * u^(k div L), over a common denominator again: what cancels once the
     // symbols' relation to their bases is known. `parts`: to_rational's replacements, for the
     // bases to be written in the same symbols as n.
-    ex reduced(const ex& n, GiNaC::exmap& parts) const {
+    // The second normal() is charged to `budget`; without it (or with nothing to reduce),
+    // n as it is.
+    ex reduced(const ex& n, GiNaC::exmap& parts, work_budget* budget = nullptr) const {
         if (roots_.empty()) return n;
         ex nd = GiNaC::numer_denom(n), top = nd.op(0), bottom = nd.op(1);
+        bool changed = false;
         for (const root_symbol& r : roots_) {
             const ex base = r.base.to_rational(parts);
-            top = reduced(top, r, base);
-            bottom = reduced(bottom, r, base);
+            changed = reduce(top, r, base) || changed;
+            changed = reduce(bottom, r, base) || changed;
         }
-        return expanded_normal(top / bottom);
+        if (!changed || terms(top) + terms(bottom) > max_reduced_terms) return n;
+        const ex quotient = top / bottom;
+        // GiNaC's gcds over the root symbols run far past normal_cost's estimate (on a
+        // Hessian entry of nested compositions, 80 us per unit against about 2)
+        if (budget && !budget->try_spend(reduced_normal_cost_factor * normal_cost(quotient))) return n;
+        return expanded_normal(quotient);
     }
 
     // The symbols back as roots.
@@ -202,17 +214,22 @@ public:
     }
 
 private:
-    static ex reduced(const ex& p, const root_symbol& root, const ex& base) {
+    static std::size_t terms(const ex& p) { return is_class<GiNaC::add>(p) ? p.nops() : 1; }
+
+    // p with r^k, k >= L, as r^(k mod L) * u^(k div L); whether there was any.
+    static bool reduce(ex& p, const root_symbol& root, const ex& base) {
+        if (!p.has(root.r)) return false;
         ex e = p.expand();
-        if (!e.is_polynomial(root.r)) return e;  // r under a root of another base
+        if (!e.is_polynomial(root.r)) return false;  // r under a root of another base
         const int top = e.degree(root.r);
-        if (top < root.L) return e;
+        if (top < root.L) return false;
         GiNaC::exvector terms;
         for (int k = e.ldegree(root.r); k <= top; ++k) {
             ex c = e.coeff(root.r, k);
             if (!c.is_zero()) terms.push_back(c * GiNaC::pow(root.r, k % root.L) * GiNaC::pow(base, k / root.L));
         }
-        return ex(GiNaC::add(terms)).expand();
+        p = ex(GiNaC::add(terms)).expand();
+        return true;
     }
 
     std::vector<root_symbol> roots_;
@@ -324,7 +341,7 @@ void rational_candidates(const ex& e, std::vector<ex>& out, work_budget& budget)
     auto original = [&](const ex& x) { return roots.back(x.subs(parts, GiNaC::subs_options::no_pattern)); };
     if (has_denominator_or_root(r)) {
         if (!budget.try_spend(normal_cost(r))) return;
-        ex n = roots.usable() ? roots.reduced(expanded_normal(r), parts) : expanded_normal(r);
+        ex n = roots.usable() ? roots.reduced(expanded_normal(r), parts, &budget) : expanded_normal(r);
         out.push_back(original(n));
         if (node_count(n, factor_node_limit) >= factor_node_limit) return;
         ex nd = GiNaC::numer_denom(n);

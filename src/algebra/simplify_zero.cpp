@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,9 +41,9 @@ std::vector<ex> symbols_by_name(const ex& e) {
     return out;
 }
 
-// |value| of e at point k (symbols in `symbols` get values in (0.3, 1.3), the same on
-// every run), or -1 where it has none (a pole, a function with no numeric value).
-double magnitude_at(const ex& e, const std::vector<ex>& symbols, int k) {
+// The value of e at point k (symbols in `symbols` get values in (0.3, 1.3), the same on
+// every run), or nothing where it has none (a pole, a function with no numeric value).
+std::optional<GiNaC::numeric> value_at(const ex& e, const std::vector<ex>& symbols, int k) {
     GiNaC::exmap at;
     for (std::size_t i = 0; i < symbols.size(); ++i) {
         const double v = 0.3 + std::fmod(0.6180339887 * static_cast<double>(i + 1) + 0.4142135623 * k, 1.0);
@@ -50,25 +51,27 @@ double magnitude_at(const ex& e, const std::vector<ex>& symbols, int k) {
     }
     try {
         ex v = e.subs(at, GiNaC::subs_options::no_pattern).evalf();
-        if (!is_class<GiNaC::numeric>(v)) return -1;
-        return GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(v)).to_double();
+        if (!is_class<GiNaC::numeric>(v)) return std::nullopt;
+        return GiNaC::ex_to<GiNaC::numeric>(v);
     } catch (const std::exception&) {
-        return -1;
+        return std::nullopt;
     }
 }
 
-// Whether the sum s is 0 at two points, relative to the size of its terms.
+// Whether the sum s is 0 at two points, relative to the size of its terms (each term
+// evaluated once per point).
 bool vanishes_numerically(const ex& s) {
     const std::vector<ex> symbols = symbols_by_name(s);
     for (int k = 0; k < 2; ++k) {
-        double total = magnitude_at(s, symbols, k), scale = 0;
-        if (total < 0) return false;
+        GiNaC::numeric total = 0;
+        double scale = 0;
         for (const ex& term : s) {
-            double t = magnitude_at(term, symbols, k);
-            if (t < 0) return false;
-            scale += t;
+            std::optional<GiNaC::numeric> t = value_at(term, symbols, k);
+            if (!t) return false;
+            total += *t;
+            scale += GiNaC::abs(*t).to_double();
         }
-        if (!(total <= 1e-9 * scale)) return false;
+        if (!(GiNaC::abs(total).to_double() <= 1e-9 * scale)) return false;
     }
     return true;
 }
