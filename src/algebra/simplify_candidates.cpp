@@ -103,7 +103,7 @@ void add_double_angles(const generator_input& in, candidate_list& out) {
 // calls, 1/cosh(u)^2: over a common denominator covers those, at a fraction of the cost).
 void add_normal_form(const generator_input& in, candidate_list& out) {
     if (!has_denominator_or_root(in.input, true) || !in.budget.try_spend(normal_cost(in.input))) return;
-    out.push_back({normal_with_roots(in.input), 0});
+    out.push_back({normal_with_roots(in.input, &in.budget), 0});
 }
 
 // 6. Over a common denominator: the numerator as it is, expanded, and with its common

@@ -29,8 +29,9 @@ namespace {
 using exponent_map = std::map<ex, numeric, GiNaC::ex_is_less>;
 using symbol_map = std::map<ex, ex, GiNaC::ex_is_less>;
 
-// Roots of at most this many bases, of denominators up to this: beyond them GiNaC's
-// normal() alone (a cube root has 3 powers of its symbol to read back, a 1000th root 1000).
+// Roots of at most this many bases, with denominators up to max_root_degree, are read as
+// powers of root symbols; beyond that GiNaC's normal() alone (a 1000th root would have 1000
+// powers of its symbol to read back).
 constexpr std::size_t max_root_bases = 8;
 // A numerator and denominator with roots read back are put over a common denominator again
 // only up to this many terms together, at this many times normal()'s estimate.
@@ -185,9 +186,8 @@ public:
     // The rational function n (in the root symbols) with each r^k, k >= L, as
     // r^(k mod L) * u^(k div L), over a common denominator again: what cancels once the
     // symbols' relation to their bases is known. `parts`: to_rational's replacements, for the
-    // bases to be written in the same symbols as n.
-    // The second normal() is charged to `budget`; without it (or with nothing to reduce),
-    // n as it is.
+    // bases to be written in the same symbols as n. This second normal() is charged to
+    // `budget` (if given); where it does not fit, or nothing was reduced, n as it is.
     ex reduced(const ex& n, GiNaC::exmap& parts, work_budget* budget = nullptr) const {
         if (roots_.empty()) return n;
         ex nd = GiNaC::numer_denom(n), top = nd.op(0), bottom = nd.op(1);
@@ -245,11 +245,11 @@ ex expanded_normal(const ex& e, double max_terms) {
     return nd.op(0).expand() / nd.op(1).expand();
 }
 
-ex normal_with_roots(const ex& e) {
+ex normal_with_roots(const ex& e, work_budget* budget) {
     root_substitution roots(e);
     if (!roots.usable()) return expanded_normal(e);
     GiNaC::exmap none;
-    return roots.back(roots.reduced(expanded_normal(roots.to_symbols(e)), none));
+    return roots.back(roots.reduced(expanded_normal(roots.to_symbols(e)), none, budget));
 }
 
 ex factored_polynomial(const ex& p) {

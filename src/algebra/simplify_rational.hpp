@@ -45,8 +45,9 @@ GiNaC::ex expanded_normal(const GiNaC::ex& e, double max_terms = 1e4);
 /// r = u^(1/L) (L the lcm of the roots' denominators) and r^L read back as u: GiNaC's
 /// normal() alone makes u^(3/2) and u^(1/2) two unrelated symbols, so that
 /// `u^(1/2) - u/u^(1/2)` or `x^2/(x^2 + 1)^(3/2) + 1/(x^2 + 1)^(3/2) - 1/sqrt(x^2 + 1)` are
-/// not 0 there. Here both are.
-GiNaC::ex normal_with_roots(const GiNaC::ex& e);
+/// not 0 there. Here both are. The second normal() (after r^L is read back) is charged to
+/// `budget` where one is given.
+GiNaC::ex normal_with_roots(const GiNaC::ex& e, work_budget* budget = nullptr);
 
 /// GiNaC::factor of the polynomial p with each factor (or base of a power) expanded.
 GiNaC::ex factored_polynomial(const GiNaC::ex& p);
