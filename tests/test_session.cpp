@@ -60,6 +60,8 @@ TEST_CASE("algebra built-ins") {
     CHECK(run("series(cos(x), x, 1, 2)") == "cos(1) - sin(1)*(x - 1) - cos(1)*(x - 1)^2/2\n");
     CHECK(run("series(sin(x) - x, x, 0, 2)") == "0\n");
     CHECK(run("s = series(exp(x), x, 0, 2); s + 1") == "x^2/2 + x + 2\n");  // as an expression: a sum
+    CHECK(run("series([[sin(x), 1], [exp(x), x]], x, 0, 2)") == "[[x, 1], [x^2/2 + x + 1, x]]\n");  // entry by entry
+    CHECK(error_of("series(sqrt(x), x, 0, 2)").find("no Taylor series of sqrt(x) at x = 0") != std::string::npos);
     CHECK(run("latex(x^2/2)") == "\\frac{x^{2}}{2}\n");
     CHECK(run("simplify(exp(x)*exp(-x))") == "1\n");
 }

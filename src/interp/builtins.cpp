@@ -281,30 +281,57 @@ value series_builtin(builtin_context& c) {
     int order = static_cast<int>(c.integer(3, 0, 100));
     // GiNaC recurses without end on the series of some constants (atanh(b) in x): the parts
     // free of x are held as symbols meanwhile
-    GiNaC::exmap held;
-    struct hold_constants : GiNaC::map_function {
-        const ex& x;
-        GiNaC::exmap& held;
-        hold_constants(const ex& v, GiNaC::exmap& h) : x(v), held(h) {}
-        ex operator()(const ex& e) override {
-            if (!is_a<GiNaC::function>(e) || e.has(x)) return e.map(*this);
-            GiNaC::symbol s;
-            held[s] = e;
-            return s;
+    auto terms_of_series = [&](const ex& e) {
+        GiNaC::exmap held;
+        struct hold_constants : GiNaC::map_function {
+            const ex& x;
+            GiNaC::exmap& held;
+            hold_constants(const ex& v, GiNaC::exmap& h) : x(v), held(h) {}
+            ex operator()(const ex& e) override {
+                if (!is_a<GiNaC::function>(e) || e.has(x)) return e.map(*this);
+                GiNaC::symbol s;
+                held[s] = e;
+                return s;
+            }
+        } hold(x, held);
+        ex s;
+        try {
+            s = hold(e).series(x == x0, order + 1);
+        } catch (const error&) {
+            throw;
+        } catch (const std::exception& why) {  // GiNaC's, at a branch point: sqrt(x) at 0
+            c.fail("no Taylor series of " + to_string(e) + " at " + to_string(x) + " = " + to_string(x0) + " (" +
+                       why.what() + ")",
+                   c.where);
         }
-    } hold(x, held);
-    ex s = hold(c.expr(0)).series(x == x0, order + 1);
-    auto unheld = [&](const ex& e) { return e.subs(held, GiNaC::subs_options::no_pattern); };
-    if (!is_a<GiNaC::pseries>(s)) return unheld(GiNaC::series_to_poly(s));
-    const GiNaC::pseries& p = GiNaC::ex_to<GiNaC::pseries>(s);
-    series_value out;
-    const ex offset = x - x0;
-    for (int k = p.ldegree(x); k <= order; ++k) {
-        ex coefficient = unheld(p.coeff(x, k));
-        if (coefficient.is_zero() || coefficient.has(GiNaC::Order(GiNaC::wild()).hold())) continue;
-        out.terms.push_back({coefficient, GiNaC::pow(offset, k)});
-    }
-    return out;
+        auto unheld = [&](const ex& t) { return t.subs(held, GiNaC::subs_options::no_pattern); };
+        std::vector<series_term> terms;
+        if (!is_a<GiNaC::pseries>(s)) {
+            terms.push_back({unheld(GiNaC::series_to_poly(s)), 1});
+            return terms;
+        }
+        const GiNaC::pseries& p = GiNaC::ex_to<GiNaC::pseries>(s);
+        for (int k = p.ldegree(x); k <= order; ++k) {
+            ex coefficient = unheld(p.coeff(x, k));
+            if (coefficient.is_zero() || coefficient.has(GiNaC::Order(GiNaC::wild()).hold())) continue;
+            terms.push_back({coefficient, GiNaC::pow(x - x0, k)});
+        }
+        return terms;
+    };
+    const ex e = c.expr(0);
+    if (!is_a<GiNaC::lst>(e)) return series_value{terms_of_series(e)};
+    // a list: the series of each entry, as sums (a list prints in ddx's usual order)
+    std::function<ex(const ex&)> entrywise = [&](const ex& x) -> ex {
+        if (is_a<GiNaC::lst>(x)) {
+            GiNaC::lst out;
+            for (const ex& entry : GiNaC::ex_to<GiNaC::lst>(x)) out.append(entrywise(entry));
+            return out;
+        }
+        GiNaC::exvector sum;
+        for (const series_term& t : terms_of_series(x)) sum.push_back(t.coefficient * t.power);
+        return GiNaC::add(sum);
+    };
+    return entrywise(e);
 }
 
 value latex_builtin(builtin_context& c) {
