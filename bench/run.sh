@@ -40,6 +40,13 @@
 # fit(..., method = "lbfgs", steps = 200) and by PyTorch's LBFGS (strong Wolfe, 200
 # iterations) from the same start: ms per iteration and the loss reached. --quick: 2,000 rows,
 # 50 iterations (a few seconds); the full size takes about 10 s.
+#
+# Last of all, zero recognition on ddx's own table of integrals (bench/zero_table.py): 483
+# integrand/antiderivative pairs from the standard tables in eight categories, each checked
+# numerically when the table is built; per category, the share of pairs for which ddx prints
+# simplify(diff(F, x) - (f)) as 0, and SymPy's simplify the same (symbols positive, 5 s limit
+# per case; skipped with a note without python3-sympy). Every pair with both results goes to
+# BUILD_DIR/bench/zero_table.tsv. --quick: every third pair, a 2 s limit.
 set -u
 
 build=${1:-build}
@@ -332,5 +339,24 @@ elif [ $have_torch = yes ]; then
 else
     echo "- training table (ddx fit against PyTorch LBFGS, bench/nn_train.py) skipped: python3-torch is not installed for /usr/bin/python3"
 fi
-[ $simplify_status = 0 ] && [ $scale_status = 0 ] && [ $ladder_status = 0 ] && [ $train_status = 0 ] || exit 1
+
+# --- zero recognition on ddx's own table of integrals: ddx against SymPy's simplify ------------
+echo
+zero_status=0
+if [ ! -x "$build/ddx" ]; then
+    echo "run.sh: no $build/ddx; build it with: cmake --build $build --target ddx" >&2
+    zero_status=1
+else
+    zero_args=(--sympy --jobs "$(nproc 2>/dev/null || echo 2)")
+    [ "$quick" = --quick ] && zero_args+=(--limit 2 --every 3)
+    mkdir -p "$build/bench"
+    if ! python3 "$here/zero_table.py" "$build/ddx" "${zero_args[@]}" --details "$build/bench/zero_table.tsv" \
+        2>"$work/zero_table.err"; then
+        cat "$work/zero_table.err" >&2
+        echo "run.sh: the zero-recognition table failed (see above)" >&2
+        zero_status=1
+    fi
+fi
+[ $simplify_status = 0 ] && [ $scale_status = 0 ] && [ $ladder_status = 0 ] && [ $train_status = 0 ] \
+    && [ $zero_status = 0 ] || exit 1
 exit 0
