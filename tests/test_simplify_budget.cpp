@@ -4,10 +4,13 @@
 
 #include <ddx/ddx.hpp>
 
+#include "algebra/simplify_attempt.hpp"
 #include "algebra/simplify_budget.hpp"
 #include "algebra/simplify_size.hpp"
+#include "core/allocation_meter.hpp"
 
 #include <cmath>
+#include <new>
 #include <string>
 
 using GiNaC::ex;
@@ -15,6 +18,14 @@ using GiNaC::ex;
 namespace {
 
 double value_at(const ex& e, const ddx::symbol_values& at) { return ddx::evaluate_double(e, at).at(0); }
+
+// What the ddx program's operator new does before each allocation (the unit tests keep the
+// standard one, so the meters are driven by hand here).
+void allocate_like_the_program(int times) {
+    for (int i = 0; i < times; ++i) {
+        if (ddx::allocation_must_fail()) throw std::bad_alloc();
+    }
+}
 
 }  // namespace
 
@@ -77,4 +88,59 @@ TEST_CASE("simplify budget: nested fractions in many symbols answer, equal to th
             CHECK(ddx::printed_length(simplified) <= ddx::printed_length(raw));
         }
     }
+}
+
+TEST_CASE("allocation meter: a step past its cap is dropped, its caller goes on, and the count nests") {
+    using ddx::allocation_meter;
+    CHECK_FALSE(allocation_meter::refuses_next());  // no meter: nothing counted, nothing refused
+    int finished = 0;
+    {
+        allocation_meter whole(100);
+        ddx::attempt([&] {
+            allocate_like_the_program(60);
+            ++finished;
+        });
+        CHECK(whole.left() == 40);
+        {
+            allocation_meter share(1000);  // at most what the enclosing meter has left
+            CHECK(share.left() == 40);
+            ddx::attempt([&] {
+                allocate_like_the_program(50);  // the 41st allocation fails
+                ++finished;
+            });
+            CHECK(allocation_meter::refused());
+            CHECK(share.left() == 0);
+        }
+        CHECK(whole.left() == 0);  // what the share counted was taken from the whole
+        CHECK_FALSE(allocation_meter::refused());
+        // outside a droppable step (printing the answer) allocations are counted, never refused
+        CHECK_NOTHROW(allocate_like_the_program(10));
+        ddx::attempt([&] {
+            allocate_like_the_program(1);
+            ++finished;
+        });
+    }
+    CHECK(finished == 1);
+    CHECK_FALSE(allocation_meter::refuses_next());
+    // without a meter a std::bad_alloc is a lack of memory, and goes through
+    CHECK_THROWS_AS(ddx::attempt([] { throw std::bad_alloc(); }), std::bad_alloc);
+}
+
+TEST_CASE("allocation meter: allowances follow the budget, and entries share one") {
+    CHECK(ddx::allowance_for(-5) == 0);
+    CHECK(ddx::allowance_for(10) == static_cast<std::size_t>(10 * ddx::allocations_per_unit));
+    const std::size_t whole = ddx::allowance_for(8);
+    ddx::shared_allowance shares(8, 4);
+    std::vector<std::size_t> seen;
+    for (int i = 0; i < 4; ++i) {
+        shares.entry([&] {
+            seen.push_back(ddx::allocation_meter(whole).left());
+            ddx::attempt([&] { allocate_like_the_program(i == 0 ? 100 : 0); });
+            return ex(0);
+        });
+    }
+    // a quarter for the first, which counts 100; then what is left in equal shares of the
+    // entries still to come: what one leaves goes to the later ones
+    const std::size_t rest = whole - 100;
+    CHECK(seen == std::vector<std::size_t>{whole / 4, rest / 3, rest / 2, rest});
 }

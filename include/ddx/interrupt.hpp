@@ -63,9 +63,12 @@ public:
 };
 
 /// For a program that replaces operator new (as the ddx executable does): whether an
-/// allocation must fail now. True while a stop is pending inside a stoppable region,
-/// except during stack unwinding, so that the computation unwinds to the session, which
-/// then takes the stop.
+/// allocation must fail now. True while a stop is pending inside a stoppable region, and
+/// past the allocation cap simplify puts on each of its expensive steps (GiNaC's normal,
+/// gcd and expand, whose cost no cheap estimate bounds: such a step is then dropped and
+/// simplify answers with the best form it has), except during stack unwinding, so that the
+/// computation unwinds to the session, which then takes the stop. Each call counts one
+/// allocation. Without such an allocator simplify relies on its estimates alone.
 /// \code
 /// void* operator new(std::size_t size) {
 ///     if (ddx::allocation_must_fail()) throw std::bad_alloc();

@@ -8,6 +8,7 @@
 
 #include "algebra/nth_derivative.hpp"
 #include "algebra/simplify_budget.hpp"
+#include "algebra/simplify_size.hpp"
 #include "core/class_test.hpp"
 #include "core/real_domain.hpp"
 
@@ -201,7 +202,10 @@ bool by_reverse_sweep(const ex& f, size_t variables) {
 GiNaC::lst gradient(const ex& e, const std::vector<GiNaC::ex>& variables) {
     if (by_reverse_sweep(e, variables.size())) return reverse_gradient(e, variables);
     GiNaC::lst out;
-    for (const GiNaC::ex& x : variables) out.append(simplify_derivative(differentiator(x)(e), e));
+    shared_allowance shares(simplify_units(e), variables.size());
+    for (const GiNaC::ex& x : variables) {
+        out.append(shares.entry([&] { return simplify_derivative(differentiator(x)(e), e); }));
+    }
     return out;
 }
 
@@ -215,7 +219,8 @@ GiNaC::lst jacobian(const GiNaC::lst& outputs, const std::vector<GiNaC::ex>& var
             continue;
         }
         GiNaC::lst row;
-        for (differentiator& d : by_variable) row.append(simplify_derivative(d(f), f));
+        shared_allowance shares(simplify_units(f), by_variable.size());
+        for (differentiator& d : by_variable) row.append(shares.entry([&] { return simplify_derivative(d(f), f); }));
         rows.append(row);
     }
     return rows;
@@ -243,8 +248,11 @@ first_and_second_partials gradient_and_hessian(const ex& e, const std::vector<Gi
     std::vector<differentiator> by_variable;
     for (const GiNaC::ex& x : variables) by_variable.emplace_back(x);
     std::vector<std::vector<ex>> h(n, std::vector<ex>(n));
+    shared_allowance shares(simplify_units(e), n * (n + 1) / 2);
     for (size_t i = 0; i < n; ++i) {
-        for (size_t j = i; j < n; ++j) h[i][j] = h[j][i] = simplify_derivative(by_variable[j](first.op(i)), first.op(i));
+        for (size_t j = i; j < n; ++j) {
+            h[i][j] = h[j][i] = shares.entry([&] { return simplify_derivative(by_variable[j](first.op(i)), first.op(i)); });
+        }
     }
     GiNaC::lst rows;
     for (const auto& r : h) {

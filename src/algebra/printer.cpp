@@ -311,11 +311,13 @@ private:
         if (negative) coefficient = -coefficient;
         if (negative && absorb) negative = !absorb_sign(numerator, denominator);
         piece best = product_text(coefficient, negative, numerator, denominator);
-        // 12*x^2*(2*x + 1) or x^2*(24*x + 12): an integer may go into the one sum factor
+        // 12*x^2*(2*x + 1) or x^2*(24*x + 12): an integer may go into the one sum factor, over
+        // its terms only (expanding them would make a new tree of every nested fraction below,
+        // printed anew at every level: exponential in the depth)
         auto sums = std::count_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_class<GiNaC::add>(f); });
         if (!latex_ && sums == 1 && coefficient.is_integer() && !coefficient.is_equal(numeric(1))) {
             auto s = std::find_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_class<GiNaC::add>(f); });
-            *s = GiNaC::expand(*s * coefficient);
+            *s = scaled_sum(*s, coefficient);
             piece alternative = product_text(numeric(1), negative, numerator, denominator);
             if (visible_length(alternative.text) < visible_length(best.text)) best = alternative;
         }

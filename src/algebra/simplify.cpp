@@ -11,10 +11,12 @@
 #include <cstdlib>
 #include <cstdio>
 
+#include "core/allocation_meter.hpp"
 #include "core/class_test.hpp"
 #include "core/construct.hpp"
 #include "core/real_domain.hpp"
 #include "algebra/printed_length.hpp"
+#include "algebra/simplify_attempt.hpp"
 #include "algebra/simplify_budget.hpp"
 #include "algebra/simplify_candidates.hpp"
 #include "algebra/simplify_rational.hpp"
@@ -118,8 +120,13 @@ ex simplify_scalar(const ex& e, work_budget& budget) {
     if (tree_size_exceeds(e, normal_node_limit)) return e;
     // nor are candidates formed whose expansion alone would take the machine
     if (expanded_terms_estimate(e) > limits::expanded_terms) return combine_exponentials(e);
+    const double units = budget.left();
     std::vector<candidate> candidates = simplify_candidates(e, budget);
-    return zero_if_vanishing(shortest(e, candidates, budget));
+    ex best = shortest(e, candidates, budget);
+    // the zero test's exact step is GiNaC's normal too: capped as the candidates were
+    allocation_meter zero_test(allowance_for(units));
+    attempt([&] { best = zero_if_vanishing(best); });
+    return best;
 }
 
 }  // namespace

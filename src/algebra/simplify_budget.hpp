@@ -6,9 +6,21 @@
 // from the expressions, never from a clock, so the result is the same on every run and
 // machine; the estimates are upper bounds where the step's cost can explode (the normal form
 // of nested fractions in many symbols), so that no step runs far past its charge.
+//
+// Estimates can be wrong by far (GiNaC's gcd over many symbols takes up to forty times what
+// the sizes suggest), so the ddx program also caps what GiNaC's steps really do: through its
+// allocator (core/allocation_meter.hpp), the candidates of one simplify make at most
+// allocations_per_unit allocations per unit of the budget, the zero test as many again, and
+// the entries of a gradient, Jacobian or Hessian share one such allowance. A step past its
+// cap is dropped like a step that failed.
 #pragma once
 
 #include <ginac/ginac.h>
+
+#include "core/allocation_meter.hpp"
+
+#include <algorithm>
+#include <cstddef>
 
 
 namespace ddx {
@@ -40,6 +52,38 @@ public:
 private:
     double left_;
     bool exhausted_ = false;
+};
+
+/// GiNaC's allocations per unit of the budget: at about 8 million allocations a second on
+/// this machine, 125 per unit lets the base budget (simplify_size.hpp) run about 0.3 s.
+constexpr double allocations_per_unit = 125;
+
+/// The allocations `units` of the budget allow.
+inline std::size_t allowance_for(double units) {
+    return static_cast<std::size_t>(allocations_per_unit * std::max(0.0, units));
+}
+
+/// The entries of a gradient, Jacobian or Hessian of f: one allowance for all of them (that
+/// of simplifying f), each entry an equal share of what is left, so that what one entry
+/// leaves goes to the later ones and n^2 entries cost what one simplify may.
+/// \code
+/// shared_allowance shares(f, n);
+/// for (...) out.append(shares.entry([&] { return simplify_derivative(raw, f); }));
+/// \endcode
+class shared_allowance {
+public:
+    shared_allowance(double units, std::size_t entries) : whole_(allowance_for(units)), remaining_(entries) {}
+
+    template <class Simplify>
+    GiNaC::ex entry(Simplify&& simplify) {
+        allocation_meter share(whole_.left() / std::max<std::size_t>(remaining_, 1));
+        if (remaining_ > 1) --remaining_;
+        return simplify();
+    }
+
+private:
+    allocation_meter whole_;
+    std::size_t remaining_;
 };
 
 /// ddx::simplify(e) within `budget` (ddx::simplify(e) is this with a budget of

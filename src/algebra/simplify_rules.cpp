@@ -39,6 +39,8 @@
 //     tanh(a) = (exp(a) - exp(-a))/(exp(a) + exp(-a)) (the denominator is > 0).
 #include "algebra/simplify_rules.hpp"
 
+#include <ddx/detail/node_map.hpp>
+
 #include "core/class_test.hpp"
 #include "core/construct.hpp"
 #include "core/expairs.hpp"
@@ -125,22 +127,33 @@ bool has_negated_sum_factors(const ex& product) {
 
 }  // namespace
 
-bool has_power_rewrite(const ex& e) {
+namespace {
+
+// Each distinct node once: a raw derivative's tree repeats its shared parts exponentially often.
+bool has_power_rewrite_in(const ex& e, detail::node_set& seen) {
+    if (e.nops() == 0 || !seen.insert(e).second) return false;
     if (is_class<GiNaC::add>(e) || is_class<GiNaC::mul>(e)) {
         const bool product = is_class<GiNaC::mul>(e);
         if (product && has_negated_sum_factors(e)) return true;
         for (const GiNaC::expair& p : expairs::of(e)) {
             if (product && !p.coeff.is_equal(ex(1)) && is_class<GiNaC::power>(p.rest)) return true;  // (b^p)^n
-            if (has_power_rewrite(p.rest)) return true;
+            if (has_power_rewrite_in(p.rest, seen)) return true;
         }
         return false;
     }
     if (is_class<GiNaC::power>(e) && (!is_class<GiNaC::numeric>(e.op(1)) || is_class<GiNaC::power>(e.op(0)))) return true;
     if (GiNaC::is_the_function<GiNaC::log_SERIAL>(e) && is_class<GiNaC::power>(e.op(0))) return true;
     for (const ex& c : e) {
-        if (has_power_rewrite(c)) return true;
+        if (has_power_rewrite_in(c, seen)) return true;
     }
     return false;
+}
+
+}  // namespace
+
+bool has_power_rewrite(const ex& e) {
+    detail::node_set seen;
+    return has_power_rewrite_in(e, seen);
 }
 
 namespace {

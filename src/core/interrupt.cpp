@@ -1,6 +1,8 @@
 #include <ddx/error.hpp>
 #include <ddx/interrupt.hpp>
 
+#include "core/allocation_meter.hpp"
+
 #include <atomic>
 #include <exception>
 
@@ -49,6 +51,7 @@ stoppable_region::stoppable_region() noexcept {
 stoppable_region::~stoppable_region() { armed.store(false, std::memory_order_relaxed); }
 
 bool allocation_must_fail() noexcept {
+    if (allocation_meter::refuses_next()) return true;
     return pending.load(std::memory_order_relaxed) != 0 && armed.load(std::memory_order_relaxed) &&
            std::uncaught_exceptions() == 0;
 }
