@@ -76,6 +76,8 @@ bench: build
 	./bench/fit_million.sh $(BUILD_DIR)/ddx
 	@echo "Stress inputs (bench/stress.py: wall clock per task in its own ddx process, this machine):"
 	python3 bench/stress.py $(BUILD_DIR)/ddx --count 12
+	@echo "Stress inputs, values (each result at a random point against central differences of its input):"
+	python3 bench/stress.py $(BUILD_DIR)/ddx --count 12 --values --check
 
 # As root, ldconfig then lets programs find the new libddx.so in /usr/local/lib.
 install: build

@@ -3,7 +3,7 @@
 simplify busy for minutes, each differentiated (and its gradient and Hessian taken, and
 simplified) by the ddx program in a process of its own, timed by wall clock.
 
-usage: stress.py DDX [--count N] [--seed S] [--limit SECONDS] [--check]
+usage: stress.py DDX [--count N] [--seed S] [--limit SECONDS] [--check] [--values]
 
 Families (N of each, inputs up to 2 KB):
   nested_rational   continued-fraction-like 1/(s + c/(1 + (t + c/(1 + L^2))^2)), L linear in
@@ -16,12 +16,21 @@ and simplify of the input, each bound to a name (`r = diff(...)`): a task is the
 not the printing of its result, which takes time in proportion to the printed length (a raw
 Hessian entry of nested fractions prints in megabytes, its DAG is small).
 
-Prints one line per family (tasks, slowest, median) and the slowest task overall; with
+Prints one line per family (tasks, median and slowest wall clock, slowest CPU time of the
+process, which load on the machine does not inflate) and the slowest task overall; with
 --check, exits 1 if any task fails (an error other than a refused limit), or runs past
 --limit seconds (default 1).
+
+With --values, instead of timing: each input's derivative, gradient, Hessian and simplify
+printed at a random point (exact rationals in [0.3, 1.3]) with 30 digits, against central
+differences of the input itself at 60 digits (step 10^-12; a mixed second partial from four
+points), and simplify against the input; an entry differing by more than 1e-9 relatively
+fails. Points where the input is not real are skipped (counted).
 """
 import argparse
 import random
+import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -90,7 +99,7 @@ FAMILIES = {
 }
 
 
-def tasks(count, seed):
+def inputs_of(count, seed):
     rng = random.Random(seed)
     for family, make in FAMILIES.items():
         made = 0
@@ -99,11 +108,79 @@ def tasks(count, seed):
             if len(e) > 2048:
                 continue
             made += 1
-            v = names[: 3]
-            yield family, f"r = diff({e}, {names[-1]})"
-            yield family, f"r = grad({e}, [{', '.join(v)}])"
-            yield family, f"r = hessian({e}, [{', '.join(v)}])"
-            yield family, f"r = simplify({e})"
+            yield family, e, names
+
+
+def tasks(count, seed):
+    for family, e, names in inputs_of(count, seed):
+        v = names[: 3]
+        yield family, f"r = diff({e}, {names[-1]})"
+        yield family, f"r = grad({e}, [{', '.join(v)}])"
+        yield family, f"r = hessian({e}, [{', '.join(v)}])"
+        yield family, f"r = simplify({e})"
+
+
+NUMBER = r"-?\d+(?:\.\d*)?(?:e-?\d+)?"
+
+
+def numbers(text):
+    return [float(t) for t in re.findall(NUMBER, text)]
+
+
+def check_values(ddx, count, seed):
+    """The tasks' results at random points against central differences of their inputs."""
+    rng = random.Random(seed + 1)
+    checked, skipped, failures = 0, 0, []
+    for family, e, names in inputs_of(count, seed):
+        v = names[:3]
+        point = {n: f"{rng.randint(3, 13)}/10" for n in sorted(set(names))}
+        at = ", ".join(f"{n} = {x}" for n, x in point.items())
+        h = "1/10^12"
+
+        def shifted(shifts):
+            # the input at the point with some variables moved by +-h
+            moved = ", ".join(f"{n} = {point[n]} {sign} {h}" for n, sign in shifts)
+            return f"subs(F0, {moved})"
+
+        def first(n):
+            return f"({shifted([(n, '+')])} - {shifted([(n, '-')])})*10^12/2"
+
+        def second(a, b):
+            if a == b:
+                return f"({shifted([(a, '+')])} - 2*F0 + {shifted([(a, '-')])})*10^24"
+            terms = [shifted([(a, sa), (b, sb)]) for sa in "+-" for sb in "+-"]
+            return f"({terms[0]} - {terms[1]} - {terms[2]} + {terms[3]})*10^24/4"
+
+        pairs = [(f"diff(F0, {names[-1]})", first(names[-1]))]
+        pairs.append((f"grad(F0, [{', '.join(v)}])", "[" + ", ".join(first(n) for n in v) + "]"))
+        pairs.append((f"hessian(F0, [{', '.join(v)}])",
+                      "[" + ", ".join("[" + ", ".join(second(a, b) for b in v) + "]" for a in v) + "]"))
+        pairs.append(("simplify(F0)", "F0"))
+        script = [f"F0 = {e}", f"evalf(F0, {at}, digits = 30)"]
+        for got, want in pairs:
+            script.append(f"evalf({got}, {at}, digits = 30)")
+            script.append(f"evalf({want}, {at}, digits = 60)")
+        r = subprocess.run([ddx, "--timeout", "120", "-e", "\n".join(script)], capture_output=True, text=True, timeout=240)
+        lines = r.stdout.splitlines()
+        if r.returncode != 0 or len(lines) != 1 + 2 * len(pairs):
+            if "limit" in r.stderr:
+                skipped += 1
+                continue
+            failures.append(f"{family}: status {r.returncode}: {r.stderr.strip()[:200]}: {e[:200]}")
+            continue
+        if "sqrt(-1)" in lines[0]:
+            skipped += 1
+            continue
+        for k, (got, _) in enumerate(pairs):
+            a, b = numbers(lines[1 + 2 * k]), numbers(lines[2 + 2 * k])
+            bad = len(a) != len(b) or any(abs(x - y) > 1e-9 * max(1.0, abs(y)) for x, y in zip(a, b))
+            checked += 1
+            if bad:
+                failures.append(f"{family}: {got.replace('F0', e[:200], 1)} at {at}: {lines[1 + 2 * k][:200]} against {lines[2 + 2 * k][:200]}")
+    print(f"stress values: {checked} results checked at random points, {skipped} inputs skipped (not real there), {len(failures)} differ")
+    for f in failures:
+        print("FAIL " + f)
+    return failures
 
 
 def main():
@@ -113,11 +190,16 @@ def main():
     ap.add_argument("--seed", type=int, default=20261206)
     ap.add_argument("--limit", type=float, default=1.0)
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--values", action="store_true")
     a = ap.parse_args()
+    if a.values:
+        return 1 if check_values(a.ddx, a.count, a.seed) and a.check else 0
     by_family = {}
     slowest = (0.0, "", "")
     failures = []
+    cpu = {}
     for family, statement in tasks(a.count, a.seed):
+        c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()
         try:
             r = subprocess.run([a.ddx, "--timeout", str(max(60, 10 * a.limit)), "-e", statement],
@@ -126,6 +208,8 @@ def main():
         except subprocess.TimeoutExpired:
             status, err = -1, "killed"
         dt = time.monotonic() - t0
+        c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.setdefault(family, []).append(c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime)
         by_family.setdefault(family, []).append(dt)
         if dt > slowest[0]:
             slowest = (dt, family, statement)
@@ -133,10 +217,11 @@ def main():
             failures.append(f"{family}: status {status}: {err.strip()[:200]}: {statement[:200]}")
         elif dt > a.limit:
             failures.append(f"{family}: {dt:.2f} s > {a.limit} s: {statement[:200]}")
-    print("| family | tasks | median | slowest |")
-    print("|---|---:|---:|---:|")
+    print("| family | tasks | median | slowest | slowest CPU time |")
+    print("|---|---:|---:|---:|---:|")
     for family, times in by_family.items():
-        print(f"| {family} | {len(times)} | {statistics.median(times) * 1000:.0f} ms | {max(times) * 1000:.0f} ms |")
+        print(f"| {family} | {len(times)} | {statistics.median(times) * 1000:.0f} ms | {max(times) * 1000:.0f} ms "
+              f"| {max(cpu[family]) * 1000:.0f} ms |")
     print(f"slowest task: {slowest[0]:.3f} s ({slowest[1]}): {slowest[2][:300]}")
     for f in failures:
         print("FAIL " + f)
