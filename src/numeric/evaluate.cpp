@@ -7,6 +7,7 @@
 #include "core/class_test.hpp"
 #include "numeric/free_symbols.hpp"
 
+#include <algorithm>
 #include <cln/cln.h>
 #include <cmath>
 #include <cstdio>
@@ -131,7 +132,10 @@ ex evaluate_precise(const ex& e, const symbol_values& values, int digits) {
     for (size_t i = 0; i < bound.symbols.size(); ++i) substitution[bound.symbols[i]] = exact(bound.values[i]);
     ex bound_e = exact(e).subs(substitution, GiNaC::subs_options::no_pattern);
     check_exponentials(bound_e);
-    digits_scope scope(digits + 10);  // guard digits; printing rounds to `digits`
+    // guard digits (printing rounds to `digits`), and never fewer than 20: CLN takes hardware
+    // doubles for up to 15 digits, whose exponents end at 1e308 (exp(1000) overflowed at
+    // digits = 3), and its long floats beyond, whose exponents do not
+    digits_scope scope(std::max(digits + 10, 20));
     ex v = GiNaC::evalf(bound_e);
     if (!all_numbers(v)) throw error("the value is not a real number");
     return v;
