@@ -134,3 +134,44 @@ TEST_CASE("powers of a sum and of its negation merge: GiNaC may write either sig
     CHECK(ddx::to_string(ddx::simplify(e)) == "(a - b)^(5/2)");
     CHECK(ddx::to_string(ddx::simplify(GiNaC::mul(GiNaC::pow(a - b, GiNaC::numeric(1, 2)), GiNaC::pow(b - a, 3)))) == "-(a - b)^(7/2)");
 }
+
+TEST_CASE("a positive rational comes out of a root: sums of roots of multiples vanish") {
+    CHECK(simplified("1/(2*sqrt(1 - x^2/4)) - 1/sqrt(4 - x^2)") == "0");
+    CHECK(simplified("x^3*(sqrt(4 - x^2) - 2*sqrt(1 - x^2/4))") == "0");
+    // roots of numbers as roots of coprime factors
+    CHECK(simplified("sqrt(3/2)*sqrt(6) - 3") == "0");
+    CHECK(simplified("exp(x)*(sqrt(2/3)*sqrt(6) - 2)/(2*exp(2*x) + 3)") == "0");
+    // a symbolic factor may be negative: sqrt(a^2*u) is not a*sqrt(u) for a < 0
+    CHECK(simplified("sqrt(a^2 - x^2) - a*sqrt(1 - x^2/a^2)") != "0");
+}
+
+TEST_CASE("a downward quadratic with rational roots splits under a root; an upward one does not") {
+    CHECK(simplified("(2*x - 1)/sqrt(x - x^2) - (2*x - 1)/(sqrt(x)*sqrt(1 - x))") == "0");
+    CHECK(simplified("sqrt(4 - x^2) - sqrt(2 - x)*sqrt(x + 2)") == "0");
+    // at x < 0 sqrt(x^2 - x) is real, sqrt(x)*sqrt(x - 1) is -sqrt(x^2 - x)
+    CHECK(simplified("sqrt(x^2 - x) - sqrt(x)*sqrt(x - 1)") != "0");
+    CHECK(simplified("sqrt(x^2 - 1) - sqrt(x - 1)*sqrt(x + 1)") != "0");
+}
+
+TEST_CASE("trigonometric and hyperbolic identities vanish as rational functions of exp") {
+    // double angles, power reduction, products of two frequencies
+    CHECK(simplified("sin(2*x) - 2*sin(x)*cos(x)") == "0");
+    CHECK(simplified("cos(a*x)^2 - cos(2*a*x)/2 - 1/2") == "0");
+    CHECK(simplified("cos(8*x)/8 - cos(4*x)^2/4 + 1/8 - sin(2*x)^4 + sin(2*x)^4") == "0");
+    CHECK(simplified("sin(a*x)*cos(b*x) - sin((a + b)*x)/2 - sin((a - b)*x)/2") == "0");
+    CHECK(simplified("cos(-x)/2 - sin(2*x)*sin(3*x) - cos(5*x)/2") == "0");
+    // half angles, reciprocals, a shift by a multiple of pi
+    CHECK(simplified("(tan(x/4) + 1/tan(x/4) - 2/sin(x/2))/2") == "0");
+    CHECK(simplified("(tan(x)^2 + tan(x)/cos(x) + 1)/(tan(x) + 1/cos(x)) - 1/cos(x)") == "0");
+    CHECK(simplified("1/(2*cos(x - pi/4)^2) - 1/(sin(2*x) + 1)") == "0");
+    CHECK(simplified("sin(x + pi/7) - sin(x)*cos(pi/7) - cos(x)*sin(pi/7)") == "0");
+    // hyperbolic, with exponentials of the same argument
+    CHECK(simplified("cosh(a*x)^2 - cosh(2*a*x)/2 - 1/2") == "0");
+    CHECK(simplified("-(tanh(x/4) - 1/tanh(x/4) + 2/sinh(x/2))/2") == "0");
+    CHECK(simplified("exp(x) - cosh(x) - sinh(x)") == "0");
+    // not identities: a near miss, and branches (atan(tan(x)) is x only on (-pi/2, pi/2))
+    CHECK(simplified("tan(x/2) - sin(x)/(1 + cos(x)) + 1/10^15") != "0");
+    CHECK(simplified("atan(tan(x)) - x") != "0");
+    CHECK(simplified("sqrt(sin(x)^2) - sin(x)") != "0");
+    CHECK(simplified("sin(2*x) - 2*sin(x)*cos(2*x)") != "0");
+}

@@ -4,8 +4,10 @@
 // says when an exact expansion is worth trying.
 #include "algebra/simplify_zero.hpp"
 
+#include "algebra/simplify_attempt.hpp"
 #include "algebra/simplify_rational.hpp"
 #include "algebra/simplify_size.hpp"
+#include "algebra/simplify_zero_forms.hpp"
 #include "core/class_test.hpp"
 #include "core/construct.hpp"
 #include "core/expairs.hpp"
@@ -27,6 +29,9 @@ namespace {
 // exact test expands it.
 constexpr std::size_t max_tree_nodes = 4000;
 constexpr double max_expanded_terms = 20000;
+// The rewritten form (simplify_zero_forms.hpp) is put over a common denominator only where
+// normal() would make at most about this many terms.
+constexpr double max_rewritten_terms = 20000;
 
 // The symbols of e by name: the points give each its value by its place in this order.
 std::vector<ex> symbols_by_name(const ex& e) {
@@ -76,14 +81,53 @@ bool vanishes_numerically(const ex& s) {
     return true;
 }
 
+bool has_float(const ex& e) {
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (is_class<GiNaC::numeric>(*it) && !GiNaC::ex_to<GiNaC::numeric>(*it).is_crational()) return true;
+    }
+    return false;
+}
+
+bool is_root(const ex& e) {
+    return is_class<GiNaC::power>(e) && is_class<GiNaC::numeric>(e.op(1)) && !GiNaC::ex_to<GiNaC::numeric>(e.op(1)).is_integer();
+}
+
+// Whether a root in e has a product, a power or a sum with roots as its base: GiNaC writes
+// 1/(a - b) as -1/(b - a) or not as its hash order goes, and merges (1/u)^(1/2) into
+// u^(-1/2) but not (-1/(-u))^(1/2), so such a root relates to the others differently in
+// different processes (seen with nested radicals).
+bool has_root_of_product(const ex& e) {
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (!is_root(*it)) continue;
+        const ex& base = it->op(0);
+        if (is_class<GiNaC::mul>(base) || is_class<GiNaC::power>(base)) return true;
+        for (auto in = base.preorder_begin(); in != base.preorder_end(); ++in) {
+            if (is_root(*in)) return true;
+        }
+    }
+    return false;
+}
+
 bool provably_zero(const ex& s) {
     if (tree_size_exceeds(s, max_tree_nodes) || expanded_terms_estimate(s) > max_expanded_terms) return false;
     if (!vanishes_numerically(s)) return false;
-    try {
-        return s.expand().is_zero() || normal_with_roots(s).is_zero();
-    } catch (const std::exception&) {  // GiNaC's: a division by zero met on the way
-        return false;
-    }
+    // GiNaC's errors (a division by zero met on the way) leave it not 0; a stop is raised
+    bool zero = false;
+    attempt([&] {
+        if (s.expand().is_zero() || normal_with_roots(s).is_zero()) {
+            zero = true;
+            return;
+        }
+        // the same with trigonometric functions as exponentials and numbers out of roots,
+        // where that form is still within the bounds and reads the same in every process
+        if (has_root_of_product(s)) return;
+        const ex t = roots_without_content(trig_as_exponentials(s).value_or(s));
+        if (tree_size_exceeds(t, max_tree_nodes) || normal_form_terms_estimate(t) > max_rewritten_terms) return;
+        // a floating-point number cancels to an exact 0.0 where the exact numbers would not
+        if (has_float(t)) return;
+        zero = normal_with_roots(t).is_zero();
+    });
+    return zero;
 }
 
 }  // namespace
