@@ -36,6 +36,20 @@ TEST_CASE("operators follow the language's precedence") {
     CHECK(same(ddx::parse("-(x + y)", s), -x - y));
 }
 
+TEST_CASE("a negative coefficient comes out of odd functions and drops from even ones") {
+    ddx::symbol_table s;
+    ex x = s.get("x"), y = s.get("y");
+    CHECK(ddx::parse("cos(-x)", s).is_equal(GiNaC::cos(x)));
+    CHECK(ddx::parse("cosh(-2*x*y)", s).is_equal(GiNaC::cosh(2 * x * y)));
+    for (const char* odd : {"sin", "tan", "sinh", "tanh", "asin", "atan", "asinh", "atanh"}) {
+        CAPTURE(odd);
+        CHECK(ddx::parse(std::string(odd) + "(-x/3)", s).is_equal(-ddx::parse(std::string(odd) + "(x/3)", s)));
+    }
+    // a sum keeps the orientation it was written in; acos has no parity
+    CHECK(ddx::to_string(ddx::parse("sin(1 - x)", s)) == "sin(1 - x)");
+    CHECK(ddx::to_string(ddx::parse("acos(-x)", s)) == "acos(-x)");
+}
+
 TEST_CASE("numbers: integers and rationals exact, decimals are doubles") {
     ddx::symbol_table s;
     ex third = ddx::parse("1/3", s);

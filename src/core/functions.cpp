@@ -1,5 +1,7 @@
 #include <ddx/functions.hpp>
 
+#include "core/class_test.hpp"
+#include "core/expairs.hpp"
 #include "core/real_domain.hpp"
 
 #include <algorithm>
@@ -12,25 +14,54 @@ using GiNaC::ex;
 
 namespace {
 
+// The sign of a negative coefficient comes out of an odd function and drops from an even one
+// (sin(-x) is -sin(x), cos(-2*x) is cos(2*x)), as SymPy and Mathematica write them: GiNaC does
+// this for numbers only, and cos(-x) and cos(x) then differ as expressions.
+bool has_negative_coefficient(const ex& u) {
+    return is_class<GiNaC::mul>(u) && expairs::number(u).is_real() && expairs::number(u).is_negative();
+}
+
+template <ex (*f)(const ex&)>
+ex odd(const ex& u) {
+    return has_negative_coefficient(u) ? -f(-u) : f(u);
+}
+
+template <ex (*f)(const ex&)>
+ex even(const ex& u) {
+    return has_negative_coefficient(u) ? f(-u) : f(u);
+}
+
+// GiNaC's functions as plain function pointers, for the templates above
+ex sin_of(const ex& u) { return GiNaC::sin(u); }
+ex cos_of(const ex& u) { return GiNaC::cos(u); }
+ex tan_of(const ex& u) { return GiNaC::tan(u); }
+ex sinh_of(const ex& u) { return GiNaC::sinh(u); }
+ex cosh_of(const ex& u) { return GiNaC::cosh(u); }
+ex tanh_of(const ex& u) { return GiNaC::tanh(u); }
+ex asin_of(const ex& u) { return GiNaC::asin(u); }
+ex atan_of(const ex& u) { return GiNaC::atan(u); }
+ex asinh_of(const ex& u) { return GiNaC::asinh(u); }
+ex atanh_of(const ex& u) { return GiNaC::atanh(u); }
+
 const std::vector<math_function> table = {
     {"abs", [](const ex& u) { return real_abs(u); }, "fabs", [](double x) { return std::fabs(x); }, nullptr, "all x", nullptr},
     {"acos", [](const ex& u) -> ex { return GiNaC::acos(u); }, "acos", [](double x) { return std::acos(x); }, nullptr, "-1 <= x <= 1", nullptr},
     {"acosh", [](const ex& u) -> ex { return GiNaC::acosh(u); }, "acosh", [](double x) { return std::acosh(x); }, nullptr, "x >= 1", nullptr},
-    {"asin", [](const ex& u) -> ex { return GiNaC::asin(u); }, "asin", [](double x) { return std::asin(x); }, nullptr, "-1 <= x <= 1", nullptr},
-    {"asinh", [](const ex& u) -> ex { return GiNaC::asinh(u); }, "asinh", [](double x) { return std::asinh(x); }, nullptr, "all x", nullptr},
-    {"atan", [](const ex& u) -> ex { return GiNaC::atan(u); }, "atan", [](double x) { return std::atan(x); }, nullptr, "all x", nullptr},
-    {"atanh", [](const ex& u) -> ex { return GiNaC::atanh(u); }, "atanh", [](double x) { return std::atanh(x); }, nullptr, "-1 < x < 1", nullptr},
+    {"asin", odd<asin_of>, "asin", [](double x) { return std::asin(x); }, nullptr, "-1 <= x <= 1", nullptr},
+    {"asinh", odd<asinh_of>, "asinh", [](double x) { return std::asinh(x); }, nullptr, "all x", nullptr},
+    {"atan", odd<atan_of>, "atan", [](double x) { return std::atan(x); }, nullptr, "all x", nullptr},
+    {"atanh", odd<atanh_of>, "atanh", [](double x) { return std::atanh(x); }, nullptr, "-1 < x < 1", nullptr},
     // symbols are real, so conjugate(u) is u: it never stays in an expression
     {"conjugate", [](const ex& x) -> ex { return drop_conjugates(x.conjugate()); }, nullptr, nullptr, nullptr, "all x", nullptr},
-    {"cos", [](const ex& u) -> ex { return GiNaC::cos(u); }, "cos", [](double x) { return std::cos(x); }, "\\cos", "all x", nullptr},
-    {"cosh", [](const ex& u) -> ex { return GiNaC::cosh(u); }, "cosh", [](double x) { return std::cosh(x); }, "\\cosh", "all x", nullptr},
+    {"cos", even<cos_of>, "cos", [](double x) { return std::cos(x); }, "\\cos", "all x", nullptr},
+    {"cosh", even<cosh_of>, "cosh", [](double x) { return std::cosh(x); }, "\\cosh", "all x", nullptr},
     {"exp", [](const ex& u) -> ex { return GiNaC::exp(u); }, "exp", [](double x) { return std::exp(x); }, nullptr, "all x", nullptr},
     {"log", [](const ex& u) -> ex { return GiNaC::log(u); }, "log", [](double x) { return std::log(x); }, "\\log", "x > 0", nullptr},
-    {"sin", [](const ex& u) -> ex { return GiNaC::sin(u); }, "sin", [](double x) { return std::sin(x); }, "\\sin", "all x", nullptr},
-    {"sinh", [](const ex& u) -> ex { return GiNaC::sinh(u); }, "sinh", [](double x) { return std::sinh(x); }, "\\sinh", "all x", nullptr},
+    {"sin", odd<sin_of>, "sin", [](double x) { return std::sin(x); }, "\\sin", "all x", nullptr},
+    {"sinh", odd<sinh_of>, "sinh", [](double x) { return std::sinh(x); }, "\\sinh", "all x", nullptr},
     {"sqrt", [](const ex& u) -> ex { return GiNaC::sqrt(u); }, "sqrt", [](double x) { return std::sqrt(x); }, nullptr, "x >= 0", nullptr},
-    {"tan", [](const ex& u) -> ex { return GiNaC::tan(u); }, "tan", [](double x) { return std::tan(x); }, "\\tan", "cos(x) != 0", nullptr},
-    {"tanh", [](const ex& u) -> ex { return GiNaC::tanh(u); }, "tanh", [](double x) { return std::tanh(x); }, "\\tanh", "all x", nullptr},
+    {"tan", odd<tan_of>, "tan", [](double x) { return std::tan(x); }, "\\tan", "cos(x) != 0", nullptr},
+    {"tanh", odd<tanh_of>, "tanh", [](double x) { return std::tanh(x); }, "\\tanh", "all x", nullptr},
 };
 
 }  // namespace
