@@ -143,6 +143,11 @@ TEST_CASE("a positive rational comes out of a root: sums of roots of multiples v
     CHECK(simplified("exp(x)*(sqrt(2/3)*sqrt(6) - 2)/(2*exp(2*x) + 3)") == "0");
     // a symbolic factor may be negative: sqrt(a^2*u) is not a*sqrt(u) for a < 0
     CHECK(simplified("sqrt(a^2 - x^2) - a*sqrt(1 - x^2/a^2)") != "0");
+    // and a printed form is shorter without it: the number joins the factors outside
+    CHECK(simplified("1/(2*sqrt(1 - x^2/4))") == "1/sqrt(4 - x^2)");
+    CHECK(simplified("sqrt(1/4 - x^2/4)") == "sqrt(1 - x^2)/2");
+    ddx::symbol_table s;
+    CHECK(ddx::to_string(ddx::diff(ddx::parse("acosh(x/3)", s), s.get("x"))) == "1/(sqrt(x + 3)*sqrt(x - 3))");
 }
 
 TEST_CASE("a downward quadratic with rational roots splits under a root; an upward one does not") {

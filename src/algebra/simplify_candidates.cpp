@@ -9,6 +9,7 @@
 #include "algebra/simplify_rational.hpp"
 #include "algebra/simplify_rules.hpp"
 #include "algebra/simplify_size.hpp"
+#include "algebra/simplify_zero_forms.hpp"
 #include "core/class_test.hpp"
 #include "core/construct.hpp"
 
@@ -159,9 +160,10 @@ void keep_distinct(candidate_list& list) {
     list = std::move(distinct);
 }
 
-// Each candidate also with trigonometric ratios taken (sin/cos -> tan), and with powers
-// merged: expand splits b^(p + q) into b^p*b^q. Each variant is added after all the
-// candidates, where it differs from its candidate.
+// Each candidate also with trigonometric ratios taken (sin/cos -> tan), with the rational
+// content of roots of sums taken out, and with powers merged: expand splits b^(p + q) into
+// b^p*b^q. Each variant is added after all the candidates, where it differs from its
+// candidate.
 void add_variants(candidate_list& list, const std::set<unsigned>& called) {
     const size_t count = list.size();
     // (the rules make sin from cos and sin(2*x), never sinh from cosh)
@@ -174,6 +176,10 @@ void add_variants(candidate_list& list, const std::set<unsigned>& called) {
                 if (!ratios.is_equal(c.form)) list.push_back({ratios, c.extra_cost});
             });
         }
+        attempt([&] {  // sqrt(1 - x^2/4) as sqrt(4 - x^2)/2: the number joins the factors outside
+            ex without_content = roots_without_rational_content(c.form);
+            if (!without_content.is_equal(c.form)) list.push_back({without_content, c.extra_cost});
+        });
         attempt([&] {
             if (!has_power_rewrite(c.form)) return;  // GiNaC has merged the rest
             ex merged = rewrite_bottom_up(c.form, combine_powers_at);

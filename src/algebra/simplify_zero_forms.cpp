@@ -82,6 +82,7 @@ numeric rational_content(const ex& sum) {
     return c.is_zero() ? numeric(1) : c;
 }
 
+template <bool split_quadratics>
 ex root_without_content(const ex& e);
 
 // u^q for u = a*x^2 + b*x + c in one real symbol x with rational coefficients, a < 0 and real
@@ -112,10 +113,13 @@ std::optional<ex> root_of_downward_quadratic(const ex& u, const numeric& q) {
     if (!root.is_rational()) return std::nullopt;
     // a < 0: (-b + root)/(2a) is the smaller root
     const numeric r1 = (-b + root) / (2 * a), r2 = (-b - root) / (2 * a);
-    return GiNaC::mul(root_without_content(GiNaC::pow(ex(-a), q)), root_without_content(GiNaC::pow(*x - r1, q)),
-                      root_without_content(GiNaC::pow(r2 - *x, q)));
+    return GiNaC::mul(root_without_content<true>(GiNaC::pow(ex(-a), q)), root_without_content<true>(GiNaC::pow(*x - r1, q)),
+                      root_without_content<true>(GiNaC::pow(r2 - *x, q)));
 }
 
+// The root of a sum's content alone (what a printed form gains from), or also split where
+// its base is a downward quadratic (what relates roots for the zero test).
+template <bool split_quadratics>
 ex root_without_content(const ex& e) {
     if (!is_root(e)) return e;
     const ex& base = e.op(0);
@@ -125,7 +129,9 @@ ex root_without_content(const ex& e) {
         return r.is_rational() && r.is_positive() ? split_numeric_root(r, q) : e;
     }
     if (!is_class<GiNaC::add>(base)) return e;
-    if (std::optional<ex> split = root_of_downward_quadratic(base, q)) return *split;
+    if (split_quadratics) {
+        if (std::optional<ex> split = root_of_downward_quadratic(base, q)) return *split;
+    }
     const numeric c = rational_content(base);
     if (c == 1) return e;
     return times(split_numeric_root(c, q), GiNaC::pow(scaled_sum(base, c.inverse()), q));
@@ -133,7 +139,9 @@ ex root_without_content(const ex& e) {
 
 }  // namespace
 
-ex roots_without_content(const ex& e) { return rewrite_bottom_up(e, root_without_content); }
+ex roots_without_content(const ex& e) { return rewrite_bottom_up(e, root_without_content<true>); }
+
+ex roots_without_rational_content(const ex& e) { return rewrite_bottom_up(e, root_without_content<false>); }
 
 namespace {
 
