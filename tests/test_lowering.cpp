@@ -1,5 +1,6 @@
 // The lowering of expressions to the tape (src/numeric/lowering.cpp): what makes a lowered
-// program short, checked by counting its instructions. ddx::lower_expressions is the
+// program short, checked by counting its instructions; and the arrangement of long sums for
+// the emitted loops (src/numeric/loops.cpp), checked on the plan and on the values. ddx::lower_expressions is the
 // lowering alone; ddx::lower runs the shared-factor pass after it (test_shared_factors.cpp).
 #include <doctest/doctest.h>
 
@@ -9,6 +10,7 @@
 #include <ddx/symbols.hpp>
 
 #include "numeric/lowering.hpp"
+#include "numeric/loops.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -189,4 +191,135 @@ TEST_CASE_FIXTURE(fixture, "lowering: ddx::lower flattens lists row-major, outpu
     ddx::tape p = ddx::lower({parse("[[1, x], [y, 2]]"), parse("a")}, inputs);
     CHECK(p.inputs == 4);
     CHECK(execute(p, {7, 0, 3, 5}) == std::vector<double>{1, 3, 5, 2, 7});
+}
+
+namespace {
+
+// w0*h0 + ... + w(n-1)*h(n-1), h_k = tanh(x + k), built in a scrambled order; the inputs are
+// the weights, then x.
+struct weighted_sum {
+    ddx::symbol_table s;
+    std::vector<ex> inputs;
+    ex sum = 0;
+    explicit weighted_sum(int n, int first_sign = 1) {
+        for (int k = 0; k < n; ++k) inputs.push_back(s.get("w" + std::to_string(k)));
+        inputs.push_back(s.get("x"));
+        for (int i = 0; i < n; ++i) {
+            int k = (i * 7) % n;  // n prime to 7
+            sum += (k == 0 ? first_sign : 1) * inputs[static_cast<size_t>(k)] * GiNaC::tanh(s.get("x") + k);
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("lowering: a long weighted sum reads its weights in order, in two interleaved chains") {
+    weighted_sum w(11);
+    ddx::tape p = ddx::lower({w.sum}, w.inputs);
+    ddx::loop_plan plan = ddx::plan_loops(p);
+    REQUIRE(plan.sums.size() == 1);
+    const std::vector<ddx::sum_part>& parts = plan.sums.begin()->second;
+    REQUIRE(parts.size() == 1);
+    CHECK(parts[0].paired);
+    const ddx::product_run& run = parts[0].run;
+    CHECK(run.length == 11);
+    CHECK(run.p.k == ddx::loop_operand::kind::input);
+    CHECK(run.p.base == 0);
+    CHECK(run.p.stride == 1);
+    REQUIRE(run.q.k == ddx::loop_operand::kind::array);
+    CHECK(plan.arrays[static_cast<size_t>(run.q.array)].size() == 11);
+    // The value, to the bit: A = w0 h0 + w2 h2 + ..., B = w1 h1 + w3 h3 + ..., then A + B.
+    std::vector<double> in(12);
+    for (int k = 0; k < 11; ++k) in[static_cast<size_t>(k)] = 0.1 * (k + 1) * (k % 3 == 0 ? -1 : 1);
+    in[11] = -4.7;
+    double a = in[0] * std::tanh(in[11] + 0), b = in[1] * std::tanh(in[11] + 1);
+    for (int k = 2; k < 11; ++k) {
+        double m = in[static_cast<size_t>(k)] * std::tanh(in[11] + k);
+        (k % 2 == 0 ? a : b) = (k % 2 == 0 ? a : b) + m;
+    }
+    CHECK(execute(p, in)[0] == a + b);
+}
+
+TEST_CASE("lowering: short sums keep their order, runs need one sign and a walk of the inputs") {
+    // Below min_loop_length weighted terms, order_sums leaves the tape as it is.
+    weighted_sum short_sum(static_cast<int>(ddx::min_loop_length) - 1);
+    ddx::tape p = ddx::lower({short_sum.sum}, short_sum.inputs);
+    ddx::tape again = ddx::order_sums(p);
+    REQUIRE(again.code.size() == p.code.size());
+    for (size_t i = 0; i < p.code.size(); ++i) {
+        CHECK(again.code[i].op == p.code[i].op);
+        CHECK(again.code[i].a == p.code[i].a);
+        CHECK(again.code[i].b == p.code[i].b);
+    }
+    CHECK(ddx::plan_loops(p).sums.empty());
+
+    // -w0*h0 + w1*h1 + ...: the subtracted term goes last and the rest is still one run.
+    weighted_sum mixed(11, -1);
+    ddx::tape q = ddx::lower({mixed.sum}, mixed.inputs);
+    ddx::loop_plan plan = ddx::plan_loops(q);
+    REQUIRE(plan.sums.size() == 1);
+    const std::vector<ddx::sum_part>& parts = plan.sums.begin()->second;
+    REQUIRE(parts.size() == 2);
+    CHECK(parts[0].run.length == 10);
+    CHECK(parts[0].run.p.base == 1);
+    CHECK(parts[1].subtract);
+    CHECK(parts[1].reg >= 0);
+
+    // Weights listed in reverse: a walk down the inputs.
+    weighted_sum reversed(9);
+    std::vector<ex> backwards(reversed.inputs.rbegin() + 1, reversed.inputs.rend());
+    backwards.push_back(reversed.inputs.back());
+    ddx::tape r = ddx::lower({reversed.sum}, backwards);
+    ddx::loop_plan down = ddx::plan_loops(r);
+    REQUIRE(down.sums.size() == 1);
+    const ddx::product_run& run = down.sums.begin()->second.at(0).run;
+    CHECK(run.length == 9);
+    CHECK(run.p.base == 0);
+    CHECK(run.p.stride == 1);  // sorted by input index: h8 first
+}
+
+TEST_CASE("lowering: tanh's derivative has the same sign for every unit") {
+    // 1 - tanh(u_j)^2 for 24 units: by the hash of its terms alone, some units' came out
+    // as -(tanh(u_j)^2 - 1), and a layer's backward sums mixed additions with subtractions.
+    ddx::symbol_table s;
+    std::vector<ex> outputs, inputs = {s.get("x")};
+    for (int j = 0; j < 24; ++j) {
+        ex b = s.get("b" + std::to_string(j));
+        inputs.push_back(b);
+        ex u = s.get("x") * (j + 1) + b;
+        outputs.push_back(GiNaC::tanh(u));
+        outputs.push_back(GiNaC::pow(GiNaC::cosh(u), -2));
+    }
+    ddx::tape p = ddx::lower_expressions(outputs, inputs);
+    CHECK(count(p, kind::neg) == 0);
+    for (size_t j = 1; j < outputs.size(); j += 2) {
+        const ddx::instruction& d = p.code[static_cast<size_t>(p.outputs[j])];
+        CHECK(d.op == kind::sub);
+        CHECK(p.code[static_cast<size_t>(d.a)].op == kind::constant);
+    }
+}
+
+TEST_CASE("lowering: runs of outputs, scalar times a walk or an array") {
+    // d/dw_k of u * sum_k w_k h_k is u * h_k: a run of outputs with one scalar operand.
+    weighted_sum w(10);
+    ddx::symbol_table& s = w.s;
+    ex u = GiNaC::sin(s.get("x"));
+    std::vector<ex> outputs;
+    for (int k = 0; k < 10; ++k) outputs.push_back(u * GiNaC::tanh(s.get("x") + k));
+    outputs.push_back(s.get("x"));  // (else the twenty are one run over an array)
+    for (int k = 0; k < 10; ++k) outputs.push_back(u * w.inputs[static_cast<size_t>(k)]);
+    ddx::tape p = ddx::lower(outputs, w.inputs);
+    ddx::loop_plan plan = ddx::plan_loops(p);
+    REQUIRE(plan.outputs.size() == 2);
+    const ddx::product_run& first = plan.outputs.at(0);
+    CHECK(first.length == 10);
+    CHECK((first.p.k == ddx::loop_operand::kind::scalar || first.q.k == ddx::loop_operand::kind::scalar));
+    const ddx::product_run& second = plan.outputs.at(11);
+    CHECK(second.length == 10);
+    bool walk = second.p.k == ddx::loop_operand::kind::input || second.q.k == ddx::loop_operand::kind::input;
+    CHECK(walk);
+    for (size_t r = 0; r < p.code.size(); ++r) {
+        if (!plan.in_loop[r]) continue;
+        CHECK(p.code[r].op == kind::mul);  // computed by the loops only
+    }
 }

@@ -37,8 +37,12 @@
 namespace ddx {
 
 /// A complete C99 translation unit defining `void name(const double *in, double *out)`:
-/// `in[i]` is variables[i], `out[j]` the j-th output (lists flattened row-major). Includes
-/// only <math.h>, keeps no state, compiles with -std=c99 -Wall -Wextra -Werror -pedantic.
+/// `in[i]` is variables[i], `out[j]` the j-th output (lists flattened row-major); `in` and
+/// `out` must not overlap. Includes only <math.h>, keeps no state, compiles with -std=c99
+/// -Wall -Wextra -Werror -pedantic. Straight-line code, but for runs of 8 or more products
+/// whose one operand walks the variables (a layer's weights w_j_0, w_j_1, ... listed in
+/// order) or is one value: those are loops over `in` and local arrays, a sum's in two
+/// interleaved halves (src/numeric/loops.hpp), with the interpreter's order of operations.
 /// Throws ddx::error for a name that is not a C identifier or is a keyword, for free symbols
 /// not in `variables` (all named), and for what C cannot express.
 /// `emit_c({parse("x^2*y", s)}, {s.get("x"), s.get("y")}, "f")`

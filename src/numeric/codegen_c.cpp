@@ -5,9 +5,12 @@
 
 #include "core/class_test.hpp"
 #include "numeric/free_symbols.hpp"
+#include "numeric/loops.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -106,32 +109,185 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         throw error("not in the variable list: " + list);
     }
     tape p = lower(outputs, variables);
+    loop_plan loops = plan_loops(p);
 
-    // Constants and inputs are written in place; every other instruction is one line.
+    // Constants and inputs are written in place; every other instruction is one line, but
+    // for what runs in loops (loops.hpp): a sum with runs of products is written where its
+    // last step stood, a run of outputs where its operands are known.
     std::vector<std::string> text(p.code.size());
     std::vector<bool> input_used(p.inputs, false);
+    bool in_read = false;  // by a loop
     std::ostringstream body;
     int temporaries = 0;
+    auto fresh = [&] { return "t" + std::to_string(temporaries++); };
+    auto operand = [&](int r) {
+        if (p.code[r].op == instruction::kind::input) input_used[p.code[r].a] = true;
+        return text[r];
+    };
+    // An array whose registers are computed by statements of their own (a layer's
+    // activations) is where they are computed: `t7[3] = tanh(t6);`, read as t7[3] after.
+    // Any other array is a copy, filled once its last register is computed.
+    const size_t arrays = loops.arrays.size();
+    std::vector<std::string> array_names(arrays);
+    std::vector<bool> owned(arrays, false);
+    std::vector<std::pair<int, int>> home(p.code.size(), {-1, -1});  // register -> (array, place)
+    std::map<int, std::vector<size_t>> declare_before, fill_after;
+    for (size_t a = 0; a < arrays; ++a) {
+        const std::vector<int>& regs = loops.arrays[a];
+        std::set<int> distinct(regs.begin(), regs.end());
+        owned[a] = distinct.size() == regs.size() && std::all_of(regs.begin(), regs.end(), [&](int r) {
+            const instruction& x = p.code[r];
+            return x.op != instruction::kind::constant && x.op != instruction::kind::input && !loops.in_loop[r] &&
+                   !loops.sums.count(r) && home[r].first < 0;
+        });
+        if (owned[a]) {
+            for (size_t e = 0; e < regs.size(); ++e) home[regs[e]] = {static_cast<int>(a), static_cast<int>(e)};
+            declare_before[*std::min_element(regs.begin(), regs.end())].push_back(a);
+        } else {
+            fill_after[*std::max_element(regs.begin(), regs.end())].push_back(a);
+        }
+    }
+    // Operand o of product i + offset of a run, i a loop variable or "" (then i = 0).
+    auto term = [&](const loop_operand& o, const std::string& i, long offset) -> std::string {
+        auto index = [&](long base, long stride) {
+            long start = base + stride * offset;
+            if (i.empty()) return std::to_string(start);
+            std::string walk = stride == 1 || stride == -1 ? i : std::to_string(std::labs(stride)) + " * " + i;
+            return (start ? std::to_string(start) + (stride < 0 ? " - " : " + ") : stride < 0 ? "-" : "") + walk;
+        };
+        switch (o.k) {
+        case loop_operand::kind::scalar: return operand(o.reg);
+        case loop_operand::kind::input: in_read = true; return "in[" + index(o.base, o.stride) + "]";
+        case loop_operand::kind::array: return array_names[static_cast<size_t>(o.array)] + "[" + index(0, 1) + "]";
+        }
+        return {};
+    };
+    auto product = [&](const product_run& r, const std::string& i, long offset = 0) {
+        return term(r.p, i, offset) + " * " + term(r.q, i, offset);
+    };
+
+    // With loops, each output is stored as soon as its value is known (kept to the end, a
+    // network's gradient entries were spilled to the stack and read back: 3-5% of its time),
+    // a run of outputs once its scalar operands and its array are. Without, all at the end
+    // after all inputs are read, as before loops: the same text for the small functions.
+    const bool early = !loops.sums.empty() || !loops.outputs.empty();
+    const int last = static_cast<int>(p.code.size()) - 1;
+    std::map<int, std::vector<size_t>> store_after;
+    auto ready = [&](const loop_operand& o) {
+        if (!early) return last;
+        if (o.k == loop_operand::kind::scalar) return o.reg;
+        if (o.k == loop_operand::kind::array) {
+            const std::vector<int>& regs = loops.arrays[static_cast<size_t>(o.array)];
+            return *std::max_element(regs.begin(), regs.end());
+        }
+        return 0;
+    };
+    for (size_t j = 0; j < p.outputs.size();) {
+        auto run = loops.outputs.find(j);
+        if (run == loops.outputs.end()) {
+            store_after[early ? p.outputs[j] : last].push_back(j);
+            ++j;
+            continue;
+        }
+        store_after[std::max(ready(run->second.p), ready(run->second.q))].push_back(j);
+        j += run->second.length;
+    }
+    auto store = [&](size_t j) {
+        auto run = loops.outputs.find(j);
+        if (run == loops.outputs.end()) {
+            body << "    out[" << j << "] = " << operand(p.outputs[j]) << ";\n";
+            return;
+        }
+        std::string k = fresh();
+        body << "    for (int " << k << " = 0; " << k << " < " << run->second.length << "; ++" << k << ") out[" << j
+             << " + " << k << "] = " << product(run->second, k) << ";\n";
+    };
+
     for (size_t i = 0; i < p.code.size(); ++i) {
         const instruction& x = p.code[i];
-        auto operand = [&](int r) { return text[r]; };
-        std::string rhs;
-        switch (x.op) {
-        case instruction::kind::constant: text[i] = c_literal(x.value); continue;
-        case instruction::kind::input:
-            text[i] = local_name(variable_names[x.a]);
-            input_used[x.a] = true;
-            continue;
-        case instruction::kind::add: rhs = operand(x.a) + " + " + operand(x.b); break;
-        case instruction::kind::sub: rhs = operand(x.a) + " - " + operand(x.b); break;
-        case instruction::kind::mul: rhs = operand(x.a) + " * " + operand(x.b); break;
-        case instruction::kind::div: rhs = operand(x.a) + " / " + operand(x.b); break;
-        case instruction::kind::neg: rhs = "-" + operand(x.a); break;
-        case instruction::kind::call: rhs = std::string(x.function->c_name) + "(" + operand(x.a) + ")"; break;
-        case instruction::kind::pow: rhs = "pow(" + operand(x.a) + ", " + operand(x.b) + ")"; break;
+        if (auto declared = declare_before.find(static_cast<int>(i)); declared != declare_before.end()) {
+            for (size_t a : declared->second) {
+                array_names[a] = fresh();
+                body << "    double " << array_names[a] << "[" << loops.arrays[a].size() << "];\n";
+            }
         }
-        text[i] = "t" + std::to_string(temporaries++);
-        body << "    const double " << text[i] << " = " << rhs << ";\n";
+        std::string rhs;
+        auto sum = loops.sums.find(static_cast<int>(i));
+        if (sum != loops.sums.end()) {
+            // acc = first; acc = acc + next; ...: the tape's order of additions.
+            std::string acc = fresh();
+            bool first = true;
+            for (const sum_part& part : sum->second) {
+                std::string sign = part.subtract ? " - " : " + ";
+                if (part.reg >= 0) {
+                    body << "    " << (first ? "double " + acc + " = " : acc + " = " + acc + sign) << operand(part.reg) << ";\n";
+                    first = false;
+                    continue;
+                }
+                const product_run& run = part.run;
+                // (each product a statement of its own: `acc = acc + a * b` may be contracted
+                // to a fused multiply-add, which the tape does not do)
+                auto add = [&](const std::string& to, const std::string& i, long offset, const std::string& indent) {
+                    std::string m = fresh();
+                    body << indent << "const double " << m << " = " << product(run, i, offset) << ";\n"
+                         << indent << to << " = " << to << sign << m << ";\n";
+                };
+                size_t start = 0;
+                if (first) {
+                    body << "    double " << acc << " = " << product(run, "", 0) << ";\n";
+                    start = 1;
+                    first = false;
+                }
+                if (part.paired) {
+                    // products 0, 2, ... into acc, 1, 3, ... into a second sum, added at the end
+                    if (start == 0) add(acc, "", 0, "    ");
+                    std::string second = fresh(), k = fresh();
+                    body << "    double " << second << " = " << product(run, "", 1) << ";\n";
+                    body << "    for (int " << k << " = 2; " << k << " + 1 < " << run.length << "; " << k << " += 2) {\n";
+                    add(acc, k, 0, "        ");
+                    add(second, k, 1, "        ");
+                    body << "    }\n";
+                    if (run.length % 2) add(acc, "", static_cast<long>(run.length) - 1, "    ");
+                    body << "    " << acc << " = " << acc << " + " << second << ";\n";
+                    continue;
+                }
+                std::string k = fresh();
+                body << "    for (int " << k << " = " << start << "; " << k << " < " << run.length << "; ++" << k << ") {\n";
+                add(acc, k, 0, "        ");
+                body << "    }\n";
+            }
+            text[i] = acc;
+        } else if (!loops.in_loop[i]) {
+            switch (x.op) {
+            case instruction::kind::constant: text[i] = c_literal(x.value); break;
+            case instruction::kind::input: text[i] = local_name(variable_names[x.a]); break;
+            case instruction::kind::add: rhs = operand(x.a) + " + " + operand(x.b); break;
+            case instruction::kind::sub: rhs = operand(x.a) + " - " + operand(x.b); break;
+            case instruction::kind::mul: rhs = operand(x.a) + " * " + operand(x.b); break;
+            case instruction::kind::div: rhs = operand(x.a) + " / " + operand(x.b); break;
+            case instruction::kind::neg: rhs = "-" + operand(x.a); break;
+            case instruction::kind::call: rhs = std::string(x.function->c_name) + "(" + operand(x.a) + ")"; break;
+            case instruction::kind::pow: rhs = "pow(" + operand(x.a) + ", " + operand(x.b) + ")"; break;
+            }
+            if (!rhs.empty() && home[i].first >= 0) {
+                text[i] = array_names[static_cast<size_t>(home[i].first)] + "[" + std::to_string(home[i].second) + "]";
+                body << "    " << text[i] << " = " << rhs << ";\n";
+            } else if (!rhs.empty()) {
+                text[i] = fresh();
+                body << "    const double " << text[i] << " = " << rhs << ";\n";
+            }
+        }
+        if (auto fills = fill_after.find(static_cast<int>(i)); fills != fill_after.end()) {
+            for (size_t a : fills->second) {
+                array_names[a] = fresh();
+                body << "    const double " << array_names[a] << "[" << loops.arrays[a].size() << "] = {";
+                for (size_t e = 0; e < loops.arrays[a].size(); ++e) body << (e ? ", " : "") << operand(loops.arrays[a][e]);
+                body << "};\n";
+            }
+        }
+        if (auto stores = store_after.find(static_cast<int>(i)); stores != store_after.end()) {
+            for (size_t j : stores->second) store(j);
+        }
     }
     std::ostringstream out;
     out << "/* Generated by ddx. */\n#include <math.h>\n\n";
@@ -142,10 +298,9 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         any_input = true;
         out << "    const double " << local_name(variable_names[i]) << " = in[" << i << "];\n";
     }
-    if (!any_input) out << "    (void)in;\n";
+    if (!any_input && !in_read) out << "    (void)in;\n";
     if (p.outputs.empty()) out << "    (void)out;\n";
     out << body.str();
-    for (size_t j = 0; j < p.outputs.size(); ++j) out << "    out[" << j << "] = " << text[p.outputs[j]] << ";\n";
     out << "}\n";
     return out.str();
 }

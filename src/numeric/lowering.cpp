@@ -1,6 +1,7 @@
 // The lowering: GiNaC expressions to the instruction tape of <ddx/tape.hpp>, and
 // ddx::lower, the whole pipeline (symbols checked, expressions lowered, then products
-// sharing their factors: shared_factors.cpp). What makes the tape short is decided here,
+// sharing their factors: shared_factors.cpp, signs folded, and long weighted sums arranged
+// for the emitted loops: loops.cpp). What makes the tape short is decided here,
 // where the expression's structure is still known:
 //  - common subexpressions: each distinct node once (memo by node), each operation on the
 //    same registers once (structural sharing), operations on constants folded by ddx::execute;
@@ -32,6 +33,7 @@
 #include "core/construct.hpp"
 #include "algebra/ordering.hpp"
 #include "numeric/free_symbols.hpp"
+#include "numeric/loops.hpp"
 #include "numeric/shared_factors.hpp"
 
 namespace ddx {
@@ -184,9 +186,15 @@ private:
         return primitive_sum(e);
     }
 
-    // The orientation rule: the sign of the term whose magnitude hashes lowest (a rule that
-    // negating the sum or scaling it by its content does not change).
+    // The orientation rule: the sign of the sum's number if it has one, else that of the
+    // term whose magnitude hashes lowest (rules that negating the sum or scaling it by its
+    // content does not change). The number first: tanh's derivative 1 - tanh(z_j)^2 then has
+    // the same sign for every unit j, so that a layer's backward sums add all their terms
+    // (by hash alone, some units' deltas came out negated and their sums mixed additions with
+    // subtractions, which no loop over the units can do).
     bool leading_term_negative(const ex& e) {
+        const numeric& number = expairs::number(e);
+        if (number.is_real() && !number.is_zero()) return number.is_negative();
         bool negative = false;
         std::uint64_t lowest = 0;
         bool first = true;
@@ -418,7 +426,7 @@ tape lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs) {
         if (!known.count(s)) missing.insert(GiNaC::ex_to<GiNaC::symbol>(s).get_name());
     }
     if (!missing.empty()) throw error(missing_values_message({missing.begin(), missing.end()}));
-    return fold_negations(share_factors(lower_expressions(outputs, inputs)));
+    return order_sums(fold_negations(share_factors(lower_expressions(outputs, inputs))));
 }
 
 }  // namespace ddx
