@@ -2,8 +2,9 @@
 // computed once. The same tape is run by the interpreter (`eval`) and printed as C by
 // the code generator, so interpreted and compiled results agree to the bit.
 // Implemented in src/numeric/: lowering.cpp (ddx::lower: the expressions to the tape),
-// shared_factors.cpp (the pass ddx::lower ends with: products sharing their factors),
-// tape.cpp (ddx::execute) and free_symbols.cpp (ddx::flatten).
+// shared_factors.cpp (a pass of ddx::lower: products sharing their factors), loops.cpp
+// (its last pass, long sums in the order of the inputs, and the runs the C code loops
+// over), tape.cpp (ddx::execute) and free_symbols.cpp (ddx::flatten).
 #pragma once
 
 #include <ddx/functions.hpp>
