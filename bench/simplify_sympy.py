@@ -23,44 +23,29 @@ import math
 import re
 import os
 import queue
-import resource
 import select
-import signal
 import statistics
 import subprocess
 import sys
 import threading
 import time
 
+from sympy_worker import Timeout, Worker, cpu_seconds
+
 GRACE = 5.0  # CPU seconds beyond the limit before a silent worker is killed
 
 
 # --- worker -----------------------------------------------------------------------------------
 
-class Timeout(Exception):
-    pass
-
-
-def on_alarm(signum, frame):
-    raise Timeout()
-
-
 def worker(limit):
     import mpmath
-    import sympy as sp
-    from sympy.parsing.sympy_parser import parse_expr
 
-    # A runaway simplify must not take the machine's memory with it.
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-    except (ValueError, OSError):
-        pass
-    signal.signal(signal.SIGPROF, on_alarm)
+    # Timeout is a BaseException (sympy_worker.py): an Exception raised by the alarm could be
+    # swallowed by one of SymPy's own `except Exception` clauses, leaving simplify running
+    # past the limit until the parent kills the worker.
+    w = Worker('x y a b'.split(), real=True)
+    sp, names = w.sympy, w.names
     mpmath.mp.dps = 30
-    names = {n: sp.Symbol(n, real=True) for n in 'x y a b'.split()}
-    names.update({'E': sp.E, 'pi': sp.pi, 'abs': sp.Abs})
-    for fn in 'exp log sqrt sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh'.split():
-        names[fn] = getattr(sp, fn)
 
     def text(e):
         return sp.sstr(e, full_prec=False).replace('**', '^').replace(' ', '')
@@ -79,25 +64,19 @@ def worker(limit):
         job = json.loads(line)
         answer = {'id': job['id']}
         try:
-            f = parse_expr(job['f'].replace('^', '**'), local_dict=names)
+            f = w.parse(job['f'])
             d = sp.diff(f, *[names[v] for v in job['spec'].split(',')])
             timed_out = False
-            sp.core.cache.clear_cache()  # every task starts from the same state
-            t0 = time.process_time()
-            signal.setitimer(signal.ITIMER_PROF, limit)
             try:
-                s = sp.simplify(d)
+                s, seconds = w.timed(limit, lambda: sp.simplify(d))
             except Timeout:
                 timed_out = True
-            finally:
-                signal.setitimer(signal.ITIMER_PROF, 0)
-            seconds = time.process_time() - t0
             answer['seconds'] = limit if timed_out else seconds  # a timeout counts as the limit
             answer['timeout'] = timed_out
             answer['sympy'] = '' if timed_out else text(s)
             answer['unsimplified_len'] = len(text(d))
             # Cross-check at the driver's points.
-            ours = parse_expr(job['ddx'].replace('^', '**'), local_dict=names) if job['ddx'] != 'ERROR' else None
+            ours = w.parse(job['ddx']) if job['ddx'] != 'ERROR' else None
             problems = []
             checked = 0
             for pt in [p for p in job['points'].split(';') if p]:
@@ -118,7 +97,6 @@ def worker(limit):
                         problems.append('SymPy simplify %s vs SymPy diff %s at %s' % (mine, want, pt))
             answer['crosscheck'] = ('ok' if checked else 'unchecked') if not problems else '; '.join(problems)
         except Exception as err:  # a SymPy failure is reported, not fatal
-            signal.setitimer(signal.ITIMER_PROF, 0)
             answer.update(seconds=0.0, timeout=False, sympy='', unsimplified_len=0,
                           crosscheck='SymPy error: %s: %s' % (type(err).__name__, str(err)[:200]))
         sys.stdout.write(json.dumps(answer) + '\n')
@@ -144,14 +122,6 @@ def run_pool(tasks, limit, jobs):
     def spawn():
         return subprocess.Popen([sys.executable, os.path.abspath(__file__), '--worker', str(limit)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
-
-    def cpu_seconds(proc):  # user + system time of a worker, from /proc (Linux)
-        try:
-            with open('/proc/%d/stat' % proc.pid) as f:
-                fields = f.read().rsplit(')', 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
-        except (OSError, ValueError, IndexError):
-            return None
 
     def serve():
         proc = spawn()

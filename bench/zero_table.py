@@ -38,6 +38,14 @@ ddx: each pair's statement `simplify(diff(F, x) - (f))` runs in its own process,
 `DDX --timeout LIMIT -e STATEMENT` (one at a time); recognised means standard output is the
 one line `0`. Time per case: the process's CPU time (user + system), start-up included.
 
+Soundness: where ddx prints something other than 0, its output (in the table's syntax) is
+evaluated with the check's code (mpmath, 30 digits; complex intermediate values, principal
+branches) at the check's points and parameter values where f and F are real and finite; it
+is F' - f, so it must vanish there, to 1e-9 of |f|. For a pair without either mark, a value
+beyond that is a wrong simplification: it is listed, counted as "wrong" in the notes, and
+the exit status is 1. Marked pairs are evaluated the same way and only reported. A pair
+printed as 0 must not be marked (listed when it is).
+
 SymPy (--sympy; /usr/bin/python3 must import sympy): x, a, b, c, d, n are
 Symbol(..., positive=True); f and F parsed with ^ read as **, abs as Abs; recognised means
 sympy.simplify(sympy.diff(F, x) - f) == 0 within the limit (process CPU time of diff and
@@ -47,9 +55,10 @@ limit stops the case (ITIMER_PROF), one stuck in C code is killed; a timeout cou
 recognised and as the limit in the median time.
 
 Prints a Markdown table (category | pairs | ddx | SymPy) and notes: the shares, the median
-times, the first 15 pairs ddx does not recognise. --details FILE writes every pair with both
-results as TSV. --every K takes one pair in K only (for a quick run), --only REGEX the pairs
-whose id matches.
+times, the values of ddx's nonzero results, the first 15 pairs ddx does not recognise.
+--details FILE writes every pair with both results (and the values of ddx's) as TSV.
+--every K takes one pair in K only (for a quick run), --only REGEX the pairs whose id
+matches.
 """
 import argparse
 import json
@@ -59,12 +68,13 @@ import platform
 import re
 import resource
 import select
-import signal
 import statistics
 import subprocess
 import sys
 import threading
 import time
+
+from sympy_worker import Timeout, Worker, cpu_seconds
 
 CATEGORIES = ['rational', 'algebraic', 'exponential', 'logarithmic', 'trigonometric',
               'hyperbolic', 'inverse-trig', 'inverse-hyperbolic']
@@ -498,6 +508,49 @@ class Checker:
                     x0, self.show(d), self.show(fv))
         return checked, None
 
+    RESIDUAL_TOLERANCE = 1e-9
+
+    def residual_check(self, text, f, F, params):
+        """ddx's printed result `text` for F' - f, which must vanish, at the POINTS where f and
+        F are real and finite: a dict with 'zero' (points where |text| <= 1e-9 |f|),
+        'nonzero' ((x, value, f) where not), 'undefined' (x where text has no finite value),
+        or 'unreadable' (why text cannot be evaluated at all). Complex intermediate values are
+        allowed (principal branches): that is what ddx's printed expression means for real
+        symbols, and a result may pass through them where f and F are real (sqrt(x + 1)*sqrt(x - 1)
+        for x < -1)."""
+        params = {k: self.num(v) for k, v in params.items()}
+        cplx = self.cns is not None
+        out = dict(zero=0, nonzero=[], undefined=[], unreadable=None)
+        try:
+            self.code(text, True)
+        except SyntaxError as err:
+            out['unreadable'] = 'not in the table\'s syntax: %s' % err.msg
+            return out
+        for x0 in POINTS:
+            x = self.num(repr(x0))
+            try:
+                fv, Fv = self.value(f, x, params), self.value(F, x, params)
+            except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+                continue
+            if not (math.isfinite(float(fv)) and math.isfinite(float(Fv))):
+                continue
+            try:
+                r = self.value(text, x, params, cplx)
+                finite = math.isfinite(float(abs(r)))
+            except NameError as err:  # a function the table does not use
+                out['unreadable'] = str(err)
+                return out
+            except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+                finite = False
+            if not finite:
+                out['undefined'].append(x0)
+            # plus the evaluation's own rounding, for a point where f is close to 0
+            elif abs(r) <= self.RESIDUAL_TOLERANCE * abs(fv) + 1e3 * self.eps:
+                out['zero'] += 1
+            else:
+                out['nonzero'].append((x0, r, fv))
+        return out
+
     @staticmethod
     def show(v):
         if isinstance(v, (int, float)) or not hasattr(v, 'imag') or v.imag == 0:
@@ -617,26 +670,9 @@ def run_ddx(ddx, pairs, limit):
 
 # --- SymPy ------------------------------------------------------------------------------------------
 
-class Timeout(BaseException):  # not an Exception: SymPy's `except Exception` must not catch it
-    pass
-
-
-def on_alarm(signum, frame):
-    raise Timeout()
-
-
 def worker(limit):
-    import sympy as sp
-    from sympy.parsing.sympy_parser import parse_expr
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-    except (ValueError, OSError):
-        pass
-    signal.signal(signal.SIGPROF, on_alarm)
-    names = {n: sp.Symbol(n, positive=True) for n in ['x'] + list(PARAMS)}
-    names.update({'pi': sp.pi, 'abs': sp.Abs})
-    for fn in 'exp log sqrt sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh'.split():
-        names[fn] = getattr(sp, fn)
+    w = Worker(['x'] + list(PARAMS), positive=True)
+    sp, names = w.sympy, w.names
     # Warm up (not timed): SymPy imports parts of itself at their first use.
     sp.simplify(sp.diff(sp.log(sp.Abs(names['x'] + sp.sqrt(names['x']**2 + 1))), names['x'])
                 - 1/sp.sqrt(names['x']**2 + 1) + sp.sin(names['x'])**2 + sp.cos(names['x'])**2)
@@ -644,16 +680,8 @@ def worker(limit):
         job = json.loads(line)
         answer = {'id': job['id'], 'timeout': False}
         try:
-            f = parse_expr(python_text(job['f']), local_dict=names)
-            F = parse_expr(python_text(job['F']), local_dict=names)
-            sp.core.cache.clear_cache()
-            t0 = time.process_time()
-            signal.setitimer(signal.ITIMER_PROF, limit)
-            try:
-                r = sp.simplify(sp.diff(F, names['x']) - f)
-            finally:
-                signal.setitimer(signal.ITIMER_PROF, 0)
-            answer['seconds'] = time.process_time() - t0
+            f, F = w.parse(job['f']), w.parse(job['F'])
+            r, answer['seconds'] = w.timed(limit, lambda: sp.simplify(sp.diff(F, names['x']) - f))
             answer['zero'] = r == 0
             answer['out'] = sp.sstr(r)[:300].replace('**', '^')
         except Timeout:
@@ -679,14 +707,6 @@ def run_sympy(pairs, limit, jobs):
         return subprocess.Popen(['/usr/bin/python3', os.path.abspath(__file__), '--worker', str(limit)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
                                 env=dict(os.environ, PYTHONHASHSEED='0'))
-
-    def cpu_seconds(proc):
-        try:
-            with open('/proc/%d/stat' % proc.pid) as fh:
-                fields = fh.read().rsplit(')', 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
-        except (OSError, ValueError, IndexError):
-            return None
 
     def serve():
         proc = spawn()
@@ -741,6 +761,21 @@ def share(ok, n):
 
 def short(text, n=110):
     return text if len(text) <= n else text[:n - 3] + '...'
+
+
+def residual_text(r):
+    if r['unreadable']:
+        return 'not evaluated: ' + r['unreadable']
+    parts = []
+    if r['nonzero']:
+        x0, v, fv = r['nonzero'][0]
+        parts.append('nonzero at %d of %d points, %s at x = %g (f = %s)' % (
+            len(r['nonzero']), len(r['nonzero']) + r['zero'], Checker.show(v), x0, Checker.show(fv)))
+    elif r['zero']:
+        parts.append('vanishes at all %d points' % r['zero'])
+    if r['undefined']:
+        parts.append('no finite value at x = %s' % ', '.join('%g' % x for x in r['undefined']))
+    return '; '.join(parts) or 'no point where f and F are real and finite'
 
 
 def machine():
@@ -825,6 +860,13 @@ def main():
         return 1
     ddx_wall = time.time() - t0
 
+    # A result other than 0 is either a form of 0 that ddx did not see through or a
+    # simplification that changed the value: only its values tell the two apart.
+    chk = Checker()
+    evaluated = [p for p in pairs if not p['ddx_zero'] and not p['ddx_out'].startswith('ERROR')]
+    for p in evaluated:
+        p['residual'] = chk.residual_check(p['ddx_out'], p['f'], p['F'], p['values'])
+
     sympy_note = None
     have_sympy = False
     if args.sympy:
@@ -873,6 +915,24 @@ def main():
                  'case (process start-up `-e 0` alone: %.1f ms), %d errors, %.0f s in all' % (
                      args.ddx, max(1, math.ceil(args.limit)), 1000 * statistics.median(p['ddx_seconds'] for p in pairs),
                      1000 * startup, errors, ddx_wall))
+    marked = [p for p in evaluated if p['needs_pos'] or p['domain_only']]
+    unmarked = [p for p in evaluated if not (p['needs_pos'] or p['domain_only'])]
+    wrong_values = [p for p in unmarked if p['residual']['nonzero']]
+    marked_nonzero = [p for p in marked if p['residual']['nonzero']]
+    undefined = [p for p in evaluated if p['residual']['undefined']]
+    unreadable = [p for p in evaluated if p['residual']['unreadable']]
+    notes.append('values: where ddx does not print 0, its result is evaluated (%s, complex intermediate values, '
+                 'principal branches) at the check\'s points and parameter values where f and F are real and '
+                 'finite, and must vanish there (to %g of |f|): wrong %d (of %d unmarked pairs evaluated); '
+                 'the %d marked pairs, only reported: %d vanish at every point with a value, %d do not%s; '
+                 '%d points in all; %d results without a finite value at some point%s; %d not readable%s' % (
+                     chk.kind, Checker.RESIDUAL_TOLERANCE, len(wrong_values), len(unmarked), len(marked),
+                     sum(not p['residual']['nonzero'] and p['residual']['zero'] > 0 for p in marked),
+                     len(marked_nonzero),
+                     ' (%s)' % ', '.join(p['id'] for p in marked_nonzero) if marked_nonzero else '',
+                     sum(p['residual']['zero'] + len(p['residual']['nonzero']) for p in evaluated),
+                     len(undefined), ' (%s)' % ', '.join(p['id'] for p in undefined) if undefined else '',
+                     len(unreadable), ' (%s)' % ', '.join(p['id'] for p in unreadable) if unreadable else ''))
     if have_sympy:
         timeouts = sum(p['sympy_timeout'] for p in pairs)
         serrors = sum(p['sympy_out'].startswith('ERROR') for p in pairs)
@@ -900,19 +960,35 @@ def main():
             flags = [w for k, w in (('needs_pos', 'needs a > 0'), ('domain_only', 'holds only where real')) if p[k]]
             print('  - %s%s: `%s` => `%s`' % (p['id'], ' (%s)' % ', '.join(flags) if flags else '',
                                               short(statement(p)), short(p['ddx_out'], 80)))
-    wrong = [p for p in pairs if p['ddx_zero'] and (p['needs_pos'] or p['domain_only'])]
-    if wrong:
+    zero_marked = [p for p in pairs if p['ddx_zero'] and (p['needs_pos'] or p['domain_only'])]
+    if zero_marked:
         print('- ddx prints 0 for %d pairs that are not identities for every real x and parameter: %s' % (
-            len(wrong), ', '.join(p['id'] for p in wrong)))
+            len(zero_marked), ', '.join(p['id'] for p in zero_marked)))
+    for title, ps in (('WRONG simplification: ddx\'s result does not vanish where f and F are real and finite, '
+                       'for %d unmarked pairs' % len(wrong_values), wrong_values),
+                      ('marked pairs whose result does not vanish at some point (may be right: reported only)',
+                       marked_nonzero)):
+        if ps:
+            print('- %s (statement => ddx\'s output: value at the first such point):' % title)
+            for p in ps:
+                print('  - %s: `%s` => `%s`: %s' % (p['id'], short(statement(p)), short(p['ddx_out'], 80),
+                                                   residual_text(p['residual'])))
+    for p in pairs:
+        p['ddx_values'] = residual_text(p['residual']) if 'residual' in p else ''
     if args.details:
         with open(args.details, 'w') as fh:
-            cols = ['id', 'cat', 'needs_pos', 'domain_only', 'f', 'F', 'ddx_zero', 'ddx_seconds', 'ddx_out']
+            cols = ['id', 'cat', 'needs_pos', 'domain_only', 'f', 'F', 'ddx_zero', 'ddx_seconds', 'ddx_out',
+                    'ddx_values']
             if have_sympy:
                 cols += ['sympy_zero', 'sympy_seconds', 'sympy_out']
             fh.write('\t'.join(cols) + '\n')
             for p in pairs:
                 fh.write('\t'.join(str(p[c]).replace('\t', ' ') for c in cols) + '\n')
         print('- every pair with both results: %s' % args.details)
+    if wrong_values:
+        print('zero_table.py: ddx\'s result does not vanish for %d unmarked pairs (a wrong simplification): %s' % (
+            len(wrong_values), ', '.join(p['id'] for p in wrong_values)), file=sys.stderr)
+        return 1
     return 0
 
 
