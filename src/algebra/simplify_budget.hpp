@@ -64,26 +64,26 @@ inline std::size_t allowance_for(double units) {
 }
 
 /// The entries of a gradient, Jacobian or Hessian of f: one allowance for all of them (that
-/// of simplifying f), each entry an equal share of what is left, so that what one entry
-/// leaves goes to the later ones and n^2 entries cost what one simplify may.
+/// of simplifying f) in equal shares, so that n^2 entries cost what one simplify may. The
+/// shares are fixed: what one entry leaves does not go to the next, whose cap would then
+/// follow the exact counts before it (which vary a little with GiNaC's hash order).
 /// \code
-/// shared_allowance shares(f, n);
+/// shared_allowance shares(simplify_units(f), n);
 /// for (...) out.append(shares.entry([&] { return simplify_derivative(raw, f); }));
 /// \endcode
 class shared_allowance {
 public:
-    shared_allowance(double units, std::size_t entries) : whole_(allowance_for(units)), remaining_(entries) {}
+    shared_allowance(double units, std::size_t entries)
+        : share_(allowance_for(units) / std::max<std::size_t>(entries, 1)) {}
 
     template <class Simplify>
     GiNaC::ex entry(Simplify&& simplify) {
-        allocation_meter share(whole_.left() / std::max<std::size_t>(remaining_, 1));
-        if (remaining_ > 1) --remaining_;
+        allocation_meter share(share_);
         return simplify();
     }
 
 private:
-    allocation_meter whole_;
-    std::size_t remaining_;
+    std::size_t share_;
 };
 
 /// ddx::simplify(e) within `budget` (ddx::simplify(e) is this with a budget of
