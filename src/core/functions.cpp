@@ -16,9 +16,15 @@ namespace {
 
 // The sign of a negative coefficient comes out of an odd function and drops from an even one
 // (sin(-x) is -sin(x), cos(-2*x) is cos(2*x)), as SymPy and Mathematica write them: GiNaC does
-// this for numbers only, and cos(-x) and cos(x) then differ as expressions.
+// this for numbers only, and cos(-x) and cos(x) then differ as expressions. Not where a factor
+// is a sum (or a power of one): GiNaC holds -a*(x - y) or a*(y - x) as its hash order falls,
+// and the sign would come out in one process and stay in the next.
 bool has_negative_coefficient(const ex& u) {
-    return is_class<GiNaC::mul>(u) && expairs::number(u).is_real() && expairs::number(u).is_negative();
+    if (!is_class<GiNaC::mul>(u) || !expairs::number(u).is_real() || !expairs::number(u).is_negative()) return false;
+    for (const GiNaC::expair& p : expairs::of(u)) {
+        if (is_class<GiNaC::add>(p.rest)) return false;
+    }
+    return true;
 }
 
 template <ex (*f)(const ex&)>
