@@ -197,12 +197,10 @@ std::vector<candidate> simplify_candidates(const ex& e, work_budget& budget) {
     if (node_count(combined, normal_node_limit) < normal_node_limit) {
         const generator_input in{e, combined, called, budget};
         // GiNaC's steps past their estimates: all generators together make at most
-        // allocations_per_unit allocations per unit of the budget left
+        // allocations_per_unit allocations per unit of the budget left (a refused step ends
+        // its generator, and then every later one at its first allocation)
         allocation_meter all(allowance_for(budget.left()));
-        for (generator g : generators) {
-            allocation_meter one(all.left());  // a refused step ends its generator only
-            attempt([&] { g(in, out); });
-        }
+        for (generator g : generators) attempt([&] { g(in, out); });
     }
     keep_distinct(out);
     add_variants(out, called);
