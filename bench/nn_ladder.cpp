@@ -7,7 +7,8 @@
 // For each network it times the ddx program emitting that C (wall time of the process, the
 // best of a few runs), counts its lines against the value-only code (`ccode(loss, ...)`),
 // compiles both and a hand-written loop backpropagation (bench/nn_ladder_hand.c) with
-// ddx::load_c (cc -std=c99 -O2 -fPIC -shared), checks that they agree at random points, and
+// ddx::load_c (cc -std=c99 -O2 -fPIC -shared, with GCC or Clang -ffp-contract=off, on x86-64
+// -march=native: src/numeric/c_compiler.cpp), checks that they agree at random points, and
 // times one call of each, interleaved as bench/ddx_bench.cpp does.
 //
 //   nn_ladder DDX_PROGRAM BENCH_SOURCE_DIR WORK_DIR [--quick]
@@ -334,7 +335,8 @@ int main(int argc, char** argv) {
                  "ccode([loss, grad(loss, params)], [params, x1, ..., y]); ms to emit is the wall time of the ddx "
                  "process (best of "
               << runs << "), timed calls are medians of " << rounds
-              << " interleaved rounds; all three functions compiled by ddx::load_c (cc -std=c99 -O2)";
+              << " interleaved rounds; all three functions compiled by ddx::load_c (cc -std=c99 -O2; with GCC or Clang "
+                 "-ffp-contract=off, on x86-64 -march=native)";
     if (quick) std::cout << "; --quick: calls timed up to " << quick_timed_parameters << " parameters";
     std::cout << "\n";
     for (const row& r : rows) {

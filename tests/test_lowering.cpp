@@ -213,14 +213,15 @@ struct weighted_sum {
 
 }  // namespace
 
-TEST_CASE("lowering: a long weighted sum reads its weights in order, in two interleaved chains") {
+TEST_CASE("lowering: a long weighted sum reads its weights in order, in four interleaved chains") {
     weighted_sum w(11);
     ddx::tape p = ddx::lower({w.sum}, w.inputs);
     ddx::loop_plan plan = ddx::plan_loops(p);
     REQUIRE(plan.sums.size() == 1);
     const std::vector<ddx::sum_part>& parts = plan.sums.begin()->second;
     REQUIRE(parts.size() == 1);
-    CHECK(parts[0].paired);
+    CHECK(parts[0].chains == 4);
+    CHECK(ddx::chains_for(11) == 4);
     const ddx::product_run& run = parts[0].run;
     CHECK(run.length == 11);
     CHECK(run.p.k == ddx::loop_operand::kind::input);
@@ -228,16 +229,17 @@ TEST_CASE("lowering: a long weighted sum reads its weights in order, in two inte
     CHECK(run.p.stride == 1);
     REQUIRE(run.q.k == ddx::loop_operand::kind::array);
     CHECK(plan.arrays[static_cast<size_t>(run.q.array)].size() == 11);
-    // The value, to the bit: A = w0 h0 + w2 h2 + ..., B = w1 h1 + w3 h3 + ..., then A + B.
+    // The value, to the bit: A_j = w_j h_j + w_(j+4) h_(j+4) + ... for j = 0 .. 3, then
+    // ((A_0 + A_1) + A_2) + A_3.
     std::vector<double> in(12);
     for (int k = 0; k < 11; ++k) in[static_cast<size_t>(k)] = 0.1 * (k + 1) * (k % 3 == 0 ? -1 : 1);
     in[11] = -4.7;
-    double a = in[0] * std::tanh(in[11] + 0), b = in[1] * std::tanh(in[11] + 1);
-    for (int k = 2; k < 11; ++k) {
+    double a[4];
+    for (int k = 0; k < 11; ++k) {
         double m = in[static_cast<size_t>(k)] * std::tanh(in[11] + k);
-        (k % 2 == 0 ? a : b) = (k % 2 == 0 ? a : b) + m;
+        a[k % 4] = k < 4 ? m : a[k % 4] + m;
     }
-    CHECK(execute(p, in)[0] == a + b);
+    CHECK(execute(p, in)[0] == ((a[0] + a[1]) + a[2]) + a[3]);
 }
 
 TEST_CASE("lowering: short sums keep their order, runs need one sign and a walk of the inputs") {
@@ -297,6 +299,53 @@ TEST_CASE("lowering: tanh's derivative has the same sign for every unit") {
         CHECK(d.op == kind::sub);
         CHECK(p.code[static_cast<size_t>(d.a)].op == kind::constant);
     }
+}
+
+TEST_CASE("lowering: sums of a transposed matrix times a vector are computed side by side") {
+    // S_k = sum_i w_i_k tanh(x + i) for k = 0..5, i = 0..9, the weights listed by i then k:
+    // S_k walks the inputs from k with stride 6, all with the same tanh(x + i).
+    ddx::symbol_table s;
+    const int lanes = 6, length = 10;
+    std::vector<ex> inputs, outputs;
+    for (int i = 0; i < length; ++i)
+        for (int k = 0; k < lanes; ++k) inputs.push_back(s.get("w" + std::to_string(i) + "_" + std::to_string(k)));
+    inputs.push_back(s.get("x"));
+    for (int k = lanes - 1; k >= 0; --k) {  // (the outputs in another order than the lanes)
+        ex sum = 0;
+        for (int i = 0; i < length; ++i) {
+            int j = (i * 3) % length;  // scrambled
+            sum += inputs[static_cast<size_t>(j * lanes + k)] * GiNaC::tanh(s.get("x") + j);
+        }
+        outputs.push_back(sum);
+    }
+    ddx::tape p = ddx::lower(outputs, inputs);
+    ddx::loop_plan plan = ddx::plan_loops(p);
+    REQUIRE(plan.lanes.size() == 1);
+    const ddx::lane_group& g = plan.lanes[0];
+    CHECK(g.sums.size() == static_cast<size_t>(lanes));
+    CHECK(g.base == 0);
+    CHECK(g.stride == lanes);
+    CHECK(g.length == static_cast<size_t>(length));
+    CHECK(g.q.k == ddx::loop_operand::kind::array);
+    CHECK(g.sums[0] == p.outputs[lanes - 1]);  // lane k is S_k
+    // Each lane one chain in the order of i: the same doubles in the interpreter.
+    std::vector<double> in(inputs.size());
+    for (size_t i = 0; i < in.size(); ++i) in[i] = 0.37 * std::sin(1.0 + static_cast<double>(i));
+    std::vector<double> out = execute(p, in);
+    for (int k = 0; k < lanes; ++k) {
+        double acc = 0;
+        for (int i = 0; i < length; ++i) {
+            double m = in[static_cast<size_t>(i * lanes + k)] * std::tanh(in.back() + i);
+            acc = i == 0 ? m : acc + m;
+        }
+        CHECK(out[static_cast<size_t>(lanes - 1 - k)] == acc);
+    }
+    // Fewer than min_lanes such sums: each its own loop of four chains.
+    ddx::tape few = ddx::lower({outputs[0], outputs[1], outputs[2]}, inputs);
+    ddx::loop_plan three = ddx::plan_loops(few);
+    CHECK(three.lanes.empty());
+    REQUIRE(three.sums.size() == 3);
+    for (const auto& [root, parts] : three.sums) CHECK(parts.at(0).chains == 4);
 }
 
 TEST_CASE("lowering: runs of outputs, scalar times a walk or an array") {

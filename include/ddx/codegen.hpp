@@ -14,9 +14,12 @@
 //    process exits normally (a killed process leaves it behind, still 0700). There is no
 //    fixed shared path.
 //  - An entry is the directory KEY holding source.c, build.txt and object.so; KEY hashes the
-//    source with the compiler's identity (the command, the flags and the output of
-//    `$CC --version`, run once per process and compiler). It is loaded only if the entry and its files are
-//    owned by the effective user, not writable by group or others, not symbolic links,
+//    source with the compiler's identity (the command, the flags, the output of
+//    `$CC --version`, run once per process and compiler, and with -march=native the
+//    processor's identification and flags from /proc/cpuinfo, so that a cache shared by
+//    machines of different processors does not give one the other's code). It is loaded
+//    only if the entry and its files are owned by the effective user, not writable by
+//    group or others, not symbolic links,
 //    source.c and build.txt equal the wanted source and identity byte for byte, and
 //    object.so is a whole ELF shared object (every segment the loader maps lies within the
 //    file: a cut object would crash the process in dlopen). Anything else is rebuilt and
@@ -41,8 +44,10 @@ namespace ddx {
 /// `out` must not overlap. Includes only <math.h>, keeps no state, compiles with -std=c99
 /// -Wall -Wextra -Werror -pedantic. Straight-line code, but for runs of 8 or more products
 /// whose one operand walks the variables (a layer's weights w_j_0, w_j_1, ... listed in
-/// order) or is one value: those are loops over `in` and local arrays, a sum's in two
-/// interleaved halves (src/numeric/loops.hpp), with the interpreter's order of operations.
+/// order) or is one value: those are loops over `in` and local arrays, a sum's in four
+/// interleaved chains, and 4 or more sums that walk the variables alike from consecutive
+/// ones side by side (src/numeric/loops.hpp); a layer's 16 or more calls of one function
+/// (tanh) are one loop too. The interpreter's order of operations throughout.
 /// Throws ddx::error for a name that is not a C identifier or is a keyword, for free symbols
 /// not in `variables` (all named), and for what C cannot express.
 /// `emit_c({parse("x^2*y", s)}, {s.get("x"), s.get("y")}, "f")`
@@ -67,8 +72,16 @@ public:
     /// `f.is_native()`.
     bool is_native() const { return native_ != nullptr; }
     /// Why the interpreter took over, "" when native: the error of compiling or loading,
-    /// e.g. "no C compiler (cc) could be run".
+    /// e.g. "no C compiler (cc) could be run" (no newline at the end; a compiler's messages
+    /// follow "the C compiler failed:" on lines of their own).
     const std::string& why_interpreted() const;
+    /// The name of the C function, "ddx_function" (the same for every compiled_function).
+    const std::string& name() const;
+    /// The C source it was compiled from, emit_c(outputs, variables, name()): the same text
+    /// whether or not it runs natively ("" for a default-constructed one). With
+    /// `ddx::load_c(f.source(), f.name(), library)` a caller can load it again, or save it,
+    /// without emitting it a second time.
+    const std::string& source() const;
 
 private:
     friend compiled_function compile(const std::vector<GiNaC::ex>&, const std::vector<GiNaC::ex>&);
@@ -77,10 +90,13 @@ private:
     std::shared_ptr<void> library_;          // keeps the shared object loaded
     std::shared_ptr<const tape> interpreted_;
     std::shared_ptr<const std::string> why_interpreted_;
+    std::shared_ptr<const std::string> source_;
     std::size_t inputs_ = 0, outputs_ = 0;
 };
 
-/// Emits, compiles with the system C compiler (`$CC`, else `cc`; -O2), loads the result and
+/// Emits, compiles with the system C compiler (`$CC`, else `cc`; -std=c99 -O2, and with GCC or
+/// Clang -ffp-contract=off, on x86-64 also -march=native: the same doubles as the
+/// interpreter, see src/numeric/c_compiler.cpp), loads the result and
 /// returns it. Compiled objects are cached as the top of this header describes. Without a
 /// working compiler, or when the object cannot be loaded, the interpreter takes over: the
 /// result says so (is_native(), why_interpreted()) and the fallback handler, if any, is

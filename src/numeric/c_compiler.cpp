@@ -3,6 +3,7 @@
 #include <ddx/error.hpp>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -63,9 +64,41 @@ run_result run_process(const std::vector<std::string>& args) {
     return r;
 }
 
-const std::vector<std::string>& flags() {
-    static const std::vector<std::string> f = {"-std=c99", "-O2", "-fPIC", "-shared"};
-    return f;
+// GCC and Clang (what `--version` says; Debian's `cc --version` names the Free Software
+// Foundation, not gcc).
+bool gcc_or_clang(const std::string& version) {
+    for (const char* name : {"gcc", "GCC", "Free Software Foundation", "clang"}) {
+        if (version.find(name) != std::string::npos) return true;
+    }
+    return false;
+}
+
+// What -march=native stands for: the processor's identification and features, from the
+// first processor of /proc/cpuinfo (read once per process).
+const std::string& processor() {
+    static const std::string text = [] {
+        std::string all, out;
+        if (FILE* f = std::fopen("/proc/cpuinfo", "r")) {
+            char buffer[4096];
+            std::size_t n;
+            while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) all.append(buffer, n);
+            std::fclose(f);
+        }
+        for (std::size_t at = 0; at < all.size();) {
+            std::size_t end = all.find('\n', at);
+            if (end == std::string::npos) end = all.size();
+            std::string line = all.substr(at, end - at);
+            at = end + 1;
+            if (line.empty()) break;  // the end of the first processor
+            std::string key = line.substr(0, line.find(':'));
+            while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.pop_back();
+            for (const char* wanted : {"vendor_id", "cpu family", "model", "model name", "stepping", "flags"}) {
+                if (key == wanted) out += line + "\n";
+            }
+        }
+        return out.empty() ? std::string("unknown\n") : out;
+    }();
+    return text;
 }
 
 }  // namespace
@@ -74,7 +107,6 @@ c_compiler current_c_compiler() {
     c_compiler c;
     const char* cc = std::getenv("CC");
     c.command = cc && *cc ? cc : "cc";
-    c.flags = flags();
 
     // `--version` once per process and command (tests and programs may change $CC).
     static std::mutex mutex;
@@ -92,9 +124,28 @@ c_compiler current_c_compiler() {
         std::lock_guard<std::mutex> lock(mutex);
         versions.emplace(c.command, version);
     }
+    // ISO C99 at -O2. With GCC or Clang also: no contraction of a * b + c into a fused
+    // multiply-add (the interpreter rounds the product; -std=c99 implies it for GCC, Clang
+    // contracts within an expression by default), and on x86-64 the instructions of this
+    // processor (-march=native: wider vectors for the loops of the emitted code). Neither
+    // changes a result: without contraction every operation is the same IEEE operation in
+    // any instruction set, vector lanes included, and the math functions are the same
+    // library calls. The processor is part of the identity, so that a cache shared between
+    // machines does not hand one machine's code to another.
+    c.flags = {"-std=c99", "-O2"};
+    const bool known = gcc_or_clang(version);
+    if (known) c.flags.push_back("-ffp-contract=off");
+#if defined(__x86_64__)
+    const bool native = known;
+#else
+    const bool native = false;
+#endif
+    if (native) c.flags.push_back("-march=native");
+    c.flags.insert(c.flags.end(), {"-fPIC", "-shared"});
     c.identity = "compiler: " + c.command + "\nflags:";
     for (const std::string& f : c.flags) c.identity += " " + f;
     c.identity += " -lm\n" + c.command + " --version, " + version;
+    if (native) c.identity += "-march=native for:\n" + processor();
     return c;
 }
 
@@ -104,7 +155,11 @@ void build_shared_object(const c_compiler& compiler, const std::string& source, 
     args.insert(args.end(), {"-o", object, source, "-lm"});
     run_result r = run_process(args);
     if (!r.started) throw error("no C compiler (" + compiler.command + ") could be run");
-    if (r.status != 0) throw error("the C compiler failed:\n" + r.output);
+    if (r.status != 0) {
+        std::string output = r.output;
+        output.erase(output.find_last_not_of(" \t\r\n") + 1);  // (its last line's newline)
+        throw error("the C compiler failed:\n" + output);
+    }
 }
 
 }  // namespace ddx

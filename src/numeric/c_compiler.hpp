@@ -6,12 +6,14 @@
 
 namespace ddx {
 
-/// The compiler load_c uses now: `$CC`, else `cc`, with fixed flags.
+/// The compiler load_c uses now: `$CC`, else `cc`, with the flags current_c_compiler
+/// chooses for it (c_compiler.cpp).
 struct c_compiler {
     std::string command;             ///< run without a shell (PATH is searched)
     std::vector<std::string> flags;  ///< before `-o OBJECT SOURCE -lm`
-    /// What distinguishes this compiler's objects: the command, the flags and the output of
-    /// `command --version` (run once per process and command). Part of the cache key, and
+    /// What distinguishes this compiler's objects: the command, the flags, the output of
+    /// `command --version` (run once per process and command) and, with -march=native, the
+    /// processor (/proc/cpuinfo's identification and flags). Part of the cache key, and
     /// recorded beside every cached object.
     std::string identity;
 };

@@ -8,6 +8,9 @@ namespace ddx {
 
 namespace {
 
+// The name of the function in every source ddx::compile emits.
+constexpr const char* compiled_function_name = "ddx_function";
+
 std::mutex handler_mutex;
 std::function<void(const std::string&)>& fallback_handler() {
     static std::function<void(const std::string&)> handler;
@@ -26,13 +29,16 @@ compiled_function compile(const std::vector<GiNaC::ex>& outputs, const std::vect
     std::vector<GiNaC::ex> flat = flatten(outputs);
     f.inputs_ = variables.size();
     f.outputs_ = flat.size();
-    std::string source = emit_c(flat, variables, "ddx_function");
+    auto source = std::make_shared<const std::string>(emit_c(flat, variables, compiled_function_name));
+    f.source_ = source;
     try {
-        f.native_ = reinterpret_cast<compiled_function::native_fn>(load_c(source, "ddx_function", f.library_));
+        f.native_ = reinterpret_cast<compiled_function::native_fn>(load_c(*source, compiled_function_name, f.library_));
     } catch (const error& e) {
         f.native_ = nullptr;
         f.library_.reset();
-        f.why_interpreted_ = std::make_shared<const std::string>(e.what());
+        std::string why = e.what();
+        why.erase(why.find_last_not_of(" \t\r\n") + 1);  // no newline at the end
+        f.why_interpreted_ = std::make_shared<const std::string>(why);
         f.interpreted_ = std::make_shared<const tape>(lower(flat, variables));
         std::function<void(const std::string&)> handler;
         {
@@ -42,6 +48,16 @@ compiled_function compile(const std::vector<GiNaC::ex>& outputs, const std::vect
         if (handler) handler(*f.why_interpreted_);
     }
     return f;
+}
+
+const std::string& compiled_function::name() const {
+    static const std::string name = compiled_function_name;
+    return name;
+}
+
+const std::string& compiled_function::source() const {
+    static const std::string none;
+    return source_ ? *source_ : none;
 }
 
 const std::string& compiled_function::why_interpreted() const {

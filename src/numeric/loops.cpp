@@ -6,11 +6,16 @@
 // arithmetic is found as runs of products whose one operand walks the inputs (the weights
 // of a unit: in[base + i]; a hidden unit's weights into the next layer: in[base + stride *
 // i]) or is one register (an output's delta times each of the layer's activations), so that
-// codegen_c.cpp can write each run as a loop over an array of its other operands.
+// codegen_c.cpp can write each run as a loop over an array of its other operands; a run's
+// sum in four interleaved chains (what a vectorizer makes one vector of), and sums that walk
+// the same way from consecutive inputs (a hidden layer's adjoints) side by side, one lane
+// each (lane_group), so that the loop over the lanes reads consecutive inputs.
 #include "numeric/loops.hpp"
 
 #include <algorithm>
 #include <climits>
+#include <set>
+#include <tuple>
 #include <utility>
 
 namespace ddx {
@@ -18,6 +23,11 @@ namespace ddx {
 namespace {
 
 using kind = instruction::kind;
+
+// The most chains a run is split in (chains_for): 4 doubles are one AVX vector, and at most
+// 4 accumulators of 2 each with SSE2. 8 chains measured slower on the network ladder (more
+// set-up and tail code per sum, a longer sum of the chains at the end).
+constexpr std::size_t max_chains = 4;
 
 bool has_operands(const instruction& x) { return x.op != kind::constant && x.op != kind::input; }
 bool is_sum(const instruction& x) { return x.op == kind::add || x.op == kind::sub; }
@@ -170,6 +180,30 @@ std::vector<found_run> runs_in(const tape& p, const std::vector<int>& regs) {
     return out;
 }
 
+// Sums that may be computed side by side (loops.hpp, lane_group): `key` is what the lanes
+// must share (the stride, the length, the other operand), `base` the sum's first input.
+struct lane_candidate {
+    std::vector<long> key;
+    long base = 0;
+    int root = -1;
+};
+
+// The groups of min_lanes or more candidates with one key and consecutive bases, each in
+// the order of its bases; sorted, so the same for every order of the candidates.
+std::vector<std::vector<lane_candidate>> lane_groups(std::vector<lane_candidate> c) {
+    std::sort(c.begin(), c.end(), [](const lane_candidate& a, const lane_candidate& b) {
+        return std::tie(a.key, a.base, a.root) < std::tie(b.key, b.base, b.root);
+    });
+    std::vector<std::vector<lane_candidate>> out;
+    for (size_t i = 0; i < c.size();) {
+        size_t j = i + 1;
+        while (j < c.size() && c[j].key == c[i].key && c[j].base == c[j - 1].base + 1) ++j;
+        if (j - i >= min_lanes) out.emplace_back(c.begin() + static_cast<long>(i), c.begin() + static_cast<long>(j));
+        i = j;
+    }
+    return out;
+}
+
 class planner {
 public:
     explicit planner(const tape& p) : p_(p), readers_(p), partial_(partial_sums(p, readers_)) {
@@ -178,12 +212,13 @@ public:
     }
 
     loop_plan plan() {
-        // Outer sums first: a sum that is the second chain of a pair belongs to the sum
+        // Outer sums first: a sum that is one of a run's other chains belongs to the sum
         // it is added to.
         for (size_t k = p_.code.size(); k-- > 0;) {
             if (is_sum(p_.code[k]) && !partial_[k] && !plan_.in_loop[k]) sum(static_cast<int>(k));
         }
         outputs();
+        lanes();
         // A product whose every reader is a loop needs no statement; one read elsewhere too
         // (the same w*f in two sums, one of them no loop) keeps it, and the loops compute
         // it again: the same double.
@@ -231,8 +266,8 @@ private:
         return run;
     }
 
-    // The terms of a sum at `reg` that a pair of chains can be: a sum read only by its
-    // parent, all of its terms added products a loop can compute.
+    // The terms of a sum at `reg` that one of a run's other chains can be: a sum read only
+    // by its parent, all of its terms added products a loop can compute.
     bool second_chain(const term& t, std::vector<term>& terms) const {
         size_t r = static_cast<size_t>(t.reg);
         if (t.subtract || p_.code[r].op != kind::add || readers_.count[r] != 1 || readers_.output[r]) return false;
@@ -240,42 +275,56 @@ private:
         return std::all_of(terms.begin(), terms.end(), [&](const term& x) { return !x.subtract && loopable(x.reg); });
     }
 
-    // A run split in two chains by order_sums, ending at terms[end] (the second chain):
-    // terms[end - k, end) and that chain's terms, taken in turn, as one run of products
-    // (k = |second| + 1, else |second|).
-    struct pair_found {
-        size_t start = 0, end = 0;
+    // A run split in C chains by order_sums (loops.hpp): terms[start, first_chain) are the
+    // products of chain 0, terms[first_chain, end] the other C - 1 chains (sums of their
+    // own); product i of the run is chain (i mod C)'s (i / C)-th.
+    struct chained_found {
+        size_t start = 0, first_chain = 0, end = 0, chains = 0;
         product_run run;
         std::vector<int> regs, q;
     };
 
-    bool paired_run(const std::vector<term>& terms, size_t end, pair_found& out) const {
-        std::vector<term> second;
-        if (!second_chain(terms[end], second)) return false;
-        for (size_t first : {second.size() + 1, second.size()}) {
-            if (first > end || first + second.size() < min_loop_length) continue;
-            bool all = true;
-            for (size_t i = end - first; i < end && all; ++i) all = !terms[i].subtract && loopable(terms[i].reg);
-            if (!all) continue;
-            std::vector<int> regs;
-            for (size_t i = 0; i < first + second.size(); ++i) {
-                regs.push_back(i % 2 == 0 ? terms[end - first + i / 2].reg : second[i / 2].reg);
+    bool chained_run(const std::vector<term>& terms, size_t first_chain, chained_found& out) const {
+        std::vector<std::vector<term>> others;
+        for (size_t j = first_chain; j < terms.size() && others.size() + 1 < max_chains; ++j) {
+            std::vector<term> c;
+            if (!second_chain(terms[j], c)) break;
+            others.push_back(std::move(c));
+        }
+        for (size_t m = others.size(); m >= 1; --m) {
+            const size_t chains = m + 1;
+            for (size_t first : {others[0].size() + 1, others[0].size()}) {
+                if (first > first_chain) continue;
+                size_t n = first;
+                for (size_t j = 0; j < m; ++j) n += others[j].size();
+                if (n < min_loop_length || chains_for(n) != chains) continue;
+                bool fits = first == (n + chains - 1) / chains;
+                for (size_t j = 1; j < chains && fits; ++j) fits = others[j - 1].size() == (n - j + chains - 1) / chains;
+                for (size_t i = first_chain - first; i < first_chain && fits; ++i) {
+                    fits = !terms[i].subtract && loopable(terms[i].reg);
+                }
+                if (!fits) continue;
+                std::vector<int> regs;
+                for (size_t i = 0; i < n; ++i) {
+                    size_t c = i % chains, at = i / chains;
+                    regs.push_back(c == 0 ? terms[first_chain - first + at].reg : others[c - 1][at].reg);
+                }
+                std::vector<int> q;
+                product_run run = match_run(p_, operands_of(p_, regs), 0, q);
+                if (run.length != regs.size()) continue;
+                out = chained_found{first_chain - first, first_chain, first_chain + m - 1, chains, run, regs, q};
+                return true;
             }
-            std::vector<int> q;
-            product_run run = match_run(p_, operands_of(p_, regs), 0, q);
-            if (run.length != regs.size()) continue;
-            out = pair_found{end - first, end, run, regs, q};
-            return true;
         }
         return false;
     }
 
     void sum(int root) {
         std::vector<term> terms = terms_of(p_, partial_, root);
-        std::map<size_t, pair_found> pairs;  // by start
+        std::map<size_t, chained_found> pairs;  // by start
         for (size_t j = 0, after = 0; j < terms.size(); ++j) {
-            pair_found f;
-            if (paired_run(terms, j, f) && f.start >= after) {
+            chained_found f;
+            if (chained_run(terms, j, f) && f.start >= after) {
                 after = f.end + 1;
                 pairs.emplace(f.start, std::move(f));
             }
@@ -287,11 +336,11 @@ private:
             sum_part part;
             auto pair = pairs.find(i);
             if (pair != pairs.end()) {
-                part.paired = true;
+                part.chains = pair->second.chains;
                 part.run = pair->second.run;
                 part.run.q = describe(pair->second.q);
                 for (int r : pair->second.regs) ++consumed_[static_cast<size_t>(r)];
-                second_chains.push_back(terms[pair->second.end].reg);
+                for (size_t c = pair->second.first_chain; c <= pair->second.end; ++c) second_chains.push_back(terms[c].reg);
                 parts.push_back(part);
                 any = true;
                 i = pair->second.end + 1;
@@ -334,6 +383,31 @@ private:
         plan_.sums.emplace(root, std::move(parts));
     }
 
+    // Sums that are one run of products walking the inputs, in one chain: side by side
+    // where min_lanes or more share the rest (lane_groups).
+    void lanes() {
+        std::vector<lane_candidate> candidates;
+        for (const auto& [root, parts] : plan_.sums) {
+            if (parts.size() != 1 || parts[0].reg >= 0 || parts[0].chains != 1 || parts[0].subtract) continue;
+            const product_run& run = parts[0].run;
+            if (run.p.k != loop_operand::kind::input) continue;
+            const loop_operand& q = run.q;
+            candidates.push_back({{run.p.stride, static_cast<long>(run.length), static_cast<long>(q.k), q.reg, q.base,
+                                   q.stride, q.array},
+                                  run.p.base, root});
+        }
+        for (const std::vector<lane_candidate>& g : lane_groups(std::move(candidates))) {
+            lane_group group;
+            const product_run& run = plan_.sums.at(g[0].root)[0].run;
+            group.base = run.p.base;
+            group.stride = run.p.stride;
+            group.length = run.length;
+            group.q = run.q;
+            for (const lane_candidate& c : g) group.sums.push_back(c.root);
+            plan_.lanes.push_back(std::move(group));
+        }
+    }
+
     void mark_chain(int top) {
         for (int r = top; r == top || partial_[static_cast<size_t>(r)]; r = p_.code[static_cast<size_t>(r)].a) {
             plan_.in_loop[static_cast<size_t>(r)] = true;
@@ -360,6 +434,12 @@ private:
 
 }  // namespace
 
+std::size_t chains_for(std::size_t length) {
+    std::size_t chains = 2;
+    while (chains * 2 <= max_chains && length >= chains * 4) chains *= 2;
+    return chains;
+}
+
 tape order_sums(const tape& p) {
     readers r(p);
     std::vector<bool> partial = partial_sums(p, r);
@@ -367,6 +447,7 @@ tape order_sums(const tape& p) {
     // root -> its terms in the new order, and where the runs to split are ([start, end))
     std::map<int, std::pair<std::vector<term>, std::map<size_t, size_t>>> rearranged;
     std::vector<bool> dropped(p.code.size(), false);
+    std::vector<lane_candidate> candidates;  // sums that plan_loops may put side by side
     for (size_t k = 0; k < p.code.size(); ++k) {
         if (!is_sum(p.code[k]) || partial[k]) continue;
         std::vector<term> terms = terms_of(p, partial, static_cast<int>(k));
@@ -381,7 +462,16 @@ tape order_sums(const tape& p) {
         for (size_t i = 0; i < terms.size();) {
             std::vector<int> regs;
             for (size_t c = i; c < terms.size() && !terms[c].subtract && loopable(terms[c].reg); ++c) regs.push_back(terms[c].reg);
-            for (const found_run& f : runs_in(p, regs)) runs.emplace(i + f.start, i + f.start + f.run.length);
+            for (const found_run& f : runs_in(p, regs)) {
+                runs.emplace(i + f.start, i + f.start + f.run.length);
+                if (i == 0 && f.start == 0 && f.run.length == terms.size() && f.run.p.k == loop_operand::kind::input) {
+                    lane_candidate c{{f.run.p.stride, static_cast<long>(f.run.length)}, f.run.p.base, static_cast<int>(k)};
+                    // the other operand: the same registers (the planner's same array,
+                    // input walk or scalar)
+                    c.key.insert(c.key.end(), f.q.begin(), f.q.end());
+                    candidates.push_back(std::move(c));
+                }
+            }
             i += std::max<size_t>(regs.size(), 1);
         }
         for (int x = p.code[k].a; partial[static_cast<size_t>(x)]; x = p.code[static_cast<size_t>(x)].a) {
@@ -390,6 +480,10 @@ tape order_sums(const tape& p) {
         rearranged.emplace(static_cast<int>(k), std::make_pair(std::move(terms), std::move(runs)));
     }
     if (rearranged.empty()) return p;
+    std::set<int> one_chain;  // sums to be computed side by side: the lanes are the chains
+    for (const std::vector<lane_candidate>& g : lane_groups(std::move(candidates))) {
+        for (const lane_candidate& c : g) one_chain.insert(c.root);
+    }
     tape out;
     out.inputs = p.inputs;
     std::vector<int> mapped(p.code.size(), -1);
@@ -421,12 +515,15 @@ tape order_sums(const tape& p) {
                 ++i;
                 continue;
             }
-            int second = -1;
-            for (size_t j = i; j < run->second; ++j) {
-                int& chain = (j - i) % 2 == 0 ? acc : second;
-                chain = chain < 0 ? reg(j) : push(kind::add, chain, reg(j));
+            const size_t n = run->second - i, count = one_chain.count(static_cast<int>(k)) ? 1 : chains_for(n);
+            std::vector<int> chains(count, -1);
+            chains[0] = acc;
+            for (size_t j = 0; j < n; ++j) {
+                int& chain = chains[j % count];
+                chain = chain < 0 ? reg(i + j) : push(kind::add, chain, reg(i + j));
             }
-            acc = push(kind::add, acc, second);
+            acc = chains[0];
+            for (size_t c = 1; c < count; ++c) acc = push(kind::add, acc, chains[c]);
             i = run->second;
         }
         mapped[k] = acc;
