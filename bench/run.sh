@@ -28,7 +28,7 @@
 # from 2-4-1 to 4-64-64-64-1 (17 to 8,705 parameters) written as ddx scripts, the time of the
 # ddx program to emit ccode([loss, grad(loss, params)], ...), its lines against the
 # value-only code, and ns per call against hand-written loops (bench/nn_ladder_hand.c), as
-# a fourth table. The full run compiles the biggest network's C with cc -O2 (about 1.5
+# a fourth table. The full run compiles the biggest network's C as ddx does (ddx::load_c; about 1.5
 # minutes); --quick times the calls up to 400 parameters only. Where python3-torch is
 # installed (with apt-get when missing and running as root, as SymPy), the table has three
 # columns more: PyTorch's value + gradient (loss.backward(), float64, one thread) of the same
