@@ -25,7 +25,8 @@
 //    file: a cut object would crash the process in dlopen). Anything else is rebuilt and
 //    replaced.
 //  - A new entry is built in a fresh temporary directory beside the others and renamed into
-//    place whole, so a half-written object is never found. An object that fails to load is
+//    place whole, so a half-written object is never found; one left by a killed build
+//    (.build-XXXXXX, the user's own, untouched for a day) is removed when the next is built. An object that fails to load is
 //    rebuilt once; if that fails too, ddx::compile uses the interpreter.
 #pragma once
 

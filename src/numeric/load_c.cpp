@@ -4,7 +4,8 @@
 // source and the compiler's identity) holding source.c (the exact source), build.txt (the
 // compiler's identity) and object.so. It is built under a fresh name (DIR/.build-XXXXXX)
 // and renamed into place whole, so an entry is never seen half-written and its three files
-// always belong together. An entry is loaded only after trusted_subdirectory, trusted_file
+// always belong together; a build that was killed leaves its .build-XXXXXX, removed a day
+// later. An entry is loaded only after trusted_subdirectory, trusted_file
 // and trusted_object have checked it and both recorded texts equal the wanted ones byte for
 // byte.
 #include <ddx/codegen.hpp>
@@ -16,11 +17,14 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <dlfcn.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace ddx {
 
@@ -88,6 +92,22 @@ bool publish(const std::string& tmp, const std::string& entry, const wanted& w, 
     return moved;
 }
 
+// A build killed on the way (Ctrl-C, the time limit, a crash) leaves its DIR/.build-XXXXXX
+// behind. Those of this user untouched for a day are removed when the next entry is built: no
+// compile runs that long, so none of them is another process's build in progress.
+void remove_stale_builds(const std::string& dir) {
+    constexpr std::time_t stale_after = 24 * 60 * 60;
+    const std::time_t now = std::time(nullptr);
+    std::error_code failed;
+    for (const auto& item : std::filesystem::directory_iterator(dir, failed)) {
+        const std::string name = item.path().filename().string();
+        if (name.size() != std::string(".build-XXXXXX").size() || name.compare(0, 7, ".build-") != 0) continue;
+        struct stat st {};
+        if (::lstat(item.path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()) continue;
+        if (now - st.st_mtime > stale_after) compile_cache::remove_tree(item.path().string());
+    }
+}
+
 // Loads the entry for `w` in `dir`, building it if it is missing, untrusted, different or
 // fails to load. nullopt when `dir` cannot take a new entry (the caller tries elsewhere).
 // Throws ddx::error when compiling fails or a freshly built object does not load.
@@ -101,6 +121,7 @@ std::optional<void*> load_or_build(const std::string& dir, const wanted& w) {
         replace = true;  // rebuilt once
     }
 
+    remove_stale_builds(dir);
     std::string tmp = dir + "/.build-XXXXXX";
     if (!::mkdtemp(tmp.data())) return std::nullopt;
     if (!compile_cache::write_new_file(tmp + "/source.c", w.source) ||

@@ -155,6 +155,18 @@ for entry in "$TMP"/other/ddx/*; do
 done
 end
 
+# --- builds killed on the way: their .build-XXXXXX removed a day later, not before
+begin stale_builds
+mkdir -p "$TMP/stale/ddx" && chmod 700 "$TMP/stale/ddx"
+mkdir "$TMP/stale/ddx/.build-old123" "$TMP/stale/ddx/.build-new123"
+echo 'half a source' > "$TMP/stale/ddx/.build-old123/source.c"
+touch -d '2 days ago' "$TMP/stale/ddx/.build-old123"
+run XDG_CACHE_HOME="$TMP/stale"
+cmp -s "$TMP/out" "$TMP/expected" || fail "output differs"
+[ -e "$TMP/stale/ddx/.build-old123" ] && fail "a build left two days ago is still there"
+[ -d "$TMP/stale/ddx/.build-new123" ] || fail "a build of today was removed"
+end
+
 # --- no cache at all: a private directory in TMPDIR, removed at exit
 begin no-home
 mkdir -p "$TMP/private-tmp"
