@@ -23,14 +23,13 @@ import math
 import re
 import os
 import queue
-import select
 import statistics
 import subprocess
 import sys
 import threading
 import time
 
-from sympy_worker import Timeout, Worker, cpu_seconds
+from sympy_worker import Timeout, Worker, reply_within
 
 GRACE = 5.0  # CPU seconds beyond the limit before a silent worker is killed
 
@@ -136,16 +135,7 @@ def run_pool(tasks, limit, jobs):
             # The worker stops its own simplify at the limit (CPU time); one stuck in C code,
             # where Python's signal handler cannot run, is killed GRACE CPU seconds later
             # (CPU time, not wall time: the machine may be busy with other work).
-            cpu0, wall0, line = cpu_seconds(proc), time.time(), ''
-            while True:
-                ready, _, _ = select.select([proc.stdout], [], [], 1.0)
-                if ready:
-                    line = proc.stdout.readline()
-                    break
-                cpu = cpu_seconds(proc)
-                used = cpu - cpu0 if cpu is not None and cpu0 is not None else time.time() - wall0
-                if used > limit + GRACE or time.time() - wall0 > 20 * (limit + GRACE):
-                    break
+            line = reply_within(proc, limit, GRACE, poll=1.0, wall_factor=20)
             if not line:  # stuck or crashed: kill it, count a timeout, start anew
                 proc.kill()
                 proc.wait()

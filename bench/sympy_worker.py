@@ -12,6 +12,7 @@ and, for the parent, cpu_seconds(proc). SymPy is imported by Worker(), not here:
 parents may run under a Python without SymPy.
 """
 import os
+import select
 import resource
 import signal
 import time
@@ -73,3 +74,19 @@ def cpu_seconds(proc):
         return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
     except (OSError, ValueError, IndexError):
         return None
+
+
+def reply_within(proc, limit, grace, poll, wall_factor):
+    """The worker's next line, or '' once it has used more than limit + grace CPU seconds on
+    this case (or, where its CPU time cannot be read, that much wall time), or wall_factor
+    times that in wall time: a worker stuck in C code, where its own alarm cannot act, or
+    crashed. CPU time, not wall time, so that a busy machine does not cut a case short."""
+    cpu0, wall0 = cpu_seconds(proc), time.time()
+    while True:
+        ready, _, _ = select.select([proc.stdout], [], [], poll)
+        if ready:
+            return proc.stdout.readline()
+        cpu = cpu_seconds(proc)
+        used = cpu - cpu0 if cpu is not None and cpu0 is not None else time.time() - wall0
+        if used > limit + grace or time.time() - wall0 > wall_factor * (limit + grace):
+            return ''

@@ -67,14 +67,13 @@ import os
 import platform
 import re
 import resource
-import select
 import statistics
 import subprocess
 import sys
 import threading
 import time
 
-from sympy_worker import Timeout, Worker, cpu_seconds
+from sympy_worker import Timeout, Worker, reply_within
 
 CATEGORIES = ['rational', 'algebraic', 'exponential', 'logarithmic', 'trigonometric',
               'hyperbolic', 'inverse-trig', 'inverse-hyperbolic']
@@ -717,16 +716,7 @@ def run_sympy(pairs, limit, jobs):
                 break
             proc.stdin.write(json.dumps({'id': p['id'], 'f': p['f'], 'F': p['F']}) + '\n')
             proc.stdin.flush()
-            cpu0, wall0, line = cpu_seconds(proc), time.time(), ''
-            while True:
-                ready, _, _ = select.select([proc.stdout], [], [], 0.5)
-                if ready:
-                    line = proc.stdout.readline()
-                    break
-                cpu = cpu_seconds(proc)
-                used = cpu - cpu0 if cpu is not None and cpu0 is not None else time.time() - wall0
-                if used > limit + grace or time.time() - wall0 > 10 * (limit + grace):
-                    break
+            line = reply_within(proc, limit, grace, poll=0.5, wall_factor=10)
             if not line:  # stuck in C code or crashed: kill it, count a timeout
                 proc.kill()
                 proc.wait()
