@@ -224,8 +224,15 @@ if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
     else
         as_nobody=(runuser -u nobody --)
     fi
+    # the build may sit below a directory only its owner can enter (a clone in mktemp -d):
+    # then nobody runs a copy of the program
+    nobody_ddx=$DDX
+    if ! "${as_nobody[@]}" test -x "$DDX"; then
+        nobody_ddx=$TMP/ddx-for-nobody
+        cp "$DDX" "$nobody_ddx" && chmod 0755 "$nobody_ddx"
+    fi
     env XDG_CACHE_HOME="$TMP/rootcache" TMPDIR="$TMP/nobody-tmp" HOME=/nonexistent \
-        "${as_nobody[@]}" timeout 60 "$DDX" -e "$SCRIPT" < /dev/null > "$TMP/out" 2> "$TMP/err"
+        "${as_nobody[@]}" timeout 60 "$nobody_ddx" -e "$SCRIPT" < /dev/null > "$TMP/out" 2> "$TMP/err"
     st=$?
     chmod 0700 "$TMP"
     expect_right
