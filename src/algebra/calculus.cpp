@@ -7,6 +7,7 @@
 #include <ddx/simplify.hpp>
 
 #include "algebra/nth_derivative.hpp"
+#include "algebra/renaming.hpp"
 #include "algebra/simplify_budget.hpp"
 #include "algebra/simplify_size.hpp"
 #include "core/class_test.hpp"
@@ -203,8 +204,10 @@ GiNaC::lst gradient(const ex& e, const std::vector<GiNaC::ex>& variables) {
     if (by_reverse_sweep(e, variables.size())) return reverse_gradient(e, variables);
     GiNaC::lst out;
     shared_allowance shares(simplify_units(e), variables.size());
+    renaming_memo memo;
     for (const GiNaC::ex& x : variables) {
-        out.append(shares.entry([&] { return simplify_derivative(differentiator(x)(e), e); }));
+        const ex raw = differentiator(x)(e);
+        out.append(memo.simplified(raw, [&] { return shares.entry([&] { return simplify_derivative(raw, e); }); }));
     }
     return out;
 }
@@ -220,7 +223,11 @@ GiNaC::lst jacobian(const GiNaC::lst& outputs, const std::vector<GiNaC::ex>& var
         }
         GiNaC::lst row;
         shared_allowance shares(simplify_units(f), by_variable.size());
-        for (differentiator& d : by_variable) row.append(shares.entry([&] { return simplify_derivative(d(f), f); }));
+        renaming_memo memo;
+        for (differentiator& d : by_variable) {
+            const ex raw = d(f);
+            row.append(memo.simplified(raw, [&] { return shares.entry([&] { return simplify_derivative(raw, f); }); }));
+        }
         rows.append(row);
     }
     return rows;
@@ -249,9 +256,12 @@ first_and_second_partials gradient_and_hessian(const ex& e, const std::vector<Gi
     for (const GiNaC::ex& x : variables) by_variable.emplace_back(x);
     std::vector<std::vector<ex>> h(n, std::vector<ex>(n));
     shared_allowance shares(simplify_units(e), n * (n + 1) / 2);
+    renaming_memo memo;
     for (size_t i = 0; i < n; ++i) {
         for (size_t j = i; j < n; ++j) {
-            h[i][j] = h[j][i] = shares.entry([&] { return simplify_derivative(by_variable[j](first.op(i)), first.op(i)); });
+            const ex raw = by_variable[j](first.op(i));
+            h[i][j] = h[j][i] =
+                memo.simplified(raw, [&] { return shares.entry([&] { return simplify_derivative(raw, first.op(i)); }); });
         }
     }
     GiNaC::lst rows;
