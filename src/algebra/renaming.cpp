@@ -93,6 +93,7 @@ public:
     }
 
     bool gave_up() const { return steps_left_ == 0; }
+    std::size_t steps_left() const { return steps_left_; }
     const GiNaC::exmap& renaming() const { return forward_; }
 
 private:
@@ -166,14 +167,20 @@ private:
     std::vector<ex> bound_;
 };
 
-std::optional<GiNaC::exmap> renaming_with(shape_hasher& hasher, const ex& a, const ex& b, std::size_t max_steps) {
-    renaming_search search(hasher, max_steps);
-    if (!search.matches(a, b) || search.gave_up()) return std::nullopt;
+// The search within `steps_left`, which is lowered by the steps it took.
+std::optional<GiNaC::exmap> renaming_with(shape_hasher& hasher, const ex& a, const ex& b, std::size_t& steps_left) {
+    renaming_search search(hasher, steps_left);
+    const bool found = search.matches(a, b) && !search.gave_up();
+    steps_left = search.steps_left();
+    if (!found) return std::nullopt;
     return search.renaming();
 }
 
-// A search gives up after this many comparisons of nodes (a few dozen find a network's).
+// A search gives up after this many comparisons of nodes (a few dozen find a network's), and
+// all searches of one memo after this many in all (a tenth of a second or so): entries of
+// one shape that are no renamings of each other cost searches and save nothing.
 constexpr std::size_t max_search_steps = 20000;
+constexpr std::size_t max_memo_search_steps = 200000;
 
 // At most this many earlier entries of one shape are tried for a renaming: alike shapes that
 // are not renamings of each other (x*y against x^2 hash differently, but x*y + z and x*z + y
@@ -189,7 +196,7 @@ std::optional<GiNaC::exmap> renaming_between(const ex& a, const ex& b, std::size
     return renaming_with(hasher, a, b, max_steps);
 }
 
-renaming_memo::renaming_memo() : hasher_(std::make_unique<shape_hasher>()) {}
+renaming_memo::renaming_memo() : hasher_(std::make_unique<shape_hasher>()), search_steps_left_(max_memo_search_steps) {}
 renaming_memo::~renaming_memo() = default;
 
 std::size_t renaming_memo::key_of(const ex& raw) { return (*hasher_)(raw); }
@@ -199,10 +206,12 @@ std::optional<ex> renaming_memo::renamed_from_seen(std::size_t key, const ex& ra
     if (bucket == seen_.end()) return std::nullopt;
     std::size_t tried = 0;
     for (const seen_entry& s : bucket->second) {
-        if (++tried > max_tried_per_shape) break;
-        if (auto renaming = renaming_with(*hasher_, s.raw, raw, max_search_steps)) {
-            return s.simplified.subs(*renaming, GiNaC::subs_options::no_pattern);
-        }
+        if (++tried > max_tried_per_shape || search_steps_left_ == 0) break;
+        std::size_t steps = std::min(max_search_steps, search_steps_left_);
+        const std::size_t granted = steps;
+        auto renaming = renaming_with(*hasher_, s.raw, raw, steps);
+        search_steps_left_ -= granted - steps;
+        if (renaming) return s.simplified.subs(*renaming, GiNaC::subs_options::no_pattern);
     }
     return std::nullopt;
 }

@@ -59,6 +59,7 @@ private:
     void remember(std::size_t key, const GiNaC::ex& raw, const GiNaC::ex& simplified);
 
     std::unique_ptr<shape_hasher> hasher_;  // the shapes of every node seen, by identity
+    std::size_t search_steps_left_;         // for all searches of this memo
     std::unordered_map<std::size_t, std::vector<seen_entry>> seen_;
 };
 
