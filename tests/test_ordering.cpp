@@ -37,6 +37,16 @@ TEST_CASE("ordering: exp(k*x) counts as degree k, like u^k with u = exp(x)") {
     CHECK(print("exp(2) + x") == "x + exp(2)");                     // a number's: degree 0
 }
 
+TEST_CASE("ordering: calls of multiples of one argument read as harmonics, the highest first") {
+    CHECK(print("cosh(4*x) + 14608*cosh(2*x) - 502*cosh(3*x) - 88234*cosh(x) + 78095") ==
+          "cosh(4*x) - 502*cosh(3*x) + 14608*cosh(2*x) - 88234*cosh(x) + 78095");
+    CHECK(print("sin(x/2) + sin(3*x/2)") == "sin(3*x/2) + sin(x/2)");
+    CHECK(print("sin(-3*x) + sin(2*x)") == "sin(2*x) - sin(3*x)");  // odd: sin(-3*x) is -sin(3*x)
+    // a lower harmonic is a lower power: it does not move ahead to lead with a plus
+    CHECK(print("sin(x) - sin(3*x) - sin(2*x)") == "-sin(3*x) - sin(2*x) + sin(x)");
+    CHECK(print("sin(x) - cos(3*x) - cos(2*x)") == "sin(x) - cos(3*x) - cos(2*x)");  // another function: it does
+}
+
 TEST_CASE("ordering: only a name's positive integer powers below 1000 have a degree") {
     CHECK(print("sqrt(x) + 1") == "1 + sqrt(x)");     // x^(1/2): degree 0, the number first
     CHECK(print("1/x + 1") == "1 + 1/x");             // x^(-1): degree 0

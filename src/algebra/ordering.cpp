@@ -9,6 +9,7 @@
 #include "algebra/printed_length.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -26,6 +27,26 @@ bool is_negative_number(const numeric& n) {
 namespace {
 
 bool is_negative_number(const ex& e) { return is_class<GiNaC::numeric>(e) && ddx::is_negative_number(GiNaC::ex_to<numeric>(e)); }
+
+// A call f(k*u) of one argument, k a nonzero rational number (1 where the argument has none):
+// k and u. cosh(3*x) is the third harmonic of cosh(x), and reads like a third power.
+struct harmonic {
+    unsigned serial = 0;
+    numeric multiple;
+    ex base;
+};
+
+std::optional<harmonic> harmonic_of(const ex& f) {
+    if (!is_a<GiNaC::function>(f) || f.nops() != 1) return std::nullopt;
+    const ex& arg = f.op(0);
+    const unsigned serial = GiNaC::ex_to<GiNaC::function>(f).get_serial();
+    if (is_class<GiNaC::mul>(arg)) {
+        const numeric& k = expairs::number(arg);
+        if (k.is_rational()) return harmonic{serial, k, divided(arg, k)};
+    }
+    if (is_class<GiNaC::numeric>(arg)) return std::nullopt;
+    return harmonic{serial, 1, arg};
+}
 
 // Adds one factor of a term to its key.
 void add_factor_degree(const ex& f, sort_key& key) {
@@ -54,12 +75,14 @@ void add_factor_degree(const ex& f, sort_key& key) {
         } else {
             key.function_degree += n.to_double();
             key.function_powers.emplace_back(f.op(0), n.to_double());
+            if (auto h = harmonic_of(f.op(0))) key.harmonics += abs(h->multiple).to_double() * n.to_double();
         }
         return;
     }
     if (is_a<GiNaC::function>(f) || is_class<GiNaC::add>(f)) {
         key.function_degree += 1;
         key.function_powers.emplace_back(f, 1);
+        if (auto h = harmonic_of(f)) key.harmonics += abs(h->multiple).to_double();
     }
 }
 
@@ -135,9 +158,15 @@ bool lower_power_of(const sort_key& a, const sort_key& b) {
         auto in_b = std::find_if(b.powers.begin(), b.powers.end(), [&](const auto& p) { return p.first == name; });
         if (in_b == b.powers.end() || in_b->second < power) return false;
     }
+    // a call is a lower power of itself and of its higher harmonics (cosh(x) of cosh(3*x))
+    auto lower_call = [](const ex& f, const ex& g) {
+        if (f.is_equal(g)) return true;
+        auto hf = harmonic_of(f), hg = harmonic_of(g);
+        return hf && hg && hf->serial == hg->serial && hf->base.is_equal(hg->base) && abs(hf->multiple) <= abs(hg->multiple);
+    };
     for (const auto& [base, power] : a.function_powers) {
         auto in_b = std::find_if(b.function_powers.begin(), b.function_powers.end(),
-                                 [&](const auto& p) { return p.first.is_equal(base); });
+                                 [&](const auto& p) { return lower_call(base, p.first); });
         if (in_b == b.function_powers.end() || in_b->second < power) return false;
     }
     return true;
@@ -147,6 +176,7 @@ bool compare(const sort_key& a, const std::string& a_text, const sort_key& b,
              const std::string& b_text) {
     if (a.degree != b.degree) return a.degree > b.degree;
     if (a.function_degree != b.function_degree) return a.function_degree > b.function_degree;
+    if (a.harmonics != b.harmonics) return a.harmonics > b.harmonics;
     if (a.group != b.group) return a.group < b.group;
     if (int c = compare_powers(a.powers, b.powers)) return c < 0;
     return a_text < b_text;

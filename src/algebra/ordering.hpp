@@ -14,6 +14,7 @@ namespace ddx {
 struct sort_key {
     double degree = 0;           // higher first
     double function_degree = 0;  // then higher first: powers of functions and sums
+    double harmonics = 0;        // then higher first: the k of calls f(k*u), times their powers
     int group = 0;               // then lower first
     // then, within a degree, the higher power of the alphabetically first name first
     // (a^3 + 3*a^2*b + 3*a*b^2 + b^3): the names and exponents, sorted by name
@@ -30,7 +31,8 @@ bool is_negative_number(const GiNaC::numeric& n);
 
 /// Terms: higher total degree in the symbols first (`x^2 + 2*x + 1`), with exp(k*x) of
 /// degree k (`exp(2*x) - 2*exp(x) + 1`, `1 + exp(-x)`); then higher powers of functions and
-/// sums (`tanh(x)^3 - tanh(x)`); numbers before other terms of the same degree; then by
+/// sums (`tanh(x)^3 - tanh(x)`); then higher multiples in the arguments of calls
+/// (`cosh(3*x) - 4*cosh(2*x) + cosh(x)`); numbers before other terms of the same degree; then by
 /// names in alphabetical order, higher powers first (`a^2 + a*b + b^2`); then by their text.
 sort_key term_key(const GiNaC::ex& term);
 
