@@ -7,6 +7,7 @@
 #include <ddx/ddx.hpp>
 
 #include "expression_generator.hpp"
+#include "algebra/reverse_program.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -105,6 +106,64 @@ TEST_CASE_FIXTURE(fixture, "reverse gradient: generated expressions agree with t
     MESSAGE(compared << " partials compared with the forward differentiator, " << differenced << " with finite differences");
     CHECK(compared > 600);
     CHECK(differenced > 400);
+}
+
+TEST_CASE_FIXTURE(fixture, "reverse gradient as a program: its definitions substituted back give the gradient's values") {
+    ddx_test::expression_generator generator(20261207, 4);
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> box(0.2, 1.8);
+    int compared = 0;
+    for (int i = 0; i < 150; ++i) {
+        const std::string text = generator.next();
+        const ex e = p(text);
+        const ddx::gradient_program program = ddx::reverse_gradient_program(e, {x, y}, "#0.");
+        const GiNaC::lst g = ddx::reverse_gradient(e, {x, y});
+        // the names, last first, replaced by what they stand for (each reads earlier ones)
+        GiNaC::lst entries = program.entries;
+        ex substituted = entries;
+        for (size_t k = program.definitions.size(); k-- > 0;) {
+            substituted = substituted.subs(program.definitions[k].first == program.definitions[k].second);
+        }
+        for (const auto& [name, definition] : program.definitions) {
+            CHECK(GiNaC::is_a<GiNaC::symbol>(name));
+            CHECK(GiNaC::ex_to<GiNaC::symbol>(name).get_name().rfind("#0.", 0) == 0);
+        }
+        for (int trial = 0; trial < 2; ++trial) {
+            std::vector<double> point = {box(rng), box(rng)};
+            for (int k = 0; k < 2; ++k) {
+                double want = at(g.op(k), {x, y}, point), got = at(substituted.op(k), {x, y}, point);
+                if (!std::isfinite(want) || std::fabs(want) > 1e6) continue;
+                INFO(text << "  d/d" << (k ? "y" : "x"));
+                CHECK(close(got, want, 1e-9));
+                ++compared;
+            }
+        }
+    }
+    CHECK(compared > 300);
+}
+
+TEST_CASE_FIXTURE(fixture, "reverse gradient as a program: a sum adjoint is named once, not merged into every entry") {
+    // d/dv_i of (v_0 + ... + v_(n-1))^2 is 2*(v_0 + ... + v_(n-1)) for every i: as one
+    // expression each entry holds the n terms; as a program one definition does
+    std::vector<ex> v;
+    ex sum = 0, squares = 0;
+    const int n = 60;
+    for (int i = 0; i < n; ++i) {
+        v.push_back(s.get("v" + std::to_string(i)));
+        sum += v.back();
+        squares += GiNaC::pow(v.back() - 2, 2);
+    }
+    const ex f = GiNaC::pow(sum, 2) + squares;
+    const ddx::gradient_program program = ddx::reverse_gradient_program(f, v, "#0.");
+    // operands at the top of each expression: a sum's terms (distinct nodes would count a
+    // term v_j once however many sums hold it)
+    size_t program_size = 0, entries_size = 0;
+    for (const auto& d : program.definitions) program_size += d.second.nops();
+    for (const ex& e : program.entries) program_size += e.nops();
+    for (const ex& e : ddx::reverse_gradient(f, v)) entries_size += e.nops();
+    MESSAGE("top-level operands for " << n << " variables: program " << program_size << ", entries " << entries_size);
+    CHECK(program_size < 12 * n);
+    CHECK(entries_size > n * n / 2);  // (what the program avoids: if this fails, GiNaC stopped merging)
 }
 
 TEST_CASE_FIXTURE(fixture, "reverse gradient: shared subexpressions, repeated and absent variables") {

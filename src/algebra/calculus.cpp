@@ -8,6 +8,7 @@
 
 #include "algebra/nth_derivative.hpp"
 #include "algebra/renaming.hpp"
+#include "algebra/reverse_program.hpp"
 #include "algebra/simplify_budget.hpp"
 #include "algebra/simplify_size.hpp"
 #include "core/class_test.hpp"
@@ -20,10 +21,6 @@
 namespace ddx {
 
 using GiNaC::ex;
-
-namespace {
-
-}  // namespace
 
 void check_derivative_order(const GiNaC::numeric& order) {
     if (!order.is_integer()) throw error("the order of a derivative must be a whole number, got " + to_string(order));
@@ -198,9 +195,8 @@ bool by_reverse_sweep(const ex& f, size_t variables) {
     return distinct_nodes(f) * variables > simplified_gradient_budget;
 }
 
-}  // namespace
-
-GiNaC::lst gradient(const ex& e, const std::vector<GiNaC::ex>& variables) {
+// The entries of ddx::gradient.
+GiNaC::lst gradient_entries(const ex& e, const std::vector<GiNaC::ex>& variables) {
     if (by_reverse_sweep(e, variables.size())) return reverse_gradient(e, variables);
     GiNaC::lst out;
     shared_allowance shares(simplify_units(e), variables.size());
@@ -209,6 +205,14 @@ GiNaC::lst gradient(const ex& e, const std::vector<GiNaC::ex>& variables) {
         const ex raw = differentiator(x)(e);
         out.append(memo.simplified(raw, [&] { return shares.entry([&] { return simplify_derivative(raw, e); }); }));
     }
+    return out;
+}
+
+}  // namespace
+
+GiNaC::lst gradient(const ex& e, const std::vector<GiNaC::ex>& variables) {
+    GiNaC::lst out = gradient_entries(e, variables);
+    remember_gradient(out, e, variables);
     return out;
 }
 

@@ -16,11 +16,14 @@
 #include "core/expairs.hpp"
 #include "core/real_domain.hpp"
 #include "core/undefined_functions.hpp"
+#include "algebra/ordering.hpp"
+#include "algebra/reverse_program.hpp"
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -33,7 +36,10 @@ namespace {
 
 class reverse_sweep {
 public:
-    explicit reverse_sweep(const std::vector<ex>& variables) {
+    // `as_program`: every compound adjoint becomes a fresh symbol with its definition (see
+    // gradient_program) instead of being built into the entries.
+    explicit reverse_sweep(const std::vector<ex>& variables, bool as_program = false, std::string names = {})
+        : as_program_(as_program), names_(std::move(names)) {
         for (const ex& x : variables) {
             if (!is_symbol(x)) {
                 throw error("a gradient is taken with respect to names, not " + describe(x));
@@ -56,6 +62,14 @@ public:
             if (!n.depends || contributions_[k].empty()) continue;
             adjoint_ = one_sum(contributions_[k]);
             std::vector<ex>().swap(contributions_[k]);
+            if (as_program_ && !is_class<GiNaC::numeric>(adjoint_) && !is_symbol(adjoint_)) {
+                // named by its node's structure, not by its place in the sweep (which follows
+                // GiNaC's hash order): lowering orders operands by name, and the C must not
+                // depend on GiNaC's serial numbers
+                GiNaC::symbol name(names_ + std::to_string(stable_hash_(n.e)));
+                definitions_.emplace_back(name, adjoint_);
+                adjoint_ = name;
+            }
             scaled_.clear();
             propagate(k, entries);
         }
@@ -65,6 +79,8 @@ public:
         for (size_t s : slot_of_) out.append(by_slot[s]);
         return out;
     }
+
+    std::vector<std::pair<ex, ex>>& definitions() { return definitions_; }
 
 private:
     // A distinct node, its children as places in nodes_ (recorded once: GiNaC's comparisons
@@ -244,12 +260,68 @@ private:
     std::vector<std::pair<numeric, ex>> scaled_;
     differentiator calls_{GiNaC::ex(0)};  // only its call_derivative is used
     std::map<size_t, std::unique_ptr<differentiator>> forward_;
+    bool as_program_;
+    std::string names_;  // as_program: the names' prefix
+    stable_hasher stable_hash_;
+    std::vector<std::pair<ex, ex>> definitions_;  // as_program: adjoint names, in order
 };
 
 }  // namespace
 
 GiNaC::lst reverse_gradient(const ex& f, const std::vector<ex>& variables) {
     return reverse_sweep(variables).gradient(f);
+}
+
+namespace {
+
+// Keyed by structure: the interpreter may hand back an equal list, not the same object. A
+// list is read through its own iterator: GiNaC's hash and comparison of a lst read its i-th
+// element by op(i), which walks i steps (quadratic in a gradient of 8,700 entries: 0.2 s).
+// (GiNaC's is_equal compares hashes first.) Lists within lists are read the same way.
+struct list_hash {
+    std::size_t operator()(const ex& e) const {
+        if (!GiNaC::is_a<GiNaC::lst>(e)) return e.gethash();
+        std::size_t h = 0;
+        for (const ex& x : GiNaC::ex_to<GiNaC::lst>(e)) h = h * 1000003 ^ (*this)(x);
+        return h;
+    }
+};
+struct list_equal {
+    bool operator()(const ex& a, const ex& b) const {
+        const bool a_list = GiNaC::is_a<GiNaC::lst>(a);
+        if (a_list != GiNaC::is_a<GiNaC::lst>(b)) return false;
+        if (!a_list) return a.is_equal(b);
+        const GiNaC::lst &p = GiNaC::ex_to<GiNaC::lst>(a), &q = GiNaC::ex_to<GiNaC::lst>(b);
+        if (p.nops() != q.nops()) return false;
+        for (auto i = p.begin(), j = q.begin(); i != p.end(); ++i, ++j) {
+            if (!(*this)(*i, *j)) return false;
+        }
+        return true;
+    }
+};
+constexpr std::size_t remembered_gradients = 32;
+thread_local std::unordered_map<ex, gradient_origin, list_hash, list_equal> gradient_origins;
+
+}  // namespace
+
+void remember_gradient(const ex& result, const ex& function, const std::vector<ex>& variables) {
+    if (gradient_origins.size() >= remembered_gradients) gradient_origins.clear();
+    gradient_origins.insert_or_assign(result, gradient_origin{function, variables});
+}
+
+std::optional<gradient_origin> origin_of_gradient(const ex& e) {
+    if (!GiNaC::is_a<GiNaC::lst>(e)) return std::nullopt;
+    auto known = gradient_origins.find(e);
+    if (known == gradient_origins.end()) return std::nullopt;
+    return known->second;
+}
+
+gradient_program reverse_gradient_program(const ex& f, const std::vector<ex>& variables, const std::string& names) {
+    reverse_sweep sweep(variables, true, names);
+    gradient_program program;
+    program.entries = sweep.gradient(f);
+    program.definitions = std::move(sweep.definitions());
+    return program;
 }
 
 std::size_t distinct_nodes(const ex& e) {

@@ -109,7 +109,7 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
         throw error("not in the variable list: " + list);
     }
-    tape p = lower(outputs, variables);
+    tape p = lower(output_list, variables);  // lists kept: a gradient in them may lower as its sweep
     loop_plan loops = plan_loops(p);
 
     // Constants and inputs are written in place; every other instruction is one line, but

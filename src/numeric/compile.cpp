@@ -29,7 +29,7 @@ compiled_function compile(const std::vector<GiNaC::ex>& outputs, const std::vect
     std::vector<GiNaC::ex> flat = flatten(outputs);
     f.inputs_ = variables.size();
     f.outputs_ = flat.size();
-    auto source = std::make_shared<const std::string>(emit_c(flat, variables, compiled_function_name));
+    auto source = std::make_shared<const std::string>(emit_c(outputs, variables, compiled_function_name));
     f.source_ = source;
     try {
         f.native_ = reinterpret_cast<compiled_function::native_fn>(load_c(*source, compiled_function_name, f.library_));
@@ -39,7 +39,7 @@ compiled_function compile(const std::vector<GiNaC::ex>& outputs, const std::vect
         std::string why = e.what();
         why.erase(why.find_last_not_of(" \t\r\n") + 1);  // no newline at the end
         f.why_interpreted_ = std::make_shared<const std::string>(why);
-        f.interpreted_ = std::make_shared<const tape>(lower(flat, variables));
+        f.interpreted_ = std::make_shared<const tape>(lower(outputs, variables));
         std::function<void(const std::string&)> handler;
         {
             std::lock_guard<std::mutex> lock(handler_mutex);

@@ -32,6 +32,7 @@
 #include "core/expairs.hpp"
 #include "core/construct.hpp"
 #include "algebra/ordering.hpp"
+#include "algebra/reverse_program.hpp"
 #include "numeric/free_symbols.hpp"
 #include "numeric/loops.hpp"
 #include "numeric/shared_factors.hpp"
@@ -54,6 +55,11 @@ public:
         }
         p_.inputs = inputs.size();
     }
+
+    // A named value (an adjoint of a gradient program): reading the name reads the register
+    // of its definition, lowered where it is first read (so that the order of the code
+    // follows the outputs', not the order of the definitions).
+    void define(const ex& name, const ex& definition) { named_.emplace(name, definition); }
 
     tape finish(const std::vector<ex>& outputs) {
         for (const ex& e : outputs) p_.outputs.push_back(materialize(value(e)));
@@ -128,6 +134,8 @@ private:
             return {constant(GiNaC::ex_to<numeric>(GiNaC::evalf(e)).to_double()), false};
         }
         if (is_class<GiNaC::symbol>(e)) {
+            auto named = named_.find(e);
+            if (named != named_.end()) return value(named->second);
             auto it = inputs_.find(e);
             if (it == inputs_.end()) {
                 throw error("'" + GiNaC::ex_to<GiNaC::symbol>(e).get_name() + "' has no value");
@@ -305,6 +313,7 @@ private:
 
     tape p_;
     std::unordered_map<ex, int, std::hash<ex>, GiNaC::ex_is_equal> inputs_;
+    std::unordered_map<ex, ex, std::hash<ex>, GiNaC::ex_is_equal> named_;
     detail::node_map<signed_register> memo_;  // equal operations share registers in emitted_
     std::map<std::tuple<int, int, int, std::uint64_t, int>, int> emitted_;
     stable_hasher hash_;
@@ -409,9 +418,70 @@ tape fold_negations(const tape& p) {
 
 }  // namespace
 
-tape lower_expressions(const std::vector<ex>& outputs, const std::vector<ex>& inputs) {
-    return lowering(inputs).finish(cosh_powers_from_tanh(outputs));
+tape lower_expressions(const std::vector<ex>& outputs, const std::vector<ex>& inputs,
+                       const std::vector<std::pair<ex, ex>>& definitions) {
+    std::vector<ex> all = outputs;
+    for (const auto& d : definitions) all.push_back(d.second);
+    all = cosh_powers_from_tanh(all);
+    lowering l(inputs);
+    for (size_t i = 0; i < definitions.size(); ++i) l.define(definitions[i].first, all[outputs.size() + i]);
+    all.resize(outputs.size());
+    return l.finish(all);
 }
+
+namespace {
+
+// The passes after the lowering.
+tape finished(const tape& lowered) { return order_sums(fold_negations(share_factors(lowered))); }
+
+// `outputs` with each gradient that ddx::gradient remembers (origin_of_gradient) replaced by
+// its program's entries, the programs' definitions collected; nothing where there is none.
+struct swept_outputs {
+    std::vector<ex> outputs;
+    std::vector<std::pair<ex, ex>> definitions;
+    int programs = 0;
+    bool any = false;
+};
+
+// What lowering e costs, about: the operands of its distinct nodes (a sum's terms and a
+// product's factors each one instruction, however many sums share them).
+size_t operand_count(const ex& e) {
+    size_t n = 0;
+    detail::node_set seen;
+    visit_distinct(e, seen, [&](const ex& x) { n += std::max<size_t>(1, x.nops()); });
+    return n;
+}
+
+// Whether a gradient's entries cost more than a few times its function: sums merged into
+// every entry (reverse_program.hpp). A network's entries cost about one and a half times its
+// loss; lowering both ways on every gradient doubled the time to emit the largest.
+bool entries_outgrow(const ex& gradient, const ex& function) {
+    GiNaC::exprseq entries;  // (not a lst: reading a lst's i-th element walks i steps)
+    for (const ex& e : GiNaC::ex_to<GiNaC::lst>(gradient)) entries.append(e);
+    return operand_count(entries) > 4 * operand_count(function) + 64;
+}
+
+void sweep_gradients(const ex& e, const std::set<ex, GiNaC::ex_is_less>& inputs, swept_outputs& out) {
+    if (auto origin = origin_of_gradient(e); origin && origin->variables.size() >= 2 && entries_outgrow(e, origin->function)) {
+        bool readable = true;  // the sweep reads the function's values: all its symbols are inputs
+        for (const ex& s : free_symbols(origin->function)) readable = readable && inputs.count(s);
+        if (readable) {
+            const std::string names = "#" + std::to_string(out.programs++) + ".";  // no symbol's name
+            gradient_program program = reverse_gradient_program(origin->function, origin->variables, names);
+            out.definitions.insert(out.definitions.end(), program.definitions.begin(), program.definitions.end());
+            for (const ex& entry : program.entries) out.outputs.push_back(entry);
+            out.any = true;
+            return;
+        }
+    }
+    if (GiNaC::is_a<GiNaC::lst>(e)) {
+        for (const ex& x : GiNaC::ex_to<GiNaC::lst>(e)) sweep_gradients(x, inputs, out);
+        return;
+    }
+    out.outputs.push_back(e);
+}
+
+}  // namespace
 
 tape lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs) {
     std::vector<ex> outputs = flatten(output_list);
@@ -426,7 +496,16 @@ tape lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs) {
         if (!known.count(s)) missing.insert(GiNaC::ex_to<GiNaC::symbol>(s).get_name());
     }
     if (!missing.empty()) throw error(missing_values_message({missing.begin(), missing.end()}));
-    return order_sums(fold_negations(share_factors(lower_expressions(outputs, inputs))));
+    tape by_entries = finished(lower_expressions(outputs, inputs));
+    // A gradient's entries can cost the number of variables times the function's size where
+    // its sweep costs the size once (reverse_program.hpp): the sweep is taken where its tape
+    // is less than half as long. (Where both are about as long, the entries' tape, whose
+    // length can vary a little with GiNaC's hash order, stays: the choice must not.)
+    swept_outputs swept;
+    for (const ex& e : output_list) sweep_gradients(e, known, swept);
+    if (!swept.any) return by_entries;
+    tape by_sweep = finished(lower_expressions(swept.outputs, inputs, swept.definitions));
+    return 2 * by_sweep.code.size() < by_entries.code.size() ? by_sweep : by_entries;
 }
 
 }  // namespace ddx

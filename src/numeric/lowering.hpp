@@ -6,6 +6,7 @@
 #include <ddx/tape.hpp>
 
 #include <ginac/ginac.h>
+#include <utility>
 #include <vector>
 
 namespace ddx {
@@ -13,6 +14,9 @@ namespace ddx {
 /// `outputs` (already flat: no lists) over `inputs` as a tape, each distinct subexpression
 /// computed once. Throws ddx::error for a symbol not in `inputs` ("'z' has no value") or a
 /// part with no double meaning; ddx::lower checks the symbols first, to name all of them.
-tape lower_expressions(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& inputs);
+/// `definitions` (a name, its expression, in order; each may read the names before it) are
+/// computed first and read where their names occur.
+tape lower_expressions(const std::vector<GiNaC::ex>& outputs, const std::vector<GiNaC::ex>& inputs,
+                       const std::vector<std::pair<GiNaC::ex, GiNaC::ex>>& definitions = {});
 
 }  // namespace ddx

@@ -109,7 +109,7 @@ std::vector<ex> objective_outputs(const ex& f, const std::vector<ex>& variables,
     } else {
         d.gradient = gradient(f, variables);
     }
-    for (const ex& g : d.gradient) outputs.push_back(g);
+    outputs.push_back(d.gradient);  // as one list: lowering may take it as its reverse sweep
     for (const ex& row : d.hessian) {
         for (const ex& h : row) outputs.push_back(h);
     }
