@@ -1,6 +1,7 @@
 // Expressions lowered to straight-line double arithmetic with common subexpressions
 // computed once. The same tape is run by the interpreter (`eval`) and printed as C by
-// the code generator, so interpreted and compiled results agree to the bit.
+// the code generator, so interpreted and compiled results agree to the bit (but for the
+// emitted tanh of loops of tanh calls, within an ulp or two: see codegen_c.cpp).
 // Implemented in src/numeric/: lowering.cpp (ddx::lower: the expressions to the tape),
 // shared_factors.cpp (a pass of ddx::lower: products sharing their factors), loops.cpp
 // (its last pass, long sums in the order of the inputs, and the runs the C code loops

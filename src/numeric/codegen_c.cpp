@@ -1,9 +1,11 @@
 #include <ddx/codegen.hpp>
 #include <ddx/error.hpp>
+#include <ddx/functions.hpp>
 #include <ddx/printer.hpp>
 #include <ddx/tape.hpp>
 
 #include "core/class_test.hpp"
+#include "numeric/c_tanh.hpp"
 #include "numeric/free_symbols.hpp"
 #include "numeric/loops.hpp"
 
@@ -154,7 +156,15 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
     // calls then run back to back (the function's latency overlaps the next call, not the
     // sums in between) and no live values are spilled around each: 2-16-16-16-1 7%,
     // 4-64-64-64-1 11% faster; at 8 calls, 2-8-8-1 measured 1% slower, hence 16.
-    constexpr size_t min_call_loop = 16;
+    // A loop of tanh calls calls NAME_tanh instead (c_tanh.hpp), arithmetic that the C
+    // compiler inlines and turns into vector instructions; from min_tanh_loop calls, as few
+    // as an array holds (min_loop_length): at 8, 2-8-8-1's value and gradient take 108
+    // instead of 182 ns (value alone 68 instead of 148), at 16, 2-16-16-1's 222 instead of
+    // 379 ns. (Where the C has a call per element, glibc's tanh stays, the interpreter's:
+    // not vectorized, the arithmetic is no faster, 9.8 against 8.9 ns an element.)
+    constexpr size_t min_call_loop = 16, min_tanh_loop = 8;
+    const math_function* const tanh_row = find_math_function("tanh");
+    const std::string vector_tanh = name + "_tanh";
     // Where each register is first read in the C: by a statement, or by a loop where the
     // loop is written (the products and partial sums a loop computes have no statement).
     std::vector<int> first_reader(p.code.size(), INT_MAX), first_fill(p.code.size(), INT_MAX);
@@ -199,20 +209,27 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         for (int r : regs) first_fill[static_cast<size_t>(r)] = std::min(first_fill[static_cast<size_t>(r)], top);
     }
     std::vector<bool> call_loop(arrays, false);
+    bool uses_vector_tanh = false;
     std::vector<std::string> argument_names(arrays);
     std::map<int, std::vector<size_t>> calls_after;
     for (size_t a = 0; a < arrays; ++a) {
         const std::vector<int>& regs = loops.arrays[a];
-        if (!owned[a] || regs.size() < min_call_loop) continue;
-        const int top = *std::max_element(regs.begin(), regs.end());
         const math_function* f = p.code[static_cast<size_t>(regs[0])].function;
+        if (!owned[a] || regs.size() < (f == tanh_row ? min_tanh_loop : min_call_loop)) continue;
+        const int top = *std::max_element(regs.begin(), regs.end());
         call_loop[a] = std::all_of(regs.begin(), regs.end(), [&](int r) {
             const instruction& x = p.code[static_cast<size_t>(r)];
             return x.op == instruction::kind::call && x.function == f && first_reader[static_cast<size_t>(r)] > top &&
                    first_fill[static_cast<size_t>(r)] >= top;
         });
         if (call_loop[a]) calls_after[top].push_back(a);
+        uses_vector_tanh = uses_vector_tanh || (call_loop[a] && f == tanh_row);
     }
+    // (a variable of the helper's name would hide it inside the function)
+    auto local = [&](const std::string& variable) {
+        std::string n = local_name(variable);
+        return uses_vector_tanh && n == vector_tanh ? "v_" + n : n;
+    };
 
     // Operand o of product i + offset of a run, i a loop variable or "" (then i = 0).
     auto term = [&](const loop_operand& o, const std::string& i, long offset) -> std::string {
@@ -373,7 +390,7 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         } else if (!loops.in_loop[i]) {
             switch (x.op) {
             case instruction::kind::constant: text[i] = c_literal(x.value); break;
-            case instruction::kind::input: text[i] = local_name(variable_names[x.a]); break;
+            case instruction::kind::input: text[i] = local(variable_names[x.a]); break;
             case instruction::kind::add: rhs = operand(x.a) + " + " + operand(x.b); break;
             case instruction::kind::sub: rhs = operand(x.a) + " - " + operand(x.b); break;
             case instruction::kind::mul: rhs = operand(x.a) + " * " + operand(x.b); break;
@@ -399,7 +416,8 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         if (auto calls = calls_after.find(static_cast<int>(i)); calls != calls_after.end()) {
             for (size_t a : calls->second) {
                 const std::string k = fresh();
-                const char* f = p.code[static_cast<size_t>(loops.arrays[a][0])].function->c_name;
+                const math_function* row = p.code[static_cast<size_t>(loops.arrays[a][0])].function;
+                const std::string f = row == tanh_row ? vector_tanh : row->c_name;
                 body << "    for (int " << k << " = 0; " << k << " < " << loops.arrays[a].size() << "; ++" << k << ") "
                      << array_names[a] << "[" << k << "] = " << f << "(" << argument_names[a] << "[" << k << "]);\n";
             }
@@ -418,12 +436,13 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
     }
     std::ostringstream out;
     out << "/* Generated by ddx. */\n#include <math.h>\n\n";
+    if (uses_vector_tanh) out << c_tanh_function(vector_tanh) << "\n";
     out << "void " << name << "(const double *in, double *out)\n{\n";
     bool any_input = false;
     for (size_t i = 0; i < p.inputs; ++i) {
         if (!input_used[i]) continue;
         any_input = true;
-        out << "    const double " << local_name(variable_names[i]) << " = in[" << i << "];\n";
+        out << "    const double " << local(variable_names[i]) << " = in[" << i << "];\n";
     }
     if (!any_input && !in_read) out << "    (void)in;\n";
     if (p.outputs.empty()) out << "    (void)out;\n";
