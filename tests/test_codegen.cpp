@@ -1070,6 +1070,37 @@ TEST_CASE("codegen: the emitted tanh is where a loop calls it, named after the f
     CHECK_MESSAGE(r.messages.empty(), r.messages);
 }
 
+TEST_CASE("codegen: runs of outputs of one value are stored by a loop, a gradient by its sweep") {
+    // sum((v_i - 2)^2) + sum(v)^2 + sum(v^4): its Hessian is 2 off the diagonal, its
+    // gradient's entries each hold all of v
+    ddx::symbol_table s;
+    std::vector<ex> v;
+    ex sum = 0, rest = 0;
+    const int n = 100;
+    for (int i = 0; i < n; ++i) {
+        v.push_back(s.get("v" + std::to_string(i)));
+        sum += v.back();
+        rest += GiNaC::pow(v.back() - 2, 2) + GiNaC::pow(v.back(), 4);
+    }
+    const ex loss = GiNaC::pow(sum, 2) + rest;
+    const ddx::first_and_second_partials d = ddx::gradient_and_hessian(loss, v);
+    const std::vector<ex> outputs = {loss, d.gradient, d.hessian};
+    const std::string source = ddx::emit_c(outputs, v, "f");
+    INFO(source);
+    CHECK(count(source, "] = 2.0;") == n - 1);  // one loop per row: the 2s between diagonal entries
+    // written out, 100 sums of 100 terms and 10,000 stores
+    CHECK(count(source, "\n") < 25 * n);
+    temp_dir cache;
+    env_scope xdg("XDG_CACHE_HOME", cache.path().c_str());
+    std::vector<double> in, out;
+    for (int i = 0; i < n; ++i) in.push_back(0.05 * (i % 7) - 0.1);
+    check_against_interpreter(outputs, v, in, out);
+    const ddx::tape entries = ddx::lower(ddx::flatten(outputs), v);  // flat: not known as a gradient
+    std::vector<double> want(entries.outputs.size()), registers;
+    ddx::execute(entries, in.data(), want.data(), registers);
+    for (size_t k = 0; k < want.size(); ++k) CHECK(std::fabs(out[k] - want[k]) <= 1e-12 * std::max(1.0, std::fabs(want[k])));
+}
+
 TEST_CASE("codegen: emitting is deterministic") {
     const std::string text = "[(y - (a*x + b))^2, exp(-2*x)*sin(x*y) + cos(x*y)/(1 + a^2), abs(x - y)^3]";
     ddx::symbol_table s;

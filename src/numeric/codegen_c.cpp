@@ -266,17 +266,34 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         }
         return 0;
     };
+    // Runs of outputs equal to one value (a Hessian's constant entries: 40,000 lines of
+    // `out[j] = 2.0;` took cc 35 s) are stored by one loop.
+    constexpr size_t min_same_outputs = 8;
+    std::map<size_t, size_t> same_outputs;  // first output -> length of the run
     for (size_t j = 0; j < p.outputs.size();) {
         auto run = loops.outputs.find(j);
         if (run == loops.outputs.end()) {
+            size_t end = j + 1;
+            while (end < p.outputs.size() && p.outputs[end] == p.outputs[j] && !loops.outputs.count(end)) ++end;
             store_after[early ? p.outputs[j] : last].push_back(j);
-            ++j;
+            if (end - j >= min_same_outputs) {
+                same_outputs.emplace(j, end - j);
+                j = end;
+            } else {
+                ++j;
+            }
             continue;
         }
         store_after[std::max(ready(run->second.p), ready(run->second.q))].push_back(j);
         j += run->second.length;
     }
     auto store = [&](size_t j) {
+        if (auto same = same_outputs.find(j); same != same_outputs.end()) {
+            std::string k = fresh();
+            body << "    for (int " << k << " = 0; " << k << " < " << same->second << "; ++" << k << ") out[" << j << " + " << k
+                 << "] = " << operand(p.outputs[j]) << ";\n";
+            return;
+        }
         auto run = loops.outputs.find(j);
         if (run == loops.outputs.end()) {
             body << "    out[" << j << "] = " << operand(p.outputs[j]) << ";\n";

@@ -452,13 +452,14 @@ size_t operand_count(const ex& e) {
     return n;
 }
 
-// Whether a gradient's entries cost more than a few times its function: sums merged into
-// every entry (reverse_program.hpp). A network's entries cost about one and a half times its
-// loss; lowering both ways on every gradient doubled the time to emit the largest.
+// Whether a gradient's entries cost more than eight times its function: sums merged into
+// every entry (reverse_program.hpp; n/10 times for sum(v)^2 + ... in n variables). By this
+// count a network's entries cost 3.6 to 4.9 times its loss, and their tape is no longer than
+// the sweep's: lowering both ways on every gradient doubled the time to emit the largest.
 bool entries_outgrow(const ex& gradient, const ex& function) {
     GiNaC::exprseq entries;  // (not a lst: reading a lst's i-th element walks i steps)
     for (const ex& e : GiNaC::ex_to<GiNaC::lst>(gradient)) entries.append(e);
-    return operand_count(entries) > 4 * operand_count(function) + 64;
+    return operand_count(entries) > 8 * operand_count(function) + 64;
 }
 
 void sweep_gradients(const ex& e, const std::set<ex, GiNaC::ex_is_less>& inputs, swept_outputs& out) {
@@ -499,13 +500,14 @@ tape lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs) {
     tape by_entries = finished(lower_expressions(outputs, inputs));
     // A gradient's entries can cost the number of variables times the function's size where
     // its sweep costs the size once (reverse_program.hpp): the sweep is taken where its tape
-    // is less than half as long. (Where both are about as long, the entries' tape, whose
-    // length can vary a little with GiNaC's hash order, stays: the choice must not.)
+    // is a quarter shorter or more. (Where both are about as long, the entries' tape, whose
+    // length can vary by a few instructions with GiNaC's hash order, stays: the choice must
+    // not. The other outputs, a Hessian say, are in both tapes.)
     swept_outputs swept;
     for (const ex& e : output_list) sweep_gradients(e, known, swept);
     if (!swept.any) return by_entries;
     tape by_sweep = finished(lower_expressions(swept.outputs, inputs, swept.definitions));
-    return 2 * by_sweep.code.size() < by_entries.code.size() ? by_sweep : by_entries;
+    return 4 * by_sweep.code.size() < 3 * by_entries.code.size() ? by_sweep : by_entries;
 }
 
 }  // namespace ddx
