@@ -326,3 +326,36 @@ TEST_CASE_FIXTURE(fixture, "hessian: more than 40,000 entries is an error naming
     many.pop_back();
     CHECK(ddx::hessian(sum, many).nops() == 200);
 }
+
+TEST_CASE_FIXTURE(fixture, "hessian: rows of big gradient entries by one reverse sweep each, symmetric, right values") {
+    // sum((v_i - 2)^2) + sum(v)^2 + sum(v_i^4) + v_0*v_1*v_2: every gradient entry holds all
+    // of v, so each row is one sweep (differentiating each entry by each variable: n^3)
+    std::vector<ex> v;
+    ex sum = 0, rest = 0;
+    const int n = 120;
+    for (int i = 0; i < n; ++i) {
+        v.push_back(s.get("v" + std::to_string(i)));
+        sum += v.back();
+        rest += GiNaC::pow(v.back() - 2, 2) + GiNaC::pow(v.back(), 4);
+    }
+    const ex f = GiNaC::pow(sum, 2) + rest + v[0] * v[1] * v[2];
+    const ddx::first_and_second_partials d = ddx::gradient_and_hessian(f, v);
+    std::vector<double> point;
+    for (int i = 0; i < n; ++i) point.push_back(0.01 * ((5 * i) % 17) - 0.08);
+    auto want = [&](int i, int j) {  // 2 + 2*[i = j]*(1 + 6*v_i^2) + the product's part
+        double h = 2 + (i == j ? 2 + 12 * point[i] * point[i] : 0);
+        if (i != j && i < 3 && j < 3) h += point[3 - i - j];
+        return h;
+    };
+    int checked = 0;
+    for (int i = 0; i < n; i += 7) {
+        for (int j = 0; j < n; j += 5) {
+            INFO("entry " << i << ", " << j);
+            CHECK(d.hessian.op(i).op(j).is_equal(d.hessian.op(j).op(i)));
+            CHECK(close(at(d.hessian.op(i).op(j), v, point), want(i, j), 1e-12));
+            ++checked;
+        }
+    }
+    CHECK(close(at(d.hessian.op(1).op(2), v, point), want(1, 2), 1e-12));
+    CHECK(checked > 400);
+}

@@ -262,6 +262,18 @@ first_and_second_partials gradient_and_hessian(const ex& e, const std::vector<Gi
     shared_allowance shares(simplify_units(e), n * (n + 1) / 2);
     renaming_memo memo;
     for (size_t i = 0; i < n; ++i) {
+        // a big gradient entry's row as ddx::gradient takes it: one reverse sweep,
+        // unsimplified (n derivatives of an entry of n terms each cost n^3 in all: 5 s for
+        // 200 variables)
+        if (by_reverse_sweep(first.op(i), n)) {
+            GiNaC::lst row = reverse_gradient(first.op(i), variables);
+            size_t j = 0;
+            for (const ex& x : row) {
+                if (j >= i) h[i][j] = h[j][i] = x;
+                ++j;
+            }
+            continue;
+        }
         for (size_t j = i; j < n; ++j) {
             const ex raw = by_variable[j](first.op(i));
             h[i][j] = h[j][i] =

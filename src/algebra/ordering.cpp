@@ -29,23 +29,25 @@ namespace {
 bool is_negative_number(const ex& e) { return is_class<GiNaC::numeric>(e) && ddx::is_negative_number(GiNaC::ex_to<numeric>(e)); }
 
 // A call f(k*u) of one argument, k a nonzero rational number (1 where the argument has none):
-// k and u. cosh(3*x) is the third harmonic of cosh(x), and reads like a third power.
-struct harmonic {
-    unsigned serial = 0;
-    numeric multiple;
-    ex base;
-};
-
-std::optional<harmonic> harmonic_of(const ex& f) {
+// cosh(3*x) is the third harmonic of cosh(x), and reads like a third power. The multiple k
+// (read on every term printed: no expression is built for it).
+std::optional<numeric> harmonic_multiple(const ex& f) {
     if (!is_a<GiNaC::function>(f) || f.nops() != 1) return std::nullopt;
     const ex& arg = f.op(0);
-    const unsigned serial = GiNaC::ex_to<GiNaC::function>(f).get_serial();
     if (is_class<GiNaC::mul>(arg)) {
         const numeric& k = expairs::number(arg);
-        if (k.is_rational()) return harmonic{serial, k, divided(arg, k)};
+        if (k.is_rational()) return k;
     }
     if (is_class<GiNaC::numeric>(arg)) return std::nullopt;
-    return harmonic{serial, 1, arg};
+    return numeric(1);
+}
+
+// Whether f(k*u) and g(m*u) are calls of one function of multiples of one u, |k| <= |m|.
+bool lower_harmonic(const ex& f, const ex& g) {
+    auto k = harmonic_multiple(f), m = harmonic_multiple(g);
+    if (!k || !m || abs(*k) > abs(*m)) return false;
+    if (GiNaC::ex_to<GiNaC::function>(f).get_serial() != GiNaC::ex_to<GiNaC::function>(g).get_serial()) return false;
+    return divided(f.op(0), *k).is_equal(divided(g.op(0), *m));
 }
 
 // Adds one factor of a term to its key.
@@ -75,14 +77,14 @@ void add_factor_degree(const ex& f, sort_key& key) {
         } else {
             key.function_degree += n.to_double();
             key.function_powers.emplace_back(f.op(0), n.to_double());
-            if (auto h = harmonic_of(f.op(0))) key.harmonics += abs(h->multiple).to_double() * n.to_double();
+            if (auto k = harmonic_multiple(f.op(0))) key.harmonics += abs(*k).to_double() * n.to_double();
         }
         return;
     }
     if (is_a<GiNaC::function>(f) || is_class<GiNaC::add>(f)) {
         key.function_degree += 1;
         key.function_powers.emplace_back(f, 1);
-        if (auto h = harmonic_of(f)) key.harmonics += abs(h->multiple).to_double();
+        if (auto k = harmonic_multiple(f)) key.harmonics += abs(*k).to_double();
     }
 }
 
@@ -159,11 +161,7 @@ bool lower_power_of(const sort_key& a, const sort_key& b) {
         if (in_b == b.powers.end() || in_b->second < power) return false;
     }
     // a call is a lower power of itself and of its higher harmonics (cosh(x) of cosh(3*x))
-    auto lower_call = [](const ex& f, const ex& g) {
-        if (f.is_equal(g)) return true;
-        auto hf = harmonic_of(f), hg = harmonic_of(g);
-        return hf && hg && hf->serial == hg->serial && hf->base.is_equal(hg->base) && abs(hf->multiple) <= abs(hg->multiple);
-    };
+    auto lower_call = [](const ex& f, const ex& g) { return f.is_equal(g) || lower_harmonic(f, g); };
     for (const auto& [base, power] : a.function_powers) {
         auto in_b = std::find_if(b.function_powers.begin(), b.function_powers.end(),
                                  [&](const auto& p) { return lower_call(base, p.first); });
