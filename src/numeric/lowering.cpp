@@ -454,8 +454,8 @@ size_t operand_count(const ex& e) {
 
 // Whether a gradient's entries cost more than eight times its function: sums merged into
 // every entry (reverse_program.hpp; n/10 times for sum(v)^2 + ... in n variables). By this
-// count a network's entries cost 3.6 to 4.9 times its loss, and their tape is no longer than
-// the sweep's: lowering both ways on every gradient doubled the time to emit the largest.
+// count a network's entries cost 3.6 to 4.9 times its loss; their tape is as short as the
+// sweep's, and it is what loops.cpp finds its loops in: they stay.
 bool entries_outgrow(const ex& gradient, const ex& function) {
     GiNaC::exprseq entries;  // (not a lst: reading a lst's i-th element walks i steps)
     for (const ex& e : GiNaC::ex_to<GiNaC::lst>(gradient)) entries.append(e);
@@ -497,17 +497,14 @@ tape lower(const std::vector<ex>& output_list, const std::vector<ex>& inputs) {
         if (!known.count(s)) missing.insert(GiNaC::ex_to<GiNaC::symbol>(s).get_name());
     }
     if (!missing.empty()) throw error(missing_values_message({missing.begin(), missing.end()}));
-    tape by_entries = finished(lower_expressions(outputs, inputs));
-    // A gradient's entries can cost the number of variables times the function's size where
-    // its sweep costs the size once (reverse_program.hpp): the sweep is taken where its tape
-    // is a quarter shorter or more. (Where both are about as long, the entries' tape, whose
-    // length can vary by a few instructions with GiNaC's hash order, stays: the choice must
-    // not. The other outputs, a Hessian say, are in both tapes.)
+    // A gradient whose entries outgrow its function (sums merged into every entry) lowers as
+    // its sweep (reverse_program.hpp): its entries would cost the number of variables times
+    // the function's size (lowering the entries of sum(v)^2 + ... in 1,000 variables took
+    // 3 s of the 3.2 s of ccode), the sweep the size once.
     swept_outputs swept;
     for (const ex& e : output_list) sweep_gradients(e, known, swept);
-    if (!swept.any) return by_entries;
-    tape by_sweep = finished(lower_expressions(swept.outputs, inputs, swept.definitions));
-    return 4 * by_sweep.code.size() < 3 * by_entries.code.size() ? by_sweep : by_entries;
+    if (swept.any) return finished(lower_expressions(swept.outputs, inputs, swept.definitions));
+    return finished(lower_expressions(outputs, inputs));
 }
 
 }  // namespace ddx
