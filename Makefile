@@ -74,6 +74,8 @@ bench: build
 	@echo "| case | time (load, compile, fit) | point | why it stopped |"
 	@echo "|---|---:|---|---|"
 	./bench/fit_million.sh $(BUILD_DIR)/ddx
+	@echo "Gradients whose entries each hold every variable (bench/coupled_sums.sh, this machine):"
+	./bench/coupled_sums.sh $(BUILD_DIR)/ddx
 	@echo "Stress inputs (bench/stress.py: wall clock per task in its own ddx process, this machine):"
 	python3 bench/stress.py $(BUILD_DIR)/ddx --count 12
 	@echo "Stress inputs, values (each result at a random point against central differences of its input):"
