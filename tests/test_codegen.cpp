@@ -16,6 +16,7 @@
 // Everything is seeded, so every run checks the same cases.
 #include <doctest/doctest.h>
 
+#include "lib/coupled_loss.hpp"
 #include "lib/scopes.hpp"
 
 #include <ddx/ddx.hpp>
@@ -1075,14 +1076,8 @@ TEST_CASE("codegen: runs of outputs of one value are stored by a loop, a gradien
     // gradient's entries each hold all of v
     ddx::symbol_table s;
     std::vector<ex> v;
-    ex sum = 0, rest = 0;
     const int n = 100;
-    for (int i = 0; i < n; ++i) {
-        v.push_back(s.get("v" + std::to_string(i)));
-        sum += v.back();
-        rest += GiNaC::pow(v.back() - 2, 2) + GiNaC::pow(v.back(), 4);
-    }
-    const ex loss = GiNaC::pow(sum, 2) + rest;
+    const ex loss = ddx_test::coupled_loss(s, n, v);
     const ddx::first_and_second_partials d = ddx::gradient_and_hessian(loss, v);
     const std::vector<ex> outputs = {loss, d.gradient, d.hessian};
     const std::string source = ddx::emit_c(outputs, v, "f");

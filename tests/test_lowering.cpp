@@ -13,6 +13,7 @@
 
 #include "numeric/lowering.hpp"
 #include "numeric/loops.hpp"
+#include "lib/coupled_loss.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -376,21 +377,7 @@ TEST_CASE("lowering: runs of outputs, scalar times a walk or an array") {
     }
 }
 
-namespace {
-
-// sum((v_i - 2)^2) + (v_0 + ... + v_(n-1))^2 + sum(v_i^4) in n variables: every entry of
-// its gradient holds all n variables.
-ex coupled_loss(ddx::symbol_table& s, int n, std::vector<ex>& v) {
-    ex sum = 0, rest = 0;
-    for (int i = 0; i < n; ++i) {
-        v.push_back(s.get("v_" + std::to_string(i)));
-        sum += v.back();
-        rest += GiNaC::pow(v.back() - 2, 2) + GiNaC::pow(v.back(), 4);
-    }
-    return GiNaC::pow(sum, 2) + rest;
-}
-
-}  // namespace
+using ddx_test::coupled_loss;
 
 TEST_CASE("lowering: a gradient whose entries cost n^2 lowers as its reverse sweep, linear in n") {
     for (int n : {100, 200}) {  // (below about 80 variables the entries are not long enough to try)

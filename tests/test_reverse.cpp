@@ -8,6 +8,7 @@
 
 #include "expression_generator.hpp"
 #include "algebra/reverse_program.hpp"
+#include "lib/coupled_loss.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -146,14 +147,8 @@ TEST_CASE_FIXTURE(fixture, "reverse gradient as a program: a sum adjoint is name
     // d/dv_i of (v_0 + ... + v_(n-1))^2 is 2*(v_0 + ... + v_(n-1)) for every i: as one
     // expression each entry holds the n terms; as a program one definition does
     std::vector<ex> v;
-    ex sum = 0, squares = 0;
     const int n = 60;
-    for (int i = 0; i < n; ++i) {
-        v.push_back(s.get("v" + std::to_string(i)));
-        sum += v.back();
-        squares += GiNaC::pow(v.back() - 2, 2);
-    }
-    const ex f = GiNaC::pow(sum, 2) + squares;
+    const ex f = ddx_test::coupled_loss(s, n, v);
     const ddx::gradient_program program = ddx::reverse_gradient_program(f, v, "#0.");
     // operands at the top of each expression: a sum's terms (distinct nodes would count a
     // term v_j once however many sums hold it)
@@ -328,17 +323,12 @@ TEST_CASE_FIXTURE(fixture, "hessian: more than 40,000 entries is an error naming
 }
 
 TEST_CASE_FIXTURE(fixture, "hessian: rows of big gradient entries by one reverse sweep each, symmetric, right values") {
-    // sum((v_i - 2)^2) + sum(v)^2 + sum(v_i^4) + v_0*v_1*v_2: every gradient entry holds all
-    // of v, so each row is one sweep (differentiating each entry by each variable: n^3)
+    // the coupled loss + v_0*v_1*v_2: every gradient entry holds all of v, so each row is one
+    // sweep (differentiating each entry by each variable: n^3)
     std::vector<ex> v;
-    ex sum = 0, rest = 0;
     const int n = 120;
-    for (int i = 0; i < n; ++i) {
-        v.push_back(s.get("v" + std::to_string(i)));
-        sum += v.back();
-        rest += GiNaC::pow(v.back() - 2, 2) + GiNaC::pow(v.back(), 4);
-    }
-    const ex f = GiNaC::pow(sum, 2) + rest + v[0] * v[1] * v[2];
+    const ex coupled = ddx_test::coupled_loss(s, n, v);  // (fills v first)
+    const ex f = coupled + v[0] * v[1] * v[2];
     const ddx::first_and_second_partials d = ddx::gradient_and_hessian(f, v);
     std::vector<double> point;
     for (int i = 0; i < n; ++i) point.push_back(0.01 * ((5 * i) % 17) - 0.08);
