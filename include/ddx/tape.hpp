@@ -1,7 +1,7 @@
 // Expressions lowered to straight-line double arithmetic with common subexpressions
 // computed once. The same tape is run by the interpreter (`eval`) and printed as C by
-// the code generator, so interpreted and compiled results agree to the bit (but for the
-// emitted tanh of loops of tanh calls, within an ulp or two: see codegen_c.cpp).
+// the code generator, so interpreted and compiled results agree to the bit (tanh too: see
+// tape::arithmetic_tanh).
 // Implemented in src/numeric/: lowering.cpp (ddx::lower: the expressions to the tape),
 // shared_factors.cpp (a pass of ddx::lower: products sharing their factors), loops.cpp
 // (its last pass, long sums in the order of the inputs, and the runs the C code loops
@@ -42,6 +42,11 @@ struct tape {
     std::vector<int> outputs;
     /// How many values `in` holds when the tape runs.
     std::size_t inputs = 0;
+    /// Whether tanh is computed by ddx's own arithmetic (within 1.4 ulp; the C library's
+    /// within 2.2), which the emitted C turns into vector instructions in a loop of tanh
+    /// calls, instead of the C library's call: set by ddx::lower for a tape of 8 or more tanh
+    /// calls (a layer's activations), for all of them, run and emitted alike.
+    bool arithmetic_tanh = false;
 };
 
 /// Lowers `outputs` (lists are flattened row-major) over `inputs`. Integer powers up to 8

@@ -13,4 +13,9 @@ namespace ddx {
 /// <math.h> (fabs, copysign) and C99 doubles (no excess precision, as on x86-64 and AArch64).
 std::string c_tanh_function(const std::string& function_name);
 
+/// The same function in C++, operation for operation (this file is compiled without fused
+/// multiply-adds, as the emitted C is): the interpreter's tanh where the emitted C calls
+/// c_tanh_function's (tape::arithmetic_tanh), so that both give the same bits.
+double emitted_tanh(double x);
+
 }  // namespace ddx

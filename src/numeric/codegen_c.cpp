@@ -156,13 +156,14 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
     // calls then run back to back (the function's latency overlaps the next call, not the
     // sums in between) and no live values are spilled around each: 2-16-16-16-1 7%,
     // 4-64-64-64-1 11% faster; at 8 calls, 2-8-8-1 measured 1% slower, hence 16.
-    // A loop of tanh calls calls NAME_tanh instead (c_tanh.hpp), arithmetic that the C
-    // compiler inlines and turns into vector instructions; from min_tanh_loop calls, as few
-    // as an array holds (min_loop_length): at 8, 2-8-8-1's value and gradient take 108
-    // instead of 182 ns (value alone 68 instead of 148), at 16, 2-16-16-1's 222 instead of
-    // 379 ns. (Where the C has a call per element, glibc's tanh stays, the interpreter's:
-    // not vectorized, the arithmetic is no faster, 9.8 against 8.9 ns an element.)
-    constexpr size_t min_call_loop = 16, min_tanh_loop = 8;
+    // A tape of min_tanh_loop or more tanh calls computes tanh by arithmetic
+    // (tape::arithmetic_tanh): here NAME_tanh (c_tanh.hpp), which the C compiler inlines and,
+    // in a loop, turns into vector instructions, and the interpreter the same operations. Its
+    // tanh loops start at min_tanh_loop calls: at 8, 2-8-8-1's value and gradient take 108
+    // instead of 182 ns (value alone 68 instead of 148), at 16, 2-16-16-1's 222 instead of 379
+    // ns. (A tape of fewer keeps glibc's tanh: not vectorized, the arithmetic is slower, 2-4-1
+    // took 58 ns instead of 41 with it.)
+    constexpr size_t min_call_loop = 16;
     const math_function* const tanh_row = find_math_function("tanh");
     const std::string vector_tanh = name + "_tanh";
     // Where each register is first read in the C: by a statement, or by a loop where the
@@ -209,7 +210,7 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
         for (int r : regs) first_fill[static_cast<size_t>(r)] = std::min(first_fill[static_cast<size_t>(r)], top);
     }
     std::vector<bool> call_loop(arrays, false);
-    bool uses_vector_tanh = false;
+    const bool uses_vector_tanh = p.arithmetic_tanh;  // (tape.hpp)
     std::vector<std::string> argument_names(arrays);
     std::map<int, std::vector<size_t>> calls_after;
     for (size_t a = 0; a < arrays; ++a) {
@@ -223,7 +224,6 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
                    first_fill[static_cast<size_t>(r)] >= top;
         });
         if (call_loop[a]) calls_after[top].push_back(a);
-        uses_vector_tanh = uses_vector_tanh || (call_loop[a] && f == tanh_row);
     }
     // (a variable of the helper's name would hide it inside the function)
     auto local = [&](const std::string& variable) {
@@ -413,7 +413,10 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
             case instruction::kind::mul: rhs = operand(x.a) + " * " + operand(x.b); break;
             case instruction::kind::div: rhs = operand(x.a) + " / " + operand(x.b); break;
             case instruction::kind::neg: rhs = "-" + operand(x.a); break;
-            case instruction::kind::call: rhs = std::string(x.function->c_name) + "(" + operand(x.a) + ")"; break;
+            case instruction::kind::call:
+                rhs = (uses_vector_tanh && x.function == tanh_row ? vector_tanh : std::string(x.function->c_name)) + "(" +
+                      operand(x.a) + ")";
+                break;
             case instruction::kind::pow: rhs = "pow(" + operand(x.a) + ", " + operand(x.b) + ")"; break;
             }
             if (!rhs.empty() && home[i].first >= 0) {
@@ -434,7 +437,7 @@ std::string emit_c(const std::vector<ex>& output_list, const std::vector<ex>& va
             for (size_t a : calls->second) {
                 const std::string k = fresh();
                 const math_function* row = p.code[static_cast<size_t>(loops.arrays[a][0])].function;
-                const std::string f = row == tanh_row ? vector_tanh : row->c_name;
+                const std::string f = uses_vector_tanh && row == tanh_row ? vector_tanh : row->c_name;
                 body << "    for (int " << k << " = 0; " << k << " < " << loops.arrays[a].size() << "; ++" << k << ") "
                      << array_names[a] << "[" << k << "] = " << f << "(" << argument_names[a] << "[" << k << "]);\n";
             }

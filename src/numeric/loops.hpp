@@ -15,6 +15,11 @@ namespace ddx {
 /// into its array cost more than a few statements.
 constexpr std::size_t min_loop_length = 8;
 
+/// From this many tanh calls in a tape, tanh is ddx's arithmetic one (tape::arithmetic_tanh),
+/// which loops of tanh calls vectorize; codegen_c.cpp loops over as few of them as an array
+/// holds (min_loop_length).
+constexpr std::size_t min_tanh_loop = min_loop_length;
+
 /// How many interleaved chains order_sums splits a run of `length` products into: a power
 /// of two up to 4 with at least two products each (min_loop_length is 8: always 4).
 std::size_t chains_for(std::size_t length);

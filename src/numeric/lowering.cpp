@@ -431,8 +431,16 @@ tape lower_expressions(const std::vector<ex>& outputs, const std::vector<ex>& in
 
 namespace {
 
-// The passes after the lowering.
-tape finished(const tape& lowered) { return order_sums(fold_negations(share_factors(lowered))); }
+// The passes after the lowering; then whether tanh is ddx's arithmetic one (tape.hpp).
+tape finished(const tape& lowered) {
+    tape p = order_sums(fold_negations(share_factors(lowered)));
+    const math_function* const tanh_row = find_math_function("tanh");
+    const size_t tanh_calls = static_cast<size_t>(std::count_if(p.code.begin(), p.code.end(), [&](const instruction& x) {
+        return x.op == instruction::kind::call && x.function == tanh_row;
+    }));
+    p.arithmetic_tanh = tanh_calls >= min_tanh_loop;
+    return p;
+}
 
 // `outputs` with each gradient that ddx::gradient remembers (origin_of_gradient) replaced by
 // its program's entries, the programs' definitions collected; nothing where there is none.

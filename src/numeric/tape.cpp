@@ -4,12 +4,15 @@
 // arithmetic of each instruction in one switch is what makes them agree to the bit.
 #include <ddx/tape.hpp>
 
+#include "numeric/c_tanh.hpp"
+
 #include <cmath>
 
 namespace ddx {
 
 void execute(const tape& p, const double* in, double* out, std::vector<double>& r) {
     r.resize(p.code.size());
+    const math_function* const arithmetic = p.arithmetic_tanh ? find_math_function("tanh") : nullptr;
     for (size_t i = 0; i < p.code.size(); ++i) {
         const instruction& x = p.code[i];
         switch (x.op) {
@@ -20,7 +23,9 @@ void execute(const tape& p, const double* in, double* out, std::vector<double>& 
         case instruction::kind::mul: r[i] = r[x.a] * r[x.b]; break;
         case instruction::kind::div: r[i] = r[x.a] / r[x.b]; break;
         case instruction::kind::neg: r[i] = -r[x.a]; break;
-        case instruction::kind::call: r[i] = x.function->evaluate(r[x.a]); break;
+        case instruction::kind::call:
+            r[i] = x.function == arithmetic ? emitted_tanh(r[x.a]) : x.function->evaluate(r[x.a]);
+            break;
         case instruction::kind::pow: r[i] = std::pow(r[x.a], r[x.b]); break;
         }
     }
