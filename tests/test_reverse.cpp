@@ -349,3 +349,16 @@ TEST_CASE_FIXTURE(fixture, "hessian: rows of big gradient entries by one reverse
     CHECK(close(at(d.hessian.op(1).op(2), v, point), want(1, 2), 1e-12));
     CHECK(checked > 400);
 }
+
+TEST_CASE_FIXTURE(fixture, "gradient memory: a result is remembered while held, and forgotten once nobody holds it") {
+    std::vector<ex> v;
+    const ex f = ddx_test::coupled_loss(s, 60, v);
+    GiNaC::lst g = ddx::gradient(f, v);
+    GiNaC::lst copy;  // an equal list, another object (lookups compare contents)
+    for (const ex& e : g) copy.append(e);
+    REQUIRE(ddx::origin_of_gradient(copy).has_value());
+    CHECK(ddx::origin_of_gradient(copy)->function.is_equal(f));
+    g = GiNaC::lst{};  // the table's key is now the result's last reference
+    ddx::gradient(x * y, {x, y});  // the next remember forgets it
+    CHECK_FALSE(ddx::origin_of_gradient(copy).has_value());
+}

@@ -20,6 +20,7 @@
 #include "algebra/reverse_program.hpp"
 
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -299,12 +300,18 @@ struct list_equal {
         return true;
     }
 };
-constexpr std::size_t remembered_gradients = 32;
+// A few: a gradient is remembered to be lowered soon after (ccode, compile, fit), and a big
+// one is big (the entries of a loss whose adjoints are sums: 400 MB for 5,000 variables).
+constexpr std::size_t remembered_gradients = 8;
 thread_local std::unordered_map<ex, gradient_origin, list_hash, list_equal> gradient_origins;
 
 }  // namespace
 
 void remember_gradient(const ex& result, const ex& function, const std::vector<ex>& variables) {
+    // a result that nobody else holds any more (the table's key is its last reference) goes
+    for (auto it = gradient_origins.begin(); it != gradient_origins.end();) {
+        it = GiNaC::ex_to<GiNaC::basic>(it->first).get_refcount() <= 1 ? gradient_origins.erase(it) : std::next(it);
+    }
     if (gradient_origins.size() >= remembered_gradients) gradient_origins.clear();
     gradient_origins.insert_or_assign(result, gradient_origin{function, variables});
 }

@@ -34,9 +34,10 @@ struct gradient_origin {
     std::vector<GiNaC::ex> variables;
 };
 
-/// ddx::gradient remembers its recent results (a few dozen, on this thread), so that
-/// lowering can emit a result met again (`ccode([loss, grad(loss, p)], ...)`) as a reverse
-/// sweep over the function instead of its entries.
+/// ddx::gradient remembers its recent results (at most 8, on this thread; one that nobody
+/// else holds is forgotten at the next), so that lowering can emit a result met again
+/// (`ccode([loss, grad(loss, p)], ...)`) as a reverse sweep over the function instead of its
+/// entries.
 void remember_gradient(const GiNaC::ex& result, const GiNaC::ex& function, const std::vector<GiNaC::ex>& variables);
 
 /// The function and variables of a remembered gradient equal to `e`, if any.
