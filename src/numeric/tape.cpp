@@ -12,7 +12,8 @@ namespace ddx {
 
 void execute(const tape& p, const double* in, double* out, std::vector<double>& r) {
     r.resize(p.code.size());
-    const math_function* const arithmetic = p.arithmetic_tanh ? find_math_function("tanh") : nullptr;
+    static const math_function* const tanh_row = find_math_function("tanh");  // (once: a search by name)
+    const math_function* const arithmetic = p.arithmetic_tanh ? tanh_row : nullptr;
     for (size_t i = 0; i < p.code.size(); ++i) {
         const instruction& x = p.code[i];
         switch (x.op) {
