@@ -231,7 +231,17 @@ if [ "$(id -u)" = 0 ] && id nobody > /dev/null 2>&1; then
         nobody_ddx=$TMP/ddx-for-nobody
         cp "$DDX" "$nobody_ddx" && chmod 0755 "$nobody_ddx"
     fi
-    env XDG_CACHE_HOME="$TMP/rootcache" TMPDIR="$TMP/nobody-tmp" HOME=/nonexistent \
+    # and so may a sanitizer build's leak suppressions (LSAN_OPTIONS=suppressions=FILE:...)
+    lsan_options=${LSAN_OPTIONS:-}
+    if [[ "$lsan_options" == *suppressions=* ]]; then
+        suppressions=${lsan_options#*suppressions=}
+        suppressions=${suppressions%%:*}
+        if ! "${as_nobody[@]}" test -r "$suppressions"; then
+            cp "$suppressions" "$TMP/lsan.supp" && chmod 0644 "$TMP/lsan.supp"
+            lsan_options=${lsan_options/"$suppressions"/"$TMP/lsan.supp"}
+        fi
+    fi
+    env XDG_CACHE_HOME="$TMP/rootcache" TMPDIR="$TMP/nobody-tmp" HOME=/nonexistent LSAN_OPTIONS="$lsan_options" \
         "${as_nobody[@]}" timeout 60 "$nobody_ddx" -e "$SCRIPT" < /dev/null > "$TMP/out" 2> "$TMP/err"
     st=$?
     chmod 0700 "$TMP"
