@@ -51,6 +51,28 @@ TEST_CASE("renaming: shapes ignore which symbols, and a renaming maps one to one
     CHECK_FALSE(ddx::renaming_between(ddx::parse("x*y + z", s), ddx::parse("x*y + x", s)).has_value());
 }
 
+TEST_CASE("renaming: a binding made inside one operand is taken back when a later one needs another") {
+    // the sum inside sinh is alike to itself under the identity, but the factor x1^2 against
+    // x2^2 needs x1 -> x2: the sum's w12*x2 must then go to w11*x1 (the inputs swapped)
+    ddx::symbol_table s;
+    const ex a = ddx::parse("sinh(w11*x1 + w12*x2 + b1)*x1^2*v1", s);
+    const ex b = ddx::parse("sinh(w11*x1 + w12*x2 + b1)*x2^2*v1", s);
+    auto swap = ddx::renaming_between(a, b);
+    REQUIRE(swap.has_value());
+    CHECK(a.subs(*swap).is_equal(b));
+    CHECK(swap->at(s.get("w11")).is_equal(s.get("w12")));
+
+    // the network's diagonal Hessian entries by the first and by the second input are one class
+    const ex loss = ddx::parse(network, s);
+    const ex w11 = s.get("w11"), w12 = s.get("w12");
+    const ex d11 = ddx::differentiator(w11)(ddx::differentiator(w11)(loss));
+    const ex d22 = ddx::differentiator(w12)(ddx::differentiator(w12)(loss));
+    auto inputs_swapped = ddx::renaming_between(d11, d22);
+    REQUIRE(inputs_swapped.has_value());
+    CHECK(d11.subs(*inputs_swapped).is_equal(d22));
+    CHECK(inputs_swapped->at(s.get("x1")).is_equal(s.get("x2")));
+}
+
 TEST_CASE("renaming: the search gives up within its bound on sums of many alike terms") {
     // sum over i of p_i*q_i against the same with one product changed to p_i*p_j: every term
     // is alike in shape, so only exhaustive pairing could show there is no renaming

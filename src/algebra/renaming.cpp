@@ -63,33 +63,18 @@ struct shape_hasher {
 namespace {
 
 // The search for a renaming: symbols of a bound to symbols of b one to one, undone in order
-// when a choice of operands fails.
+// when a choice of operands fails. The search backtracks over every choice: each step is
+// solved with the rest of the match still pending (a chain of goals), so that a binding an
+// early operand chose (w12 to w12 inside a sum alike in every unit) can be taken back when a
+// later one needs another (w12 to w11). Matching each operand on its own and keeping the first
+// success missed the renamings of a network's Hessian entries that swap two inputs.
 class renaming_search {
 public:
     renaming_search(shape_hasher& hasher, std::size_t max_steps) : steps_left_(max_steps), hasher_(hasher) {}
 
-    // A match is the proof: a node of a renamed is GiNaC's evaluation of its renamed
-    // operands, and b's node, already evaluated, has exactly those (renaming one to one
-    // merges no two terms or factors). Hence only classes whose whole content is their
-    // operands (and a function's serial) take part: not, say, a derivative of an unknown
-    // function, whose parameters are no operands.
     bool matches(const ex& a, const ex& b) {
-        if (steps_left_ == 0) return false;
-        --steps_left_;
-        if (class_of(a) != class_of(b) || a.nops() != b.nops()) return false;
-        if (is_class<GiNaC::symbol>(a)) return bind(a, b);
-        if (is_class<GiNaC::numeric>(a) || class_of(a) == &GiNaC::constant::get_class_info_static()) return a.is_equal(b);
-        if (hash(a) != hash(b)) return false;
-        if (is_commutative_sequence(a)) return operands_in_any_order(a, b);
-        if (class_of(a) == &GiNaC::function::get_class_info_static()) {
-            if (GiNaC::ex_to<GiNaC::function>(a).get_serial() != GiNaC::ex_to<GiNaC::function>(b).get_serial()) return false;
-        } else if (!is_class<GiNaC::power>(a)) {
-            return false;
-        }
-        for (std::size_t i = 0; i < a.nops(); ++i) {
-            if (!matches(a.op(i), b.op(i))) return false;
-        }
-        return true;
+        const goal whole{&a, &b, nullptr, 0, nullptr};
+        return solve(&whole);
     }
 
     bool gave_up() const { return steps_left_ == 0; }
@@ -97,6 +82,84 @@ public:
     const GiNaC::exmap& renaming() const { return forward_; }
 
 private:
+    struct pairing;
+
+    // What is left to match: a node of a against a node of b, or (`sequence` set) the
+    // operands of a sum or product from `next_operand` on; then `rest`.
+    struct goal {
+        const ex* a;
+        const ex* b;
+        pairing* sequence;
+        std::size_t next_operand;
+        const goal* rest;
+    };
+
+    // The stored pairs of a sum or product and of its counterpart, the order in which a's are
+    // paired (the rarest shapes first, so that a wrong binding fails early), b's taken so far.
+    struct pairing {
+        const GiNaC::epvector& left;
+        const GiNaC::epvector& right;
+        std::vector<std::size_t> left_hash, right_hash, order;
+        std::vector<bool> used;
+    };
+
+    // Every goal solved waits on the stack for the rest of the match: the depth grows with
+    // the nodes matched, so a search this deep gives up (the entry is simplified instead).
+    static constexpr std::size_t max_depth = 4000;
+
+    bool solve(const goal* g) {
+        if (g == nullptr) return true;
+        if (steps_left_ == 0) return false;
+        --steps_left_;
+        if (depth_ >= max_depth) {
+            steps_left_ = 0;
+            return false;
+        }
+        ++depth_;
+        const bool solved = g->sequence ? pair_from(*g->sequence, g->next_operand, g->rest) : match_node(*g->a, *g->b, g->rest);
+        --depth_;
+        return solved;
+    }
+
+    // A match is the proof: a node of a renamed is GiNaC's evaluation of its renamed
+    // operands, and b's node, already evaluated, has exactly those (renaming one to one
+    // merges no two terms or factors). Hence only classes whose whole content is their
+    // operands (and a function's serial) take part: not, say, a derivative of an unknown
+    // function, whose parameters are no operands.
+    bool match_node(const ex& a, const ex& b, const goal* rest) {
+        if (class_of(a) != class_of(b) || a.nops() != b.nops()) return false;
+        if (is_class<GiNaC::symbol>(a)) {
+            const std::size_t mark = bound_.size();
+            if (bind(a, b) && solve(rest)) return true;
+            undo_to(mark);
+            return false;
+        }
+        if (is_class<GiNaC::numeric>(a) || class_of(a) == &GiNaC::constant::get_class_info_static()) {
+            return a.is_equal(b) && solve(rest);
+        }
+        if (hash(a) != hash(b)) return false;
+        if (is_commutative_sequence(a)) return operands_in_any_order(a, b, rest);
+        if (class_of(a) == &GiNaC::function::get_class_info_static()) {
+            if (GiNaC::ex_to<GiNaC::function>(a).get_serial() != GiNaC::ex_to<GiNaC::function>(b).get_serial()) return false;
+        } else if (!is_class<GiNaC::power>(a)) {
+            return false;
+        }
+        return operands_from(a, b, rest);
+    }
+
+    // The operands of a function or power in order (ex::op returns copies: they are kept).
+    bool operands_from(const ex& a, const ex& b, const goal* rest) {
+        const std::size_t n = a.nops();
+        std::vector<ex> operands;
+        operands.reserve(2 * n);
+        for (std::size_t i = 0; i < n; ++i) operands.push_back(a.op(i)), operands.push_back(b.op(i));
+        std::vector<goal> chain(n);
+        for (std::size_t k = n; k-- > 0;) {
+            chain[k] = goal{&operands[2 * k], &operands[2 * k + 1], nullptr, 0, k + 1 < n ? &chain[k + 1] : rest};
+        }
+        return solve(n ? &chain[0] : rest);
+    }
+
     bool bind(const ex& a, const ex& b) {
         auto known = forward_.find(a);
         if (known != forward_.end()) return known->second.is_equal(b);
@@ -120,39 +183,36 @@ private:
     }
 
     // The stored pairs of a sum or product paired with b's, each pair alike in shape and of
-    // equal coefficient; the rarest shapes first, so that a wrong binding fails early.
-    bool operands_in_any_order(const ex& a, const ex& b) {
+    // equal coefficient.
+    bool operands_in_any_order(const ex& a, const ex& b, const goal* rest) {
         if (!expairs::number(a).is_equal(expairs::number(b))) return false;
-        const GiNaC::epvector &left = expairs::of(a), &right = expairs::of(b);
-        const std::size_t n = left.size();
-        if (right.size() != n) return false;
-        std::vector<std::size_t> left_hash(n), right_hash(n);
+        pairing p{expairs::of(a), expairs::of(b), {}, {}, {}, {}};
+        const std::size_t n = p.left.size();
+        if (p.right.size() != n) return false;
+        p.left_hash.resize(n);
+        p.right_hash.resize(n);
         for (std::size_t i = 0; i < n; ++i) {
-            left_hash[i] = hasher_.pair_hash(left[i]);
-            right_hash[i] = hasher_.pair_hash(right[i]);
+            p.left_hash[i] = hasher_.pair_hash(p.left[i]);
+            p.right_hash[i] = hasher_.pair_hash(p.right[i]);
         }
-        auto alike_on_right = [&](std::size_t i) { return std::count(right_hash.begin(), right_hash.end(), left_hash[i]); };
-        std::vector<std::size_t> order(n);
-        std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return alike_on_right(i) < alike_on_right(j); });
-        std::vector<bool> used(n, false);
-        return pair_from(0, order, left, right, left_hash, right_hash, used);
+        auto alike_on_right = [&](std::size_t i) { return std::count(p.right_hash.begin(), p.right_hash.end(), p.left_hash[i]); };
+        p.order.resize(n);
+        std::iota(p.order.begin(), p.order.end(), 0);
+        std::stable_sort(p.order.begin(), p.order.end(), [&](std::size_t i, std::size_t j) { return alike_on_right(i) < alike_on_right(j); });
+        p.used.assign(n, false);
+        return pair_from(p, 0, rest);
     }
 
-    bool pair_from(std::size_t k, const std::vector<std::size_t>& order, const GiNaC::epvector& left,
-                   const GiNaC::epvector& right, const std::vector<std::size_t>& left_hash,
-                   const std::vector<std::size_t>& right_hash, std::vector<bool>& used) {
-        if (k == order.size()) return true;
-        const std::size_t i = order[k];
-        for (std::size_t j = 0; j < right.size(); ++j) {
-            if (used[j] || right_hash[j] != left_hash[i] || !left[i].coeff.is_equal(right[j].coeff)) continue;
-            const std::size_t mark = bound_.size();
-            if (matches(left[i].rest, right[j].rest)) {
-                used[j] = true;
-                if (pair_from(k + 1, order, left, right, left_hash, right_hash, used)) return true;
-                used[j] = false;
-            }
-            undo_to(mark);
+    bool pair_from(pairing& p, std::size_t k, const goal* rest) {
+        if (k == p.order.size()) return solve(rest);
+        const std::size_t i = p.order[k];
+        for (std::size_t j = 0; j < p.right.size(); ++j) {
+            if (p.used[j] || p.right_hash[j] != p.left_hash[i] || !p.left[i].coeff.is_equal(p.right[j].coeff)) continue;
+            p.used[j] = true;
+            const goal others{nullptr, nullptr, &p, k + 1, rest};
+            const goal this_pair{&p.left[i].rest, &p.right[j].rest, nullptr, 0, &others};
+            if (solve(&this_pair)) return true;
+            p.used[j] = false;
             if (gave_up()) return false;
         }
         return false;
@@ -161,6 +221,7 @@ private:
     std::size_t hash(const ex& e) { return hasher_(e); }
 
     std::size_t steps_left_;
+    std::size_t depth_ = 0;
     shape_hasher& hasher_;
     GiNaC::exmap forward_;
     std::map<ex, ex, GiNaC::ex_is_less> backward_;
@@ -187,6 +248,59 @@ constexpr std::size_t max_memo_search_steps = 200000;
 // with a third symbol's roles swapped do not) cost a search each.
 constexpr std::size_t max_tried_per_shape = 4;
 
+// e with its symbols renamed (a renaming_between), each distinct node rebuilt once by its
+// constructor, which evaluates it as GiNaC's subs would: subs walks the whole tree and looks
+// every node up in the map, a tenth of a Hessian's time when every entry is a renamed one.
+class renamer {
+public:
+    explicit renamer(const GiNaC::exmap& names) : names_(names) {}
+
+    ex operator()(const ex& e) {
+        if (is_class<GiNaC::symbol>(e)) {
+            auto it = names_.find(e);
+            return it == names_.end() ? e : it->second;
+        }
+        if (e.nops() == 0) return e;
+        auto known = done_.find(e);
+        if (known != done_.end()) return known->second;
+        ex out = rebuilt(e);
+        done_.emplace(e, out);
+        return out;
+    }
+
+private:
+    ex rebuilt(const ex& e) {
+        bool changed = false;
+        if (is_commutative_sequence(e)) {
+            GiNaC::epvector pairs;
+            pairs.reserve(expairs::of(e).size());
+            for (const GiNaC::expair& p : expairs::of(e)) {
+                ex rest = (*this)(p.rest);
+                changed = changed || !GiNaC::are_ex_trivially_equal(rest, p.rest);
+                pairs.emplace_back(rest, p.coeff);
+            }
+            if (!changed) return e;
+            if (is_class<GiNaC::add>(e)) return GiNaC::add(std::move(pairs), expairs::number(e));
+            return GiNaC::mul(std::move(pairs), expairs::number(e));
+        }
+        GiNaC::exvector operands;
+        operands.reserve(e.nops());
+        for (const ex& c : e) {
+            operands.push_back((*this)(c));
+            changed = changed || !GiNaC::are_ex_trivially_equal(operands.back(), c);
+        }
+        if (!changed) return e;
+        if (is_class<GiNaC::power>(e)) return GiNaC::pow(operands[0], operands[1]);
+        if (class_of(e) == &GiNaC::function::get_class_info_static()) {
+            return GiNaC::function(GiNaC::ex_to<GiNaC::function>(e).get_serial(), operands);
+        }
+        return e.subs(names_, GiNaC::subs_options::no_pattern);
+    }
+
+    const GiNaC::exmap& names_;
+    detail::node_map<ex> done_;
+};
+
 }  // namespace
 
 std::size_t shape_hash(const ex& e) { return shape_hasher()(e); }
@@ -211,7 +325,7 @@ std::optional<ex> renaming_memo::renamed_from_seen(std::size_t key, const ex& ra
         const std::size_t granted = steps;
         auto renaming = renaming_with(*hasher_, s.raw, raw, steps);
         search_steps_left_ -= granted - steps;
-        if (renaming) return s.simplified.subs(*renaming, GiNaC::subs_options::no_pattern);
+        if (renaming) return renamer(*renaming)(s.simplified);
     }
     return std::nullopt;
 }
