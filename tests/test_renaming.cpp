@@ -108,6 +108,26 @@ TEST_CASE("renaming: a network's gradient and Hessian print what each entry simp
     }
 }
 
+TEST_CASE("renaming: a Hessian row renamed from an earlier row differentiates what no variable maps to") {
+    // the entries by b are those by a with a -> b, x -> y; y is no variable, so the entry
+    // (b, x) has no counterpart in row a and is differentiated (it is 0); the entries by x are
+    // those by a with a and x swapped
+    ddx::symbol_table s;
+    for (const char* text : {"tanh(a*x) + tanh(b*y)", "a*exp(a*x) + b*exp(b*y) + x^2", "sin(a*x)^2*y + sin(b*y)^2*x"}) {
+        CAPTURE(text);
+        const ex f = ddx::parse(text, s);
+        const std::vector<ex> p = symbols_named(s, {"a", "b", "x"});
+        const ddx::first_and_second_partials d = ddx::gradient_and_hessian(f, p);
+        for (size_t i = 0; i < p.size(); ++i) {
+            const ex g = d.gradient.op(i);
+            for (size_t j = 0; j < p.size(); ++j) {
+                const ex entry = ddx::simplify_derivative(ddx::differentiator(p[j])(g), g);
+                CHECK(ddx::to_string(d.hessian.op(i).op(j)) == ddx::to_string(entry));
+            }
+        }
+    }
+}
+
 TEST_CASE("renaming: memo entries are reused only for true renamings") {
     ddx::symbol_table s;
     ddx::renaming_memo memo;

@@ -14,6 +14,7 @@
 #include "core/class_test.hpp"
 #include "core/real_domain.hpp"
 
+#include <map>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -195,26 +196,32 @@ bool by_reverse_sweep(const ex& f, size_t variables) {
     return distinct_nodes(f) * variables > simplified_gradient_budget;
 }
 
-// The entries of ddx::gradient.
-GiNaC::lst gradient_entries(const ex& e, const std::vector<GiNaC::ex>& variables) {
-    if (by_reverse_sweep(e, variables.size())) return reverse_gradient(e, variables);
+using entry_origins = std::vector<std::optional<renaming_memo::renamed_from>>;
+
+// The entries of ddx::gradient, remembered for lowering. `origins`, if given, receives for
+// each entry the earlier entry it is a renamed copy of, and the renaming (empty where the
+// entry was simplified itself, and for a gradient by one reverse sweep).
+GiNaC::lst gradient_entries(const ex& e, const std::vector<GiNaC::ex>& variables, entry_origins* origins = nullptr) {
+    if (origins) origins->assign(variables.size(), std::nullopt);
     GiNaC::lst out;
-    shared_allowance shares(simplify_units(e), variables.size());
-    renaming_memo memo;
-    for (const GiNaC::ex& x : variables) {
-        const ex raw = differentiator(x)(e);
-        out.append(memo.simplified(raw, [&] { return shares.entry([&] { return simplify_derivative(raw, e); }); }));
+    if (by_reverse_sweep(e, variables.size())) {
+        out = reverse_gradient(e, variables);
+    } else {
+        shared_allowance shares(simplify_units(e), variables.size());
+        renaming_memo memo;
+        for (size_t k = 0; k < variables.size(); ++k) {
+            const ex raw = differentiator(variables[k])(e);
+            out.append(memo.simplified(raw, [&] { return shares.entry([&] { return simplify_derivative(raw, e); }); },
+                                       origins ? &(*origins)[k] : nullptr));
+        }
     }
+    remember_gradient(out, e, variables);
     return out;
 }
 
 }  // namespace
 
-GiNaC::lst gradient(const ex& e, const std::vector<GiNaC::ex>& variables) {
-    GiNaC::lst out = gradient_entries(e, variables);
-    remember_gradient(out, e, variables);
-    return out;
-}
+GiNaC::lst gradient(const ex& e, const std::vector<GiNaC::ex>& variables) { return gradient_entries(e, variables); }
 
 GiNaC::lst jacobian(const GiNaC::lst& outputs, const std::vector<GiNaC::ex>& variables) {
     std::vector<differentiator> by_variable;
@@ -252,13 +259,37 @@ void check_hessian_size(size_t n) {
 
 }  // namespace
 
+namespace {
+
+// Row k of a Hessian whose gradient entry k is entry i renamed by r (i < k, row i done):
+// ∂(r g_i)/∂(r x_j) is r(∂g_i/∂x_j), so entry (k, l) is entry (i, j) renamed, where r takes the
+// variable x_j to x_l. Where no variable goes to x_l, the entry is left to be differentiated.
+// (Renaming commutes with simplifying as the renaming memo assumes: the same forms result.)
+std::vector<bool> renamed_row(std::vector<std::vector<ex>>& h, size_t k, const renaming_memo::renamed_from& origin,
+                              const std::vector<GiNaC::ex>& variables) {
+    std::map<ex, size_t, GiNaC::ex_is_less> index_of;
+    for (size_t j = 0; j < variables.size(); ++j) index_of.emplace(variables[j], j);
+    std::vector<bool> done(variables.size(), false);
+    for (const auto& [from, to] : origin.renaming) {
+        auto j = index_of.find(from), l = index_of.find(to);
+        if (j == index_of.end() || l == index_of.end() || l->second < k) continue;
+        h[k][l->second] = h[l->second][k] = renamed(h[origin.entry][j->second], origin.renaming);
+        done[l->second] = true;
+    }
+    return done;
+}
+
+}  // namespace
+
 first_and_second_partials gradient_and_hessian(const ex& e, const std::vector<GiNaC::ex>& variables) {
     size_t n = variables.size();
     check_hessian_size(n);
-    GiNaC::lst first = gradient(e, variables);
+    entry_origins origins;
+    GiNaC::lst first = gradient_entries(e, variables, &origins);
     std::vector<differentiator> by_variable;
     for (const GiNaC::ex& x : variables) by_variable.emplace_back(x);
     std::vector<std::vector<ex>> h(n, std::vector<ex>(n));
+    std::vector<bool> swept(n, false);  // rows by one reverse sweep, unsimplified
     shared_allowance shares(simplify_units(e), n * (n + 1) / 2);
     renaming_memo memo;
     for (size_t i = 0; i < n; ++i) {
@@ -266,6 +297,7 @@ first_and_second_partials gradient_and_hessian(const ex& e, const std::vector<Gi
         // unsimplified (n derivatives of an entry of n terms each cost n^3 in all: 5 s for
         // 200 variables)
         if (by_reverse_sweep(first.op(i), n)) {
+            swept[i] = true;
             GiNaC::lst row = reverse_gradient(first.op(i), variables);
             size_t j = 0;
             for (const ex& x : row) {
@@ -274,7 +306,10 @@ first_and_second_partials gradient_and_hessian(const ex& e, const std::vector<Gi
             }
             continue;
         }
+        std::vector<bool> done(n, false);
+        if (origins[i] && !swept[origins[i]->entry]) done = renamed_row(h, i, *origins[i], variables);
         for (size_t j = i; j < n; ++j) {
+            if (done[j]) continue;
             const ex raw = by_variable[j](first.op(i));
             h[i][j] = h[j][i] =
                 memo.simplified(raw, [&] { return shares.entry([&] { return simplify_derivative(raw, first.op(i)); }); });

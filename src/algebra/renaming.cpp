@@ -315,7 +315,8 @@ renaming_memo::~renaming_memo() = default;
 
 std::size_t renaming_memo::key_of(const ex& raw) { return (*hasher_)(raw); }
 
-std::optional<ex> renaming_memo::renamed_from_seen(std::size_t key, const ex& raw) {
+std::optional<ex> renaming_memo::renamed_from_seen(std::size_t key, const ex& raw, std::optional<renamed_from>* origin) {
+    if (origin) origin->reset();
     auto bucket = seen_.find(key);
     if (bucket == seen_.end()) return std::nullopt;
     std::size_t tried = 0;
@@ -325,13 +326,18 @@ std::optional<ex> renaming_memo::renamed_from_seen(std::size_t key, const ex& ra
         const std::size_t granted = steps;
         auto renaming = renaming_with(*hasher_, s.raw, raw, steps);
         search_steps_left_ -= granted - steps;
-        if (renaming) return renamer(*renaming)(s.simplified);
+        if (!renaming) continue;
+        ex result = renamed(s.simplified, *renaming);
+        if (origin) *origin = renamed_from{s.entry, std::move(*renaming)};
+        return result;
     }
     return std::nullopt;
 }
 
-void renaming_memo::remember(std::size_t key, const ex& raw, const ex& simplified) {
-    seen_[key].push_back({raw, simplified});
+void renaming_memo::remember(std::size_t key, const ex& raw, const ex& simplified, std::size_t entry) {
+    seen_[key].push_back({raw, simplified, entry});
 }
+
+ex renamed(const ex& e, const GiNaC::exmap& renaming) { return renamer(renaming)(e); }
 
 }  // namespace ddx

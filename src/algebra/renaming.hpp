@@ -41,26 +41,42 @@ public:
     renaming_memo();
     ~renaming_memo();
 
+    /// Where a result came from: the `entry`-th call of simplified (counted from 0), whose
+    /// simplified form renamed by `renaming` it is.
+    struct renamed_from {
+        std::size_t entry;
+        GiNaC::exmap renaming;
+    };
+
+    /// raw simplified, by `simplify` or as a renaming of an earlier entry (then `origin`, if
+    /// given, says which entry and renaming; else it is left empty).
     template <class Simplify>
-    GiNaC::ex simplified(const GiNaC::ex& raw, Simplify&& simplify) {
+    GiNaC::ex simplified(const GiNaC::ex& raw, Simplify&& simplify, std::optional<renamed_from>* origin = nullptr) {
         const std::size_t key = key_of(raw);
-        if (auto known = renamed_from_seen(key, raw)) return *known;
+        const std::size_t entry = entries_++;
+        if (auto known = renamed_from_seen(key, raw, origin)) return *known;
         GiNaC::ex result = simplify();
-        remember(key, raw, result);
+        remember(key, raw, result, entry);
         return result;
     }
 
 private:
     struct seen_entry {
         GiNaC::ex raw, simplified;
+        std::size_t entry;
     };
     std::size_t key_of(const GiNaC::ex& raw);
-    std::optional<GiNaC::ex> renamed_from_seen(std::size_t key, const GiNaC::ex& raw);
-    void remember(std::size_t key, const GiNaC::ex& raw, const GiNaC::ex& simplified);
+    std::optional<GiNaC::ex> renamed_from_seen(std::size_t key, const GiNaC::ex& raw, std::optional<renamed_from>* origin);
+    void remember(std::size_t key, const GiNaC::ex& raw, const GiNaC::ex& simplified, std::size_t entry);
 
     std::unique_ptr<shape_hasher> hasher_;  // the shapes of every node seen, by identity
     std::size_t search_steps_left_;         // for all searches of this memo
+    std::size_t entries_ = 0;
     std::unordered_map<std::size_t, std::vector<seen_entry>> seen_;
 };
+
+/// e with its symbols renamed by `renaming` (from renaming_between or renaming_memo), each
+/// distinct node rebuilt once.
+GiNaC::ex renamed(const GiNaC::ex& e, const GiNaC::exmap& renaming);
 
 }  // namespace ddx
