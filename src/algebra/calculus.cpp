@@ -270,10 +270,11 @@ std::vector<bool> renamed_row(std::vector<std::vector<ex>>& h, size_t k, const r
     std::map<ex, size_t, GiNaC::ex_is_less> index_of;
     for (size_t j = 0; j < variables.size(); ++j) index_of.emplace(variables[j], j);
     std::vector<bool> done(variables.size(), false);
+    renamer rename(origin.renaming);
     for (const auto& [from, to] : origin.renaming) {
         auto j = index_of.find(from), l = index_of.find(to);
         if (j == index_of.end() || l == index_of.end() || l->second < k) continue;
-        h[k][l->second] = h[l->second][k] = renamed(h[origin.entry][j->second], origin.renaming);
+        h[k][l->second] = h[l->second][k] = rename(h[origin.entry][j->second]);
         done[l->second] = true;
     }
     return done;

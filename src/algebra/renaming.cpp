@@ -248,59 +248,6 @@ constexpr std::size_t max_memo_search_steps = 200000;
 // with a third symbol's roles swapped do not) cost a search each.
 constexpr std::size_t max_tried_per_shape = 4;
 
-// e with its symbols renamed (a renaming_between), each distinct node rebuilt once by its
-// constructor, which evaluates it as GiNaC's subs would: subs walks the whole tree and looks
-// every node up in the map, a tenth of a Hessian's time when every entry is a renamed one.
-class renamer {
-public:
-    explicit renamer(const GiNaC::exmap& names) : names_(names) {}
-
-    ex operator()(const ex& e) {
-        if (is_class<GiNaC::symbol>(e)) {
-            auto it = names_.find(e);
-            return it == names_.end() ? e : it->second;
-        }
-        if (e.nops() == 0) return e;
-        auto known = done_.find(e);
-        if (known != done_.end()) return known->second;
-        ex out = rebuilt(e);
-        done_.emplace(e, out);
-        return out;
-    }
-
-private:
-    ex rebuilt(const ex& e) {
-        bool changed = false;
-        if (is_commutative_sequence(e)) {
-            GiNaC::epvector pairs;
-            pairs.reserve(expairs::of(e).size());
-            for (const GiNaC::expair& p : expairs::of(e)) {
-                ex rest = (*this)(p.rest);
-                changed = changed || !GiNaC::are_ex_trivially_equal(rest, p.rest);
-                pairs.emplace_back(rest, p.coeff);
-            }
-            if (!changed) return e;
-            if (is_class<GiNaC::add>(e)) return GiNaC::add(std::move(pairs), expairs::number(e));
-            return GiNaC::mul(std::move(pairs), expairs::number(e));
-        }
-        GiNaC::exvector operands;
-        operands.reserve(e.nops());
-        for (const ex& c : e) {
-            operands.push_back((*this)(c));
-            changed = changed || !GiNaC::are_ex_trivially_equal(operands.back(), c);
-        }
-        if (!changed) return e;
-        if (is_class<GiNaC::power>(e)) return GiNaC::pow(operands[0], operands[1]);
-        if (class_of(e) == &GiNaC::function::get_class_info_static()) {
-            return GiNaC::function(GiNaC::ex_to<GiNaC::function>(e).get_serial(), operands);
-        }
-        return e.subs(names_, GiNaC::subs_options::no_pattern);
-    }
-
-    const GiNaC::exmap& names_;
-    detail::node_map<ex> done_;
-};
-
 }  // namespace
 
 std::size_t shape_hash(const ex& e) { return shape_hasher()(e); }
@@ -327,7 +274,7 @@ std::optional<ex> renaming_memo::renamed_from_seen(std::size_t key, const ex& ra
         auto renaming = renaming_with(*hasher_, s.raw, raw, steps);
         search_steps_left_ -= granted - steps;
         if (!renaming) continue;
-        ex result = renamed(s.simplified, *renaming);
+        ex result = renamer(*renaming)(s.simplified);
         if (origin) *origin = renamed_from{s.entry, std::move(*renaming)};
         return result;
     }
@@ -338,6 +285,49 @@ void renaming_memo::remember(std::size_t key, const ex& raw, const ex& simplifie
     seen_[key].push_back({raw, simplified, entry});
 }
 
-ex renamed(const ex& e, const GiNaC::exmap& renaming) { return renamer(renaming)(e); }
+ex renamer::operator()(const ex& e) {
+    if (is_class<GiNaC::symbol>(e)) {
+        auto it = names_.find(e);
+        return it == names_.end() ? e : it->second;
+    }
+    if (e.nops() == 0) return e;
+    auto known = done_.find(e);
+    if (known != done_.end()) return known->second;
+    ex out = rebuilt(e);
+    done_.emplace(e, out);
+    return out;
+}
+
+// Each node by its constructor, which evaluates it as GiNaC's subs would (subs walks the whole
+// tree and looks every node up in the map: a tenth of a Hessian's time when most entries are
+// renamed ones).
+ex renamer::rebuilt(const ex& e) {
+    bool changed = false;
+    if (is_commutative_sequence(e)) {
+        GiNaC::epvector pairs;
+        pairs.reserve(expairs::of(e).size());
+        for (const GiNaC::expair& p : expairs::of(e)) {
+            ex rest = (*this)(p.rest);
+            changed = changed || !GiNaC::are_ex_trivially_equal(rest, p.rest);
+            pairs.emplace_back(rest, p.coeff);
+        }
+        if (!changed) return e;
+        if (is_class<GiNaC::add>(e)) return GiNaC::add(std::move(pairs), expairs::number(e));
+        return GiNaC::mul(std::move(pairs), expairs::number(e));
+    }
+    GiNaC::exvector operands;
+    operands.reserve(e.nops());
+    for (const ex& c : e) {
+        operands.push_back((*this)(c));
+        changed = changed || !GiNaC::are_ex_trivially_equal(operands.back(), c);
+    }
+    if (!changed) return e;
+    if (is_class<GiNaC::power>(e)) return GiNaC::pow(operands[0], operands[1]);
+    if (class_of(e) == &GiNaC::function::get_class_info_static()) {
+        return GiNaC::function(GiNaC::ex_to<GiNaC::function>(e).get_serial(), operands);
+    }
+    return e.subs(names_, GiNaC::subs_options::no_pattern);
+}
+
 
 }  // namespace ddx

@@ -6,6 +6,8 @@
 // of one gradient, Jacobian or Hessian are simplified once per class (renaming_memo).
 #pragma once
 
+#include <ddx/detail/node_map.hpp>
+
 #include <ginac/ginac.h>
 #include <cstddef>
 #include <memory>
@@ -75,8 +77,19 @@ private:
     std::unordered_map<std::size_t, std::vector<seen_entry>> seen_;
 };
 
-/// e with its symbols renamed by `renaming` (from renaming_between or renaming_memo), each
-/// distinct node rebuilt once.
-GiNaC::ex renamed(const GiNaC::ex& e, const GiNaC::exmap& renaming);
+/// Expressions with their symbols renamed by one renaming (from renaming_between or
+/// renaming_memo), each distinct node rebuilt once, also across the expressions renamed (the
+/// entries of a Hessian's row share most of their nodes).
+class renamer {
+public:
+    explicit renamer(const GiNaC::exmap& names) : names_(names) {}
+    GiNaC::ex operator()(const GiNaC::ex& e);
+
+private:
+    GiNaC::ex rebuilt(const GiNaC::ex& e);
+
+    const GiNaC::exmap& names_;
+    detail::node_map<GiNaC::ex> done_;
+};
 
 }  // namespace ddx

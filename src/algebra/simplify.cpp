@@ -25,7 +25,9 @@
 #include "algebra/simplify_zero.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
+#include <queue>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -78,37 +80,47 @@ struct printed_form {
     bool operator<(const printed_form& o) const { return std::tie(cost, measure, text) < std::tie(o.cost, o.measure, o.text); }
 };
 
-// The candidates in the order they are worth printing: (lower bound on the cost, index),
-// cheapest bound first, so that most long candidates (expansions) are never printed. A bound
-// is read only up to `cap`: past it a candidate is not printed at all (its printed tree can
-// be exponentially larger than its DAG: a raw Hessian entry of nested fractions prints in
-// megabytes).
-std::vector<std::pair<size_t, size_t>> by_lower_bound(const std::vector<candidate>& candidates, size_t cap) {
-    std::vector<std::pair<size_t, size_t>> order;
-    for (size_t i = 0; i < candidates.size(); ++i) {
-        size_t bound = printed_length_lower_bound(candidates[i].form, cap) + candidates[i].extra_cost;
-        if (bound <= cap) order.emplace_back(bound, i);
-    }
-    std::sort(order.begin(), order.end());
-    return order;
-}
-
 // The cheapest of the candidates (the first is e itself); among equally cheap ones the better
 // read (text_measure), then the first in text order, then the first met. All are read from
 // the printed text: GiNaC may hold two candidates that print alike in differently shaped
-// trees depending on its hash order, and the choice must not depend on that. Printing is
-// charged to the budget (its lower bound before, the rest after); where not even one
-// candidate fits, e stays as it is.
-ex shortest(const ex& e, const std::vector<candidate>& candidates, work_budget& budget) {
+// trees depending on its hash order, and the choice must not depend on that.
+//
+// Candidates are printed in the order of a lower bound on their cost (cheapest bound first,
+// then the first met), so that most long candidates (expansions) are never printed, and the
+// search ends at the first bound above the best cost. A bound is read only up to a cap: past
+// it a candidate is not printed at all (its printed tree can be exponentially larger than its
+// DAG: a raw Hessian entry of nested fractions prints in megabytes). The variants of a
+// candidate (simplify_candidates.hpp) are formed when it is printed, so only for the
+// candidates within reach of the best: forming every candidate's variants was a third of
+// simplify's time. Printing is charged to the budget (its lower bound before, the rest
+// after); where not even one candidate fits, e stays as it is.
+ex shortest(const ex& e, candidate_set& candidates, work_budget& budget) {
     // A lower bound counts no numbers, so a tree can print ten times longer than its bound:
     // only candidates whose bound fits an eighth of what is left are printed at all.
     const size_t cap = static_cast<size_t>(std::max(0.0, budget.left() / 8));
+    std::vector<candidate>& forms = candidates.forms;
+    using bound_and_index = std::pair<size_t, size_t>;
+    std::priority_queue<bound_and_index, std::vector<bound_and_index>, std::greater<>> queue;
+    auto enqueue = [&](size_t index) {
+        size_t bound = printed_length_lower_bound(forms[index].form, cap) + forms[index].extra_cost;
+        if (bound <= cap) queue.emplace(bound, index);
+    };
+    const size_t generated = forms.size();
+    for (size_t i = 0; i < generated; ++i) enqueue(i);
     std::optional<printed_form> best;
-    for (const auto& [bound, index] : by_lower_bound(candidates, cap)) {
+    while (!queue.empty()) {
+        const auto [bound, index] = queue.top();
+        queue.pop();
         if ((best && bound > best->cost) || !budget.try_spend(static_cast<double>(bound))) break;
-        printed_form c(candidates[index].form, candidates[index].extra_cost);
+        printed_form c(forms[index].form, forms[index].extra_cost);
         budget.charge(static_cast<double>(c.cost - std::min(c.cost, bound)));
         if (!best || c < *best) best = std::move(c);
+        if (index < generated) {
+            const size_t before = forms.size();
+            const candidate parent = forms[index];  // (forms grows)
+            add_variants(parent, candidates.called, forms);
+            for (size_t k = before; k < forms.size(); ++k) enqueue(k);
+        }
     }
     return best ? best->form : e;
 }
@@ -121,7 +133,7 @@ ex simplify_scalar(const ex& e, work_budget& budget) {
     // nor are candidates formed whose expansion alone would take the machine
     if (expanded_terms_estimate(e) > limits::expanded_terms) return combine_exponentials(e);
     const double units = budget.left();
-    std::vector<candidate> candidates = simplify_candidates(e, budget);
+    candidate_set candidates = simplify_candidates(e, budget);
     ex best = shortest(e, candidates, budget);
     // the zero test's exact step is GiNaC's normal too: capped as the candidates were
     allocation_meter zero_test(allowance_for(units));

@@ -160,51 +160,40 @@ void keep_distinct(candidate_list& list) {
     list = std::move(distinct);
 }
 
-// Each candidate also with trigonometric ratios taken (sin/cos -> tan), with the rational
-// content of roots of sums taken out, and with powers merged: expand splits b^(p + q) into
-// b^p*b^q. Each variant is added after all the candidates, where it differs from its
-// candidate.
-void add_variants(candidate_list& list, const std::set<unsigned>& called) {
-    const size_t count = list.size();
-    // (the rules make sin from cos and sin(2*x), never sinh from cosh)
-    const bool has_ratios = calls_any(called, {GiNaC::sinh_SERIAL::serial, GiNaC::sin_SERIAL::serial, GiNaC::cos_SERIAL::serial});
-    for (size_t i = 0; i < count; ++i) {
-        const candidate c = list[i];
-        if (has_ratios) {
-            attempt([&] {
-                ex ratios = rewrite_bottom_up(c.form, trig_ratios_at);
-                if (!ratios.is_equal(c.form)) list.push_back({ratios, c.extra_cost});
-            });
-        }
-        attempt([&] {  // sqrt(1 - x^2/4) as sqrt(4 - x^2)/2: the number joins the factors outside
-            ex without_content = roots_without_rational_content(c.form);
-            if (!without_content.is_equal(c.form)) list.push_back({without_content, c.extra_cost});
-        });
-        attempt([&] {
-            if (!has_power_rewrite(c.form)) return;  // GiNaC has merged the rest
-            ex merged = rewrite_bottom_up(c.form, combine_powers_at);
-            if (!merged.is_equal(c.form)) list.push_back({merged, c.extra_cost});
-        });
-    }
-}
-
 }  // namespace
 
-std::vector<candidate> simplify_candidates(const ex& e, work_budget& budget) {
+candidate_set simplify_candidates(const ex& e, work_budget& budget) {
     const ex combined = with_exponentials_combined(e);
-    candidate_list out{{e, 0}, {combined, 0}};
-    const std::set<unsigned> called = called_functions(combined);
+    candidate_set out{{{e, 0}, {combined, 0}}, called_functions(combined)};
     if (node_count(combined, normal_node_limit) < normal_node_limit) {
-        const generator_input in{e, combined, called, budget};
+        const generator_input in{e, combined, out.called, budget};
         // GiNaC's steps past their estimates: all generators together make at most
         // allocations_per_unit allocations per unit of the budget left (a refused step ends
         // its generator, and then every later one at its first allocation)
         allocation_meter all(allowance_for(budget.left()));
-        for (generator g : generators) attempt([&] { g(in, out); });
+        for (generator g : generators) attempt([&] { g(in, out.forms); });
     }
-    keep_distinct(out);
-    add_variants(out, called);
+    keep_distinct(out.forms);
     return out;
+}
+
+void add_variants(const candidate& c, const std::set<unsigned>& called, std::vector<candidate>& out) {
+    // (the rules make sin from cos and sin(2*x), never sinh from cosh)
+    if (calls_any(called, {GiNaC::sinh_SERIAL::serial, GiNaC::sin_SERIAL::serial, GiNaC::cos_SERIAL::serial})) {
+        attempt([&] {
+            ex ratios = rewrite_bottom_up(c.form, trig_ratios_at);
+            if (!ratios.is_equal(c.form)) out.push_back({ratios, c.extra_cost});
+        });
+    }
+    attempt([&] {  // sqrt(1 - x^2/4) as sqrt(4 - x^2)/2: the number joins the factors outside
+        ex without_content = roots_without_rational_content(c.form);
+        if (!without_content.is_equal(c.form)) out.push_back({without_content, c.extra_cost});
+    });
+    attempt([&] {
+        if (!has_power_rewrite(c.form)) return;  // GiNaC has merged the rest
+        ex merged = rewrite_bottom_up(c.form, combine_powers_at);
+        if (!merged.is_equal(c.form)) out.push_back({merged, c.extra_cost});
+    });
 }
 
 }  // namespace ddx
