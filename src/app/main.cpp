@@ -24,14 +24,14 @@ namespace {
 const char* usage =
     "usage: ddx [OPTIONS]              the REPL (on a terminal; otherwise reads a script from stdin)\n"
     "       ddx [OPTIONS] FILE         run a script\n"
-    "       ddx [OPTIONS] -e 'TEXT'    run TEXT\n"
+    "       ddx [OPTIONS] -e 'TEXT'    run TEXT (several -e: their texts as successive lines)\n"
     "options:\n"
     "  --timeout SECONDS   stop a script that runs longer (default: no limit)\n"
     "  --memory MEGABYTES  memory budget (default: 4096)\n"
     "  --version, --help\n";
 
 struct options {
-    std::string text;    // from -e
+    std::string text;    // from -e (several: one line after the other, as perl and sed join them)
     std::string file;    // script file
     bool has_text = false;
     unsigned timeout = 0;
@@ -117,7 +117,8 @@ int main(int argc, char** argv) {
             std::cout << usage;
             return 0;
         } else if (a == "-e" && i + 1 < args.size()) {
-            o.text = args[++i];
+            if (o.has_text) o.text += '\n';
+            o.text += args[++i];
             o.has_text = true;
         } else if (a == "--timeout" && i + 1 < args.size() && parse_number(args[i + 1].c_str(), n)) {
             o.timeout = static_cast<unsigned>(n);

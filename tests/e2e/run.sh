@@ -162,6 +162,11 @@ finish direct_crlf
 # -e with several lines and statements; empty input
 out=$(timeout $LIMIT "$DDX" -e $'1 + 1\nx = 2; x^2' 2>&1); st=$?
 [ "$st" = 0 ] && [ "$out" = $'2\n4' ] || problem "-e with two lines: status $st, output '$out'"
+# several -e: their texts run as successive lines of one script (errors count lines across)
+out=$(timeout $LIMIT "$DDX" -e 'L = x^2*y' -e 'grad(L, [x, y])' 2>&1); st=$?
+[ "$st" = 0 ] && [ "$out" = '[2*x*y, x^2]' ] || problem "two -e: status $st, output '$out'"
+out=$(timeout $LIMIT "$DDX" -e '1' -e '2 +' 2>&1); st=$?
+[ "$st" = 1 ] && [[ "$(head -n 2 <<<"$out")" == $'1\nerror: 2:4: unexpected end of input'* ]] || problem "two -e, error in the second: status $st, output '$out'"
 out=$(timeout $LIMIT "$DDX" < /dev/null 2>&1); st=$?
 [ "$st" = 0 ] && [ -z "$out" ] || problem "empty standard input: status $st, output '$out'"
 : > "$TMP/empty.ddx"
