@@ -12,8 +12,10 @@
 #include "algebra/simplify_budget.hpp"
 #include "algebra/simplify_size.hpp"
 #include "core/class_test.hpp"
+#include "core/expairs.hpp"
 #include "core/real_domain.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -34,15 +36,37 @@ void check_derivative_order(const GiNaC::numeric& order) {
 
 namespace {
 
-// The raw derivative (memoized, unsimplified) of e by spec. GiNaC may write a conjugate into
-// it where a derivative multiplies abs(u) by abs(u) (u*conjugate(u)); on the reals it goes.
-ex raw_derivative_uncached(const ex& e, const derivative_spec& spec) {
+// Building the plain derivatives of one function stops past this many distinct
+// subexpressions differentiated (about half a second of GiNaC's arithmetic): x^x to order
+// 80, tan(x) to order 250, the tanh of the benchmarks to order 40. Past it the plain
+// derivative is not formed, a result is not held against it, and the orders above are
+// differentiated without simplifying (see derivative_by).
+constexpr size_t max_raw_evaluations = 100000;
+
+// The raw derivative (memoized, unsimplified) of e by spec, or nothing past the bound. GiNaC
+// may write a conjugate into it where a derivative multiplies abs(u) by abs(u)
+// (u*conjugate(u)); on the reals it goes.
+std::optional<ex> raw_derivative_uncached(const ex& e, const derivative_spec& spec) {
     ex raw = e;
+    size_t evaluations = 0;
     for (const auto& [x, order] : spec) {
         differentiator d(x);
-        for (int i = 0; i < order; ++i) raw = d(raw);
+        for (int i = 0; i < order; ++i) {
+            if (evaluations + d.evaluations() > max_raw_evaluations) return std::nullopt;
+            raw = d(raw);
+        }
+        evaluations += d.evaluations();
     }
     return drop_conjugates(raw);
+}
+
+// Whether e calls abs, each distinct node read once (GiNaC's has reads e as a tree, which can
+// be exponentially larger).
+bool calls_abs(const ex& e) {
+    bool found = false;
+    detail::node_set seen;
+    visit_distinct(e, seen, [&](const ex& node) { found = found || GiNaC::is_the_function<GiNaC::abs_SERIAL>(node); });
+    return found;
 }
 
 // The raw derivatives of the last function differentiated by one variable, by order: orders
@@ -54,25 +78,27 @@ struct raw_derivatives {
     std::optional<differentiator> by_variable;
     std::vector<ex> by_order;  // by_order[k]: the k-th raw derivative
 
-    const ex& of_order(const ex& f, const ex& x, int order) {
+    const ex* of_order(const ex& f, const ex& x, int order) {
         if (!by_variable || !function.is_equal(f) || !variable.is_equal(x)) {
             function = f, variable = x;
-            has_abs = f.has(GiNaC::abs(GiNaC::wild()).hold());
+            has_abs = calls_abs(f);
             by_variable.emplace(x);
             by_order.assign(1, f);
         }
         while (static_cast<int>(by_order.size()) <= order) {
+            if (by_variable->evaluations() > max_raw_evaluations) return nullptr;
             ex next = (*by_variable)(by_order.back());
             by_order.push_back(has_abs ? drop_conjugates(next) : next);
         }
-        return by_order[order];
+        return &by_order[order];
     }
 };
 
-ex raw_derivative(const ex& e, const derivative_spec& spec) {
+std::optional<ex> raw_derivative(const ex& e, const derivative_spec& spec) {
     if (spec.size() != 1) return raw_derivative_uncached(e, spec);
     thread_local raw_derivatives last;
-    return last.of_order(e, spec[0].first, spec[0].second);
+    const ex* raw = last.of_order(e, spec[0].first, spec[0].second);
+    return raw ? std::optional<ex>(*raw) : std::nullopt;
 }
 
 int total_order(const derivative_spec& spec) {
@@ -81,22 +107,20 @@ int total_order(const derivative_spec& spec) {
     return total;
 }
 
-// Up to this total order the result is also held against the raw derivative: a simplified
-// derivative is never longer than the plain one. (Beyond it the raw one's tree, which repeats
-// its shared parts at every order, is longer than any simplified form by far.)
-constexpr int max_order_held_against_raw = 30;
-
-// `best`, or the raw derivative of e where that prints shorter. Printing the raw one is
-// skipped where its lower bound already loses (its tree can be exponentially long).
+// `best`, or the raw derivative of e where that prints shorter: a simplified derivative is
+// never longer than the plain one, at every order whose plain derivative is within the bound
+// above. Printing the raw one is skipped where its lower bound already loses (its tree can
+// be exponentially long).
 ex no_longer_than_raw(const ex& best, const ex& e, const derivative_spec& spec) {
-    if (total_order(spec) > max_order_held_against_raw || best.is_zero()) return best;
+    if (best.is_zero()) return best;
     // a result whose own tree prints past a megabyte (nested shared parts) is not printed here
     constexpr size_t max_printed = size_t(1) << 20;
     if (printed_length_lower_bound(best, max_printed) > max_printed) return best;
-    ex raw = raw_derivative(e, spec);
+    std::optional<ex> raw = raw_derivative(e, spec);
+    if (!raw) return best;
     size_t length = printed_length(best);
-    if (printed_length_lower_bound(raw, length) >= length) return best;
-    return printed_length(raw) < length ? raw : best;
+    if (printed_length_lower_bound(*raw, length) >= length) return best;
+    return printed_length(*raw) < length ? *raw : best;
 }
 
 // Simplifying after every step keeps high orders small; for total orders 2 and 3 the raw
@@ -104,10 +128,11 @@ ex no_longer_than_raw(const ex& best, const ex& e, const derivative_spec& spec) 
 // result is never longer than the raw derivative.
 ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spec) {
     int total = total_order(spec);
-    if (total < 2 || total > 3 || stepwise.is_zero()) return no_longer_than_raw(stepwise, e, spec);
-    ex raw = raw_derivative(e, spec);
+    std::optional<ex> raw;
+    if (total >= 2 && total <= 3 && !stepwise.is_zero()) raw = raw_derivative(e, spec);
+    if (!raw) return no_longer_than_raw(stepwise, e, spec);
     ex best = stepwise;
-    for (const ex& c : {simplify_derivative(raw, e), simplify_derivative(stepwise, e)}) {
+    for (const ex& c : {simplify_derivative(*raw, e), simplify_derivative(stepwise, e)}) {
         if (printed_length(c) < printed_length(best)) best = c;
     }
     return no_longer_than_raw(best, e, spec);
@@ -117,14 +142,43 @@ ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spe
 
 namespace {
 
+// The work units (simplify_budget.hpp) that simplifying the orders of one derivative may
+// spend in all: each order gets its own budget, as simplify does, from what is left of this
+// one. About a second of the largest orders' work (their forms grow with the order: tan(x)'s
+// 200th simplified stepwise took 7 s); past it the orders are differentiated without
+// simplifying, and the result is still held against the plain derivative.
+double stepwise_units(const ex& e) { return std::max(8 * simplify_units(e), 200000.0); }
+
 ex derivative_by(const ex& e, const GiNaC::ex& x, int order) {
     if (auto fast = nth_derivative_by_polynomials(e, x, order)) return no_longer_than_raw(*fast, e, {{x, order}});
+    // Each order simplified, and never longer than the plain derivative of that order: a
+    // step whose simplified form loses to the plain one goes on from the plain one, so the
+    // stepwise forms cannot grow past the plain derivatives (tan(x) to order 200 grew to 3 GB
+    // in the stepwise forms, against 30 KB printed for the plain one).
+    work_budget all_orders(stepwise_units(e));
     ex result = e;
-    for (int i = 0; i < order && !result.is_zero(); ++i) {
+    int i = 1;
+    for (; i <= order && !result.is_zero(); ++i) {
         check_stop();  // a library caller's stop is seen between orders
-        result = simplify_derivative(differentiator(x)(result), result);
+        if (all_orders.left() <= 0 || !raw_derivative(e, {{x, i}})) break;
+        work_budget this_order(std::min(simplify_units(result), all_orders.left()));
+        const double granted = this_order.left();
+        const ex simplified = simplify_within(differentiator(x)(result), this_order);
+        all_orders.charge(granted - this_order.left());
+        result = no_longer_than_raw(simplified, e, {{x, i}});
     }
-    return shorter_of_direct(result, e, {{x, order}});
+    if (i > order || result.is_zero()) return shorter_of_direct(result, e, {{x, order}});
+    // Past the budget: the plain derivative, where it is within its bound; else the orders
+    // left, plain, by one differentiator, whose memo keeps what the orders share shared (a
+    // new one for each order wrote out the shared parts again: atan(x)^2 to order 100 ran
+    // for minutes).
+    if (auto raw = raw_derivative(e, {{x, order}})) return *raw;
+    differentiator plain(x);
+    for (; i <= order && !result.is_zero(); ++i) {
+        check_stop();
+        result = plain(result);
+    }
+    return drop_conjugates(result);
 }
 
 ex derivative_by(const ex& e, const derivative_spec& spec) {
@@ -136,8 +190,10 @@ ex derivative_by(const ex& e, const derivative_spec& spec) {
 // One form per function: the recent results of diff remember which function and orders they
 // are the derivative of, and differentiating one again continues from that function, so
 // that diff(diff(f, x), x) is diff(f, x, 2) and iterating d = diff(d, x) prints what
-// diff(f, x, n) prints. Up to total order max_order_held_against_raw: beyond it, repeating
-// a stepwise derivation from the start each time would cost the square of the order.
+// diff(f, x, n) prints. Up to total order max_order_continued: beyond it, repeating a
+// stepwise derivation from the start each time would cost the square of the order.
+constexpr int max_order_continued = 30;
+
 struct derivation {
     ex function;
     derivative_spec spec;
@@ -170,7 +226,7 @@ ex diff(const ex& e, const derivative_spec& spec) {
     auto known = derivations.find(e);
     if (known != derivations.end()) {
         derivative_spec whole = continued(known->second.spec, spec);
-        if (total_order(whole) <= max_order_held_against_raw) d = derivation{known->second.function, whole};
+        if (total_order(whole) <= max_order_continued) d = derivation{known->second.function, whole};
     }
     ex result = derivative_by(d.function, d.spec);
     if (!is_class<GiNaC::numeric>(result) && total_order(d.spec) > 0) {

@@ -47,38 +47,53 @@ std::vector<ex> symbols_by_name(const ex& e) {
 }
 
 // The value of e at point k (symbols in `symbols` get values in (0.3, 1.3), the same on
-// every run), or nothing where it has none (a pole, a function with no numeric value).
-std::optional<GiNaC::numeric> value_at(const ex& e, const std::vector<ex>& symbols, int k) {
+// every run), or nothing where it has none (a pole, a function with no numeric value). With
+// `digits`, the point's values are exact fractions and e is evaluated to that many digits;
+// else they are doubles, and so is the arithmetic.
+std::optional<GiNaC::numeric> value_at(const ex& e, const std::vector<ex>& symbols, int k, long digits = 0) {
     GiNaC::exmap at;
     for (std::size_t i = 0; i < symbols.size(); ++i) {
         const double v = 0.3 + std::fmod(0.6180339887 * static_cast<double>(i + 1) + 0.4142135623 * k, 1.0);
-        at[symbols[i]] = GiNaC::numeric(v);
+        constexpr long denominator = 1L << 30;
+        at[symbols[i]] = digits ? GiNaC::numeric(std::lround(v * denominator), denominator) : GiNaC::numeric(v);
     }
+    const long saved_digits = GiNaC::Digits;
     try {
+        if (digits) GiNaC::Digits = digits;
         ex v = e.subs(at, GiNaC::subs_options::no_pattern).evalf();
+        GiNaC::Digits = saved_digits;
         if (!is_class<GiNaC::numeric>(v)) return std::nullopt;
         return GiNaC::ex_to<GiNaC::numeric>(v);
     } catch (const std::exception&) {
+        GiNaC::Digits = saved_digits;
         return std::nullopt;
     }
 }
 
 // Whether the sum s is 0 at two points, relative to the size of its terms (each term
-// evaluated once per point).
-bool vanishes_numerically(const ex& s) {
+// evaluated once per point): in doubles (digits 0), or to `digits` digits within `tolerance`.
+// The size is kept as GiNaC's number: as a double it overflowed on the coefficients of high
+// derivatives (tan(x)'s 190th: terms of 10^365), and every such sum then "vanished".
+bool vanishes_numerically(const ex& s, long digits, const GiNaC::numeric& tolerance) {
     const std::vector<ex> symbols = symbols_by_name(s);
     for (int k = 0; k < 2; ++k) {
-        GiNaC::numeric total = 0;
-        double scale = 0;
+        GiNaC::numeric total = 0, scale = 0;
         for (const ex& term : s) {
-            std::optional<GiNaC::numeric> t = value_at(term, symbols, k);
+            std::optional<GiNaC::numeric> t = value_at(term, symbols, k, digits);
             if (!t) return false;
             total += *t;
-            scale += GiNaC::abs(*t).to_double();
+            scale += GiNaC::abs(*t);
         }
-        if (!(GiNaC::abs(total).to_double() <= 1e-9 * scale)) return false;
+        if (!(GiNaC::abs(total) <= tolerance * scale)) return false;
     }
     return true;
+}
+
+// Whether s vanishes in doubles and, where its terms cancel past what doubles hold (terms of
+// 10^30 that sum to 10^10 read as 0 in doubles), also to 100 digits: before the exact test,
+// which expands s (a quarter of a second on a high derivative of tan(x), each time).
+bool vanishes_at_points(const ex& s) {
+    return vanishes_numerically(s, 0, GiNaC::numeric(1e-9)) && vanishes_numerically(s, 100, GiNaC::pow(GiNaC::numeric(10), GiNaC::numeric(-60)));
 }
 
 bool has_float(const ex& e) {
@@ -110,7 +125,7 @@ bool has_root_of_product(const ex& e) {
 
 bool provably_zero(const ex& s) {
     if (tree_size_exceeds(s, max_tree_nodes) || expanded_terms_estimate(s) > max_expanded_terms) return false;
-    if (!vanishes_numerically(s)) return false;
+    if (!vanishes_at_points(s)) return false;
     // GiNaC's errors (a division by zero met on the way) leave it not 0; a stop is raised
     bool zero = false;
     attempt([&] {
