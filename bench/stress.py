@@ -3,7 +3,7 @@
 simplify busy for minutes, each differentiated (and its gradient and Hessian taken, and
 simplified) by the ddx program in a process of its own, timed by wall clock.
 
-usage: stress.py DDX [--count N] [--seed S] [--limit SECONDS] [--check] [--values]
+usage: stress.py DDX [--count N] [--seed S] [--limit SECONDS] [--check] [--values] [--high-orders]
 
 Families (N of each, inputs up to 2 KB):
   nested_rational   continued-fraction-like 1/(s + c/(1 + (t + c/(1 + L^2))^2)), L linear in
@@ -11,8 +11,11 @@ Families (N of each, inputs up to 2 KB):
   sum_products      products and quotients of many sums
   radicals_logs     nested sqrt, log, powers with rational exponents
   compositions      long compositions of the language's functions
+  high_orders       (only with --high-orders) one function of x (of a linear argument,
+                    times x^k or over 1 + x^2): diff(f, x, n) for n = 20, 50, 100, 200
 Each input gives four statements: diff by one symbol, grad, hessian (three symbols at most)
-and simplify of the input, each bound to a name (`r = diff(...)`): a task is the computation,
+and simplify of the input (high_orders: its four orders), each bound to a name
+(`r = diff(...)`): a task is the computation,
 not the printing of its result, which takes time in proportion to the printed length (a raw
 Hessian entry of nested fractions prints in megabytes, its DAG is small).
 
@@ -91,17 +94,30 @@ def compositions(rng):
     return e, names
 
 
+def high_orders(rng):
+    f = rng.choice(FUNCTIONS)
+    inner = f"{rational(rng)}*x + {rational(rng)}"
+    e = f"{f}({inner})" if f not in ("log", "sqrt") else f"{f}(1 + ({inner})^2)"
+    pick = rng.random()
+    if pick < 0.3:
+        e = f"x^{rng.randint(1, 3)}*{e}"
+    elif pick < 0.5:
+        e = f"{e}/(1 + x^2)"
+    return e, ["x"]
+
+
 FAMILIES = {
     "nested_rational": nested_rational,
     "sum_products": sum_products,
     "radicals_logs": radicals_logs,
     "compositions": compositions,
 }
+HIGH_ORDERS = (20, 50, 100, 200)
 
 
-def inputs_of(count, seed):
+def inputs_of(count, seed, families=FAMILIES):
     rng = random.Random(seed)
-    for family, make in FAMILIES.items():
+    for family, make in families.items():
         made = 0
         while made < count:
             e, names = make(rng)
@@ -111,8 +127,12 @@ def inputs_of(count, seed):
             yield family, e, names
 
 
-def tasks(count, seed):
-    for family, e, names in inputs_of(count, seed):
+def tasks(count, seed, families=FAMILIES):
+    for family, e, names in inputs_of(count, seed, families):
+        if family == "high_orders":
+            for n in HIGH_ORDERS:
+                yield family, f"r = diff({e}, x, {n})"
+            continue
         v = names[: 3]
         yield family, f"r = diff({e}, {names[-1]})"
         yield family, f"r = grad({e}, [{', '.join(v)}])"
@@ -191,6 +211,8 @@ def main():
     ap.add_argument("--limit", type=float, default=1.0)
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--values", action="store_true")
+    # not in make test or make bench: a product with 1/(1 + x^2) to order 100 runs past a minute
+    ap.add_argument("--high-orders", action="store_true")
     a = ap.parse_args()
     if a.values:
         return 1 if check_values(a.ddx, a.count, a.seed) and a.check else 0
@@ -198,7 +220,8 @@ def main():
     slowest = (0.0, "", "")
     failures = []
     cpu = {}
-    for family, statement in tasks(a.count, a.seed):
+    families = dict(FAMILIES, high_orders=high_orders) if a.high_orders else FAMILIES
+    for family, statement in tasks(a.count, a.seed, families):
         c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()
         try:

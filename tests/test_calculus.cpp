@@ -1,6 +1,8 @@
 // Derivatives: rules, n-th order, mixed partials, gradient/Jacobian/Hessian, the cache.
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 #include <ddx/ddx.hpp>
 
 #include "expression_generator.hpp"
@@ -211,4 +213,38 @@ TEST_CASE_FIXTURE(fixture, "one form per function: second derivatives of generat
     }
     MESSAGE(same << " of " << total << " second derivatives print the same both ways");
     CHECK(same * 100 >= 95 * total);
+}
+
+TEST_CASE_FIXTURE(fixture, "past order 30 a derivative is still never longer than the plain one, and equal to it") {
+    // tan(x)'s 31st derivative simplified stepwise printed 1,099 characters against 753 plain,
+    // x^x's 140,312 against 10,634: held against the plain derivative at order 30 only
+    for (const char* text : {"tan(x)", "x^x"}) {
+        CAPTURE(text);
+        const ex f = p(text);
+        ddx::differentiator plain(x);
+        ex raw = f;
+        for (int n = 1; n <= 34; ++n) {
+            raw = plain(raw);
+            if (n < 29) continue;
+            CAPTURE(n);
+            const ex d = ddx::diff(f, x, n);
+            CHECK(ddx::printed_length(d) <= ddx::printed_length(raw));
+            const GiNaC::exmap at{{x, GiNaC::numeric(7, 10)}};
+            const GiNaC::numeric a = GiNaC::ex_to<GiNaC::numeric>(d.subs(at).evalf());
+            const GiNaC::numeric b = GiNaC::ex_to<GiNaC::numeric>(raw.subs(at).evalf());
+            CHECK(GiNaC::abs(a - b) <= GiNaC::numeric(1e-9) * GiNaC::abs(b));
+        }
+    }
+}
+
+TEST_CASE_FIXTURE(fixture, "a high order answers within the stepwise budget (it grew to gigabytes)") {
+    // each order simplified from the last, with no bound over all orders, took tan(x) to
+    // order 200 past 20 minutes and 3 GB; a generous limit, so that load cannot fail it
+    const auto start = std::chrono::steady_clock::now();
+    const ex d = ddx::diff(p("tan(x)"), x, 200);
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 60);
+    // the 200th derivative of tan is a polynomial in tan(x) of degree 201 (times sec^2 or not)
+    CHECK(d.has(GiNaC::tan(x)));
+    // at x = 0 only odd orders of tan are nonzero: the 200th vanishes there
+    CHECK(d.subs(x == 0).is_zero());
 }
