@@ -34,6 +34,11 @@ public:
     /// `d_dx` after `d_dx(parse("x^3", s))` (x^3, x and 3).
     size_t evaluations() const { return memo_.size(); }
 
+    /// The operands of the sums and products built so far (a product rule's terms count each
+    /// factor): a measure of the work done, which grows with the size of the terms where
+    /// evaluations() counts each node once.
+    size_t operands_built() const { return operands_built_; }
+
     /// d f(u) / d u for a one-argument call `call` = f(u): the rule operator() applies to
     /// calls (u/abs(u) for abs, else the registry's or GiNaC's f'), built at u, reusing the
     /// calls met so far (ddx::reverse_gradient's local partial):
@@ -54,6 +59,7 @@ private:
     // GiNaC evaluating) new ones.
     std::map<std::pair<unsigned, const GiNaC::basic*>, GiNaC::ex> functions_;
     detail::node_set visited_;
+    size_t operands_built_ = 0;
 };
 
 }  // namespace ddx

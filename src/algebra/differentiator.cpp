@@ -126,6 +126,7 @@ ex differentiator::compute(const ex& e) {
     if (is_class<GiNaC::add>(e)) {
         GiNaC::exvector terms;
         for (const ex& t : e) terms.push_back(derivative(t));
+        operands_built_ += terms.size();
         return GiNaC::add(terms);
     }
     if (is_class<GiNaC::mul>(e)) {
@@ -136,8 +137,10 @@ ex differentiator::compute(const ex& e) {
             if (d.is_zero()) continue;
             GiNaC::exvector factors;
             for (size_t j = 0; j < e.nops(); ++j) factors.push_back(j == i ? d : e.op(j));
+            operands_built_ += factors.size();
             terms.push_back(GiNaC::mul(factors));
         }
+        operands_built_ += terms.size();
         return GiNaC::add(terms);
     }
     if (is_class<GiNaC::power>(e)) {

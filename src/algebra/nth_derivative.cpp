@@ -13,6 +13,13 @@
 // vectors in one variable, u or x; each order is a few of their products, and only the
 // order asked for is turned back into an expression (content, powers of the variable and
 // factors v - 1, v + 1 taken out; palindromes in u written with cosh or sinh).
+//
+// A polynomial in one T = atan(p), atanh(p) or log(p) (p rational) with such coefficients
+// stays one too, since T' = P/Q is rational: with Q's factors in q (exponent 0 in D if not
+// there), N_n is a polynomial in T whose coefficients follow the same step plus
+// (j + 1) N_(n,j+1) T' q from the power above. atan(2*x + 1)/(1 + x^2) to order 80 ran for
+// half a minute in 1.3 GB by the rules; products of such factors are what Leibniz's rule
+// makes of them.
 #include "algebra/nth_derivative.hpp"
 
 #include "core/class_test.hpp"
@@ -29,6 +36,7 @@
 #include "algebra/printed_length.hpp"
 
 #include <algorithm>
+#include <map>
 #include <cln/integer.h>
 #include <cln/rational.h>
 #include <vector>
@@ -174,6 +182,26 @@ std::optional<dense> divided_by_root(const dense& p, const cln::cl_RA& root) {
     return quotient;
 }
 
+// p / d when d (not zero) divides p exactly.
+std::optional<dense> divided_exactly(dense p, const dense& d) {
+    trim(p);
+    if (p.size() < d.size()) return std::nullopt;
+    dense quotient(p.size() - d.size() + 1, 0);
+    for (size_t k = quotient.size(); k-- > 0;) {
+        const cln::cl_RA c = p[k + d.size() - 1] / d.back();
+        quotient[k] = c;
+        if (cln::zerop(c)) continue;
+        for (size_t i = 0; i < d.size(); ++i) p[k + i] = p[k + i] - c * d[i];
+    }
+    for (size_t i = 0; i + 1 < d.size(); ++i) {
+        if (!cln::zerop(p[i])) return std::nullopt;
+    }
+    trim(quotient);
+    return quotient;
+}
+
+bool is_zero(const dense& p) { return p.size() == 1 && cln::zerop(p[0]); }
+
 // u = exp(g*x) in a palindromic polynomial: u^k + u^(d-k) = 2*u^(d/2)*cosh((d/2 - k)*g*x).
 struct pairing {
     numeric g;
@@ -309,16 +337,33 @@ ex readable_product(dense p, const ex& v, const pairing* pair) {
 // What one f and x give, kept for the calls that ask for other orders of the same f.
 struct analysis {
     ex f, x;
+    // by its numerators; else by its first derivative's, or by neither (remembered too: every
+    // order asks again)
+    enum class route { numerators, first_derivative, none } by = route::none;
     ex exp_factor = 1;     // exp(h)
     numeric g = 0;         // u = exp(g*x); 0: no u
     GiNaC::symbol u{"u"};
+    ex t_call = 0;         // T; 0: the numerators do not depend on one
+    GiNaC::symbol t{"t"};
     factored_denominator den;
+    std::vector<dense> factors;       // the p_i as polynomials (with T: its coefficients are reduced by them)
     bool in_u = false;                // the dense polynomials are in u (else in x)
-    dense q, w, dq, dh;               // q, W, q', h'
-    std::vector<dense> numerators;    // N_0, N_1, ... as far as asked
+    dense q, w, dq, dh, tq;           // q, W, q', h', T' q
+    std::vector<std::vector<dense>> numerators;  // N_0, N_1, ... as far as asked, by power of T
 };
 
-std::optional<analysis> analyse(const ex& f, const ex& x) {
+// atan(p), atanh(p) or log(p): d/dp of the call, else nothing.
+std::optional<ex> outer_rational_derivative(const ex& call) {
+    if (!is_a<GiNaC::function>(call) || call.nops() != 1) return std::nullopt;
+    const ex& p = call.op(0);
+    if (GiNaC::is_the_function<GiNaC::atan_SERIAL>(call)) return GiNaC::pow(1 + GiNaC::pow(p, 2), -1);
+    if (GiNaC::is_the_function<GiNaC::atanh_SERIAL>(call)) return GiNaC::pow(1 - GiNaC::pow(p, 2), -1);
+    if (GiNaC::is_the_function<GiNaC::log_SERIAL>(call)) return GiNaC::pow(p, -1);
+    return std::nullopt;
+}
+
+// f's analysis; with_t: f must depend on one T (and is analysed only as such).
+std::optional<analysis> analyse(const ex& f, const ex& x, bool with_t) {
     // dense polynomials of a few thousand terms at most (the expansion limit is for users)
     if (estimated_expanded_terms(f) > 2000) return std::nullopt;
     analysis a;
@@ -364,32 +409,86 @@ std::optional<analysis> analyse(const ex& f, const ex& x) {
         });
     }
     GiNaC::lst vars{x, a.u};
-    if (!is_rational_in(r, vars) || !is_rational_in(h, vars)) return std::nullopt;
-    ex nd = GiNaC::numer_denom(GiNaC::normal(r));
-    a.den = square_free_parts(nd.op(1), vars);
     // one variable only: in u (then h must be 0) or in x
     a.in_u = !a.g.is_zero();
-    if (a.in_u && (nd.has(x) || h.has(x))) return std::nullopt;
     ex v = a.in_u ? ex(a.u) : x;
-    ex q = 1, w = 0;
-    for (const auto& [p, k] : a.den.factors) q = q * p;
-    q = q.expand();
     auto d_dx = [&](const ex& p) -> ex {
         return a.in_u ? (a.g * a.u * p.diff(a.u)).expand() : p.diff(GiNaC::ex_to<GiNaC::symbol>(x)).expand();
     };
+    ex t_derivative = 0;  // T' as a rational function of v
+    if (with_t) {
+        for (auto it = r.preorder_begin(); it != r.preorder_end(); ++it) {
+            if (!it->has(v) || !outer_rational_derivative(*it)) continue;
+            if (!a.t_call.is_zero() && !a.t_call.is_equal(*it)) return std::nullopt;  // one T only
+            a.t_call = *it;
+        }
+        if (a.t_call.is_zero()) return std::nullopt;
+        const ex p = a.t_call.op(0);
+        if (!is_rational_in(p, vars) || (a.in_u && p.has(x))) return std::nullopt;
+        const ex p_parts = GiNaC::numer_denom(GiNaC::normal(p));
+        const ex dp = GiNaC::normal((d_dx(p_parts.op(0)) * p_parts.op(1) - p_parts.op(0) * d_dx(p_parts.op(1))) /
+                                    GiNaC::pow(p_parts.op(1), 2));
+        t_derivative = GiNaC::normal(dp * *outer_rational_derivative(a.t_call));
+        r = rewrite_bottom_up(r, [&](const ex& node) -> ex { return node.is_equal(a.t_call) ? ex(a.t) : node; });
+        vars.append(a.t);
+    }
+    if (!is_rational_in(r, vars) || !is_rational_in(h, vars)) return std::nullopt;
+    ex nd = GiNaC::numer_denom(GiNaC::normal(r));
+    if (nd.op(1).has(a.t)) return std::nullopt;
+    a.den = square_free_parts(nd.op(1), vars);
+    if (a.in_u && (nd.has(x) || h.has(x))) return std::nullopt;
+    ex t_parts;  // T' = P_T/Q_T: Q_T's factors join D's with exponent 0 where new
+    if (with_t) {
+        t_parts = GiNaC::numer_denom(t_derivative);
+        factored_denominator of_t = square_free_parts(t_parts.op(1), vars);
+        for (const auto& [p, k] : of_t.factors) {
+            if (k != 1) return std::nullopt;  // q would need the square
+            bool known = false;
+            for (const auto& [b, e] : a.den.factors) {
+                ex ratio = GiNaC::normal(p / b);
+                if (is_class<GiNaC::numeric>(ratio)) {
+                    known = true;
+                } else if (GiNaC::gcd(p, b).degree(v) > 0) {
+                    return std::nullopt;
+                }
+            }
+            if (!known) a.den.factors.emplace_back(p, 0);
+        }
+    }
+    ex q = 1, w = 0;
+    for (const auto& [p, k] : a.den.factors) q = q * p;
+    q = q.expand();
     for (const auto& [p, k] : a.den.factors) {
         ex others;
         if (!GiNaC::divide(q, p.expand(), others)) return std::nullopt;  // exact by construction
         w += k * d_dx(p) * others;
+        auto as_dense = to_dense(p, v);
+        if (!as_dense) return std::nullopt;
+        a.factors.push_back(*as_dense);
     }
-    auto n0 = to_dense(nd.op(0), v);
     auto qd = to_dense(q, v), wd = to_dense(w, v), dqd = to_dense(d_dx(q), v), dhd = to_dense(d_dx(h), v);
-    if (!n0 || !qd || !wd || !dqd || !dhd) return std::nullopt;
+    if (!qd || !wd || !dqd || !dhd) return std::nullopt;
     a.q = *qd;
     a.w = *wd;
     a.dq = *dqd;
     a.dh = *dhd;
-    a.numerators.push_back(*n0);
+    a.tq = dense{0};
+    if (with_t) {
+        ex cofactor;
+        if (!GiNaC::divide(q, t_parts.op(1), cofactor)) return std::nullopt;
+        auto tqd = to_dense((t_parts.op(0) * cofactor).expand(), v);
+        if (!tqd) return std::nullopt;
+        a.tq = *tqd;
+    }
+    const ex numerator = nd.op(0).expand();
+    std::vector<dense> n0;
+    for (int j = 0; j <= numerator.degree(a.t); ++j) {
+        auto coefficient = to_dense(numerator.coeff(a.t, j), v);
+        if (!coefficient) return std::nullopt;
+        n0.push_back(*coefficient);
+    }
+    a.numerators.push_back(std::move(n0));
+    a.by = analysis::route::numerators;
     return a;
 }
 
@@ -416,57 +515,111 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
     thread_local std::vector<analysis> recent;
     auto it = std::find_if(recent.begin(), recent.end(), [&](const analysis& a) { return a.f.is_equal(f) && a.x.is_equal(x); });
     if (it == recent.end()) {
-        std::optional<analysis> a = analyse(f, x);
-        if (!a) {
+        std::optional<analysis> a = analyse(f, x, false);
+        if (!a && may_step_first) {
             // atan(x), log(1 + x^2): the first derivative may be of the form (one step only:
-            // tanh's derivatives never are, and stepping on would differentiate by the rules)
-            if (order < 2 || !may_step_first) return std::nullopt;
-            return nth_derivative(differentiator(x)(f), x, order - 1, false);
+            // tanh's derivatives never are, and stepping on would differentiate by the rules);
+            // else f may be a polynomial in one atan, atanh or log
+            if (nth_derivative(differentiator(x)(f), x, 1, false)) {
+                a.emplace();
+                a->by = analysis::route::first_derivative;
+            } else {
+                a = analyse(f, x, true);
+            }
         }
+        if (!a) a.emplace();
+        a->f = f, a->x = x;
         if (recent.size() >= 8) recent.erase(recent.begin());
         recent.push_back(std::move(*a));
         it = recent.end() - 1;
+    }
+    if (it->by == analysis::route::none) return std::nullopt;
+    if (it->by == analysis::route::first_derivative) {
+        if (order < 2) return std::nullopt;
+        return nth_derivative(differentiator(x)(f), x, order - 1, false);
     }
     analysis& a = *it;
     cln::cl_RA g = a.in_u ? cln::the<cln::cl_RA>(a.g.to_cl_N()) : cln::cl_RA(0);
     while (a.numerators.size() <= static_cast<size_t>(order)) {
         check_stop();
-        const dense& n = a.numerators.back();
+        const std::vector<dense>& n = a.numerators.back();
         long k = static_cast<long>(a.numerators.size()) - 1;
-        dense next = (a.dh * n + derivative(n, a.in_u, g)) * a.q + scaled(n * (a.w + scaled(a.dq, k)), -cln::cl_RA(1));
+        std::vector<dense> next;
+        for (size_t j = 0; j < n.size(); ++j) {
+            next.push_back((a.dh * n[j] + derivative(n[j], a.in_u, g)) * a.q + scaled(n[j] * (a.w + scaled(a.dq, k)), -cln::cl_RA(1)));
+            if (j + 1 < n.size()) next[j] = next[j] + scaled(n[j + 1] * a.tq, static_cast<long>(j + 1));
+        }
         a.numerators.push_back(std::move(next));
     }
-    const dense& n = a.numerators[static_cast<size_t>(order)];
-    if (n.size() == 1 && cln::zerop(n[0])) return ex(0);
+    const std::vector<dense>& numerator = a.numerators[static_cast<size_t>(order)];
+    if (std::all_of(numerator.begin(), numerator.end(), is_zero)) return ex(0);
 
     ex v = a.in_u ? ex(a.u) : a.x;
-    GiNaC::exvector bottom{a.den.constant};
-    for (const auto& [p, k] : a.den.factors) bottom.push_back(GiNaC::pow(p, k + order));
-    ex denominator = GiNaC::pow(GiNaC::mul(bottom), -1);
-    auto form = [&](const pairing* pair) {
-        ex result = GiNaC::mul(a.exp_factor, readable_product(n, v, pair), denominator);
+    pairing u_pairs{a.g, a.x};
+    // n over D q^order: the numerator reduced by each factor of q as often as it divides it,
+    // and the exponents of the factors left
+    auto reduced = [&](const dense& n, bool reduce) {
+        std::pair<dense, std::vector<int>> out{n, {}};
+        for (size_t i = 0; i < a.den.factors.size(); ++i) {
+            int exponent = a.den.factors[i].second + order;
+            while (reduce && exponent > 0) {
+                auto quotient = divided_exactly(out.first, a.factors[i]);
+                if (!quotient) break;
+                out.first = std::move(*quotient);
+                --exponent;
+            }
+            out.second.push_back(exponent);
+        }
+        return out;
+    };
+    auto over = [&](const ex& top, const std::vector<int>& exponents) {
+        GiNaC::exvector bottom{a.den.constant};
+        for (size_t i = 0; i < a.den.factors.size(); ++i) bottom.push_back(GiNaC::pow(a.den.factors[i].first, exponents[i]));
+        return GiNaC::mul(a.exp_factor, top, GiNaC::pow(GiNaC::mul(bottom), -1));
+    };
+    auto in_x = [&](const ex& result) {
         if (!a.in_u) return result;  // one exp(h) at most: nothing to combine
         return combine_exponentials(result.subs(a.u == GiNaC::exp(a.g * a.x), GiNaC::subs_options::no_pattern));
+    };
+    if (!a.t_call.is_zero()) {
+        // each power of T over its own reduced denominator (atan's term keeps the short one),
+        // the powers with equal denominators over one: (1 - log(x))/x^2
+        std::map<std::vector<int>, GiNaC::exvector> by_denominator;
+        for (size_t j = 0; j < numerator.size(); ++j) {
+            if (is_zero(numerator[j])) continue;
+            auto [top, exponents] = reduced(numerator[j], true);
+            by_denominator[exponents].push_back(
+                GiNaC::mul(GiNaC::pow(a.t_call, static_cast<int>(j)), readable_product(top, v, a.in_u ? &u_pairs : nullptr)));
+        }
+        GiNaC::exvector terms;
+        for (const auto& [exponents, tops] : by_denominator) terms.push_back(over(GiNaC::add(tops), exponents));
+        return in_x(GiNaC::add(terms));
+    }
+    const dense& n = numerator[0];
+    auto form = [&](const pairing* pairs) {
+        auto [top, exponents] = reduced(n, false);
+        return in_x(over(readable_product(top, v, pairs), exponents));
     };
     if (!a.in_u) {
         // a low-order derivative of a polynomial may read shorter multiplied out (2*x^3 + 6*x,
         // not 2*x*(x^2 + 3)); from order 4 on the factored form is kept without printing both
         ex factored = form(nullptr);
         if (order > 3 || !worth_multiplying_out(n)) return factored;
-        ex expanded = GiNaC::mul(a.exp_factor, sum_of_powers(n, v), denominator);
+        GiNaC::exvector bottom{a.den.constant};
+        for (const auto& [p, k] : a.den.factors) bottom.push_back(GiNaC::pow(p, k + order));
+        ex expanded = GiNaC::mul(a.exp_factor, sum_of_powers(n, v), GiNaC::pow(GiNaC::mul(bottom), -1));
         return printed_length(expanded) < printed_length(factored) ? expanded : factored;
     }
     // with cosh/sinh pairs where the numerator is palindromic (from degree 4 on that is
     // always the shorter: each coefficient once instead of twice)
-    pairing pair{a.g, a.x};
-    ex paired = form(&pair);
+    ex paired = form(&u_pairs);
     // over a power of 1 + u alone: also as sums of cosh over cosh(g*x/2)^b, where shorter.
     // Up to order 8, where people read them (the 2nd to 6th derivative of tanh): comparing
     // means printing both, which at every order of 1..20 made them five times slower.
     constexpr int max_sech_order = 8;
     if (order <= max_sech_order && a.den.factors.size() == 1 && a.den.factors[0].first.is_equal(ex(a.u) + 1)) {
         size_t b = static_cast<size_t>(a.den.factors[0].second + order);
-        if (auto sech = sech_form(n, b, a.den.constant, pair)) {
+        if (auto sech = sech_form(n, b, a.den.constant, u_pairs)) {
             ex candidate = combine_exponentials(GiNaC::mul(a.exp_factor, *sech));
             if (printed_length(candidate) < printed_length(paired)) return candidate;
         }
