@@ -11,7 +11,7 @@ Families (N of each, inputs up to 2 KB):
   sum_products      products and quotients of many sums
   radicals_logs     nested sqrt, log, powers with rational exponents
   compositions      long compositions of the language's functions
-  high_orders       (only with --high-orders) one function of x (of a linear argument,
+  high_orders       (with --high-orders, alone) one function of x (of a linear argument,
                     times x^k or over 1 + x^2): diff(f, x, n) for n = 20, 50, 100, 200
 Each input gives four statements: diff by one symbol, grad, hessian (three symbols at most)
 and simplify of the input (high_orders: its four orders), each bound to a name
@@ -220,7 +220,7 @@ def main():
     slowest = (0.0, "", "")
     failures = []
     cpu = {}
-    families = dict(FAMILIES, high_orders=high_orders) if a.high_orders else FAMILIES
+    families = {"high_orders": high_orders} if a.high_orders else FAMILIES
     for family, statement in tasks(a.count, a.seed, families):
         c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()
