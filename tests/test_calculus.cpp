@@ -225,6 +225,33 @@ TEST_CASE_FIXTURE(fixture, "sines, cosines and exponentials of linear arguments:
     CHECK(compared == 8 * 9 * 3);
 }
 
+TEST_CASE_FIXTURE(fixture, "tan and tanh among the generators past the stepwise budget: equal to the tree rules") {
+    // tanh(5/7*x + 6)/(1 + x^2) to order 100 took 79 s by the rules (sums of millions of
+    // terms); ddx::diff reads it so only past the budget, below it simplify's forms stay
+    const forty_digits digits;
+    int compared = 0;
+    for (const char* text : {"tanh(5/7*x + 6)/(1 + x^2)", "tan(2*x)*exp(-x^2)", "tanh(x)^2*sin(x)/x"}) {
+        CAPTURE(std::string(text));
+        const ex f = p(text);
+        CHECK_FALSE(ddx::nth_derivative_by_polynomials(f, x, 12));
+        ex tree = f;
+        ddx::differentiator d_dx(x);
+        for (int n = 1; n <= 12; ++n) {
+            tree = d_dx(tree);
+            const auto fast = ddx::nth_derivative_by_polynomials_with_tangents(f, x, n);
+            REQUIRE(fast);
+            for (const GiNaC::numeric& at : {GiNaC::numeric(3, 10), GiNaC::numeric(4, 5), GiNaC::numeric(17, 10)}) {
+                const GiNaC::numeric a = GiNaC::ex_to<GiNaC::numeric>(fast->subs(x == at).evalf());
+                const GiNaC::numeric b = GiNaC::ex_to<GiNaC::numeric>(tree.subs(x == at).evalf());
+                INFO("order " << n << " at " << at << ": " << ddx::to_string(*fast));
+                CHECK(GiNaC::abs(a - b) <= GiNaC::numeric(1, 1000000000) * (1 + GiNaC::abs(b)));
+                ++compared;
+            }
+        }
+    }
+    CHECK(compared == 3 * 12 * 3);
+}
+
 TEST_CASE_FIXTURE(fixture, "sin(x)/(1 + x^2) at order 60 equals GiNaC's Taylor coefficient exactly") {
     // order 100 by the rules, simplified order after order: 8.8 s and 160 MB
     const ex f = p("sin(x)/(1 + x^2)");
@@ -328,10 +355,11 @@ TEST_CASE_FIXTURE(fixture, "past order 30 a derivative is still never longer tha
 
 TEST_CASE_FIXTURE(fixture, "a high order answers within the stepwise budget (it grew to gigabytes)") {
     // each order simplified from the last, with no bound over all orders, took tan(x) to
-    // order 200 past 20 minutes and 3 GB; a generous limit, so that load cannot fail it
+    // order 200 past 20 minutes and 3 GB; a generous limit, so that load cannot fail it (1.2 s
+    // alone, 84 s in the sanitized build on a loaded machine)
     const auto start = std::chrono::steady_clock::now();
     const ex d = ddx::diff(p("tan(x)"), x, 200);
-    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 60);
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 300);
     // the 200th derivative of tan is a polynomial in tan(x) of degree 201 (times sec^2 or not)
     CHECK(d.has(GiNaC::tan(x)));
     // at x = 0 only odd orders of tan are nonzero: the 200th vanishes there

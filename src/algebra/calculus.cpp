@@ -176,6 +176,9 @@ ex derivative_by(const ex& e, const GiNaC::ex& x, int order) {
         result = no_longer_than_raw(simplified, e, {{x, i}});
     }
     if (i > order || result.is_zero()) return shorter_of_direct(result, e, {{x, order}});
+    // Past the budget: by polynomials with tan and tanh among the generators, where f is such
+    // (simplify's forms are kept below: they print tanh(x)'s with cosh, shorter)
+    if (auto fast = nth_derivative_by_polynomials_with_tangents(e, x, order)) return no_longer_than_raw(*fast, e, {{x, order}});
     // Past the budget: the plain derivative, where it is within its bound; else the orders
     // left, plain, by one differentiator, whose memo keeps what the orders share shared (a
     // new one for each order wrote out the shared parts again: atan(x)^2 to order 100 ran

@@ -14,12 +14,13 @@
 // order asked for is turned back into an expression (content, powers of the variable and
 // factors v - 1, v + 1 taken out; palindromes in u written with cosh or sinh).
 //
-// A polynomial in one T = atan(p), atanh(p) or log(p) (p rational) with such coefficients
-// stays one too, since T' = P/Q is rational: with Q's factors in q (exponent 0 in D if not
-// there), N_n is a polynomial in T whose coefficients follow the same step plus
-// (j + 1) N_(n,j+1) T' q from the power above. atan(2*x + 1)/(1 + x^2) to order 80 ran for
-// half a minute in 1.3 GB by the rules; products of such factors are what Leibniz's rule
-// makes of them.
+// A polynomial with such coefficients in generators G_i stays one too, where each G_i' is
+// either rational (one T = atan(p), atanh(p) or log(p), p rational: with the factors of T's
+// denominator in q, exponent 0 in D if new) or a constant times another generator (sin and
+// cos, sinh and cosh, exp of a*x + b): N_n is a polynomial in the G_i whose coefficients
+// follow the same step, plus, from each monomial, m_i G^(m - e_i) G_i' q. The degree in the
+// generators never grows. atan(2*x + 1)/(1 + x^2) to order 80 ran for half a minute in
+// 1.3 GB by the rules, sin(x)/(1 + x^2) to order 100 for 8.8 s.
 #include "algebra/nth_derivative.hpp"
 
 #include "core/class_test.hpp"
@@ -341,6 +342,9 @@ struct generator {
     ex call;
     GiNaC::symbol symbol;
     std::vector<std::pair<size_t, cln::cl_RA>> derivative;  // (generator, coefficient); empty for T
+    // tan and tanh of c*x + b: G' = square_free + square*G^2 (c*(1 + G^2), c*(1 - G^2)); the
+    // degree grows by one each order
+    cln::cl_RA square_free = 0, square = 0;
 };
 
 // The powers of the generators, one exponent each, and the polynomial multiplying them.
@@ -350,6 +354,7 @@ using numerator_terms = std::map<monomial, dense>;
 // What one f and x give, kept for the calls that ask for other orders of the same f.
 struct analysis {
     ex f, x;
+    bool tangents = false;  // tan and tanh of linear arguments read as generators
     // by its numerators; else by its first derivative's, or by neither (remembered too: every
     // order asks again)
     enum class route { numerators, first_derivative, none } by = route::none;
@@ -381,6 +386,8 @@ std::optional<ex> outer_rational_derivative(const ex& call) {
 // as u (then no other generator but T) or as generators themselves.
 enum class reading { rational, generators, generators_and_exponentials };
 
+bool is_tangent(const generator& g) { return !cln::zerop(g.square); }
+
 // a where e is a*x + b, a rational and not 0, b free of x; else 0.
 numeric rate_of_linear(const ex& e, const ex& x) {
     if (!e.is_polynomial(x) || e.degree(x) != 1) return 0;
@@ -392,7 +399,7 @@ numeric rate_of_linear(const ex& e, const ex& x) {
 // The generators of the calls of f: T, and for sin, cos, sinh, cosh (and exp, when read so)
 // of a linear argument the pair (or the one) its derivatives run through. False where f
 // has two T, or a linear exponential beside another generator when read as u.
-bool find_generators(const ex& r, const ex& x, reading how, analysis& a) {
+bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analysis& a) {
     auto index_of = [&](const ex& call) -> size_t {
         for (size_t i = 0; i < a.generators.size(); ++i) {
             if (a.generators[i].call.is_equal(call)) return i;
@@ -423,17 +430,21 @@ bool find_generators(const ex& r, const ex& x, reading how, analysis& a) {
         } else if (is_exp(node) && how == reading::generators_and_exponentials) {
             const size_t e = index_of(node);
             a.generators[e].derivative = {{e, c}};
+        } else if (tangents && (GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node))) {
+            generator& t = a.generators[index_of(node)];
+            t.square_free = c;
+            t.square = GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) ? c : cln::cl_RA(-c);
         }
     }
     // generators whose call GiNaC wrote differently (cos(-x) as cos(x)) have no rule: not read
     for (size_t i = 0; i < a.generators.size(); ++i) {
-        if (a.generators[i].derivative.empty() && a.t != i) return false;
+        if (a.generators[i].derivative.empty() && a.t != i && !is_tangent(a.generators[i])) return false;
     }
     return true;
 }
 
 // f's analysis, read as `how` says.
-std::optional<analysis> analyse(const ex& f, const ex& x, reading how) {
+std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tangents) {
     // dense polynomials of a few thousand terms at most (the expansion limit is for users)
     if (estimated_expanded_terms(f) > 2000) return std::nullopt;
     analysis a;
@@ -488,7 +499,7 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how) {
     };
     ex t_derivative = 0;  // T' as a rational function of v
     if (how != reading::rational) {
-        if (!find_generators(r, x, how, a) || a.generators.empty() || a.generators.size() > 8) return std::nullopt;
+        if (!find_generators(r, x, how, tangents, a) || a.generators.empty() || a.generators.size() > 8) return std::nullopt;
         if (a.in_u && a.generators.size() > 1) return std::nullopt;  // T alone beside u
         if (a.t) {
             const ex p = a.generators[*a.t].call.op(0);
@@ -586,7 +597,8 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how) {
     // cos(x)^2 - sin(x)^2. From order 4 on simplifying order after order is what costs
     // (sin(x)/(1 + x^2) to order 100: 8.8 s, by the generators 1.2 s, most of it the plain
     // derivative it is held against).
-    if (a.generators.size() > (a.t ? 1u : 0u)) a.lowest_order = 4;
+    // (Read with tangents, past simplify's budget, every order is asked for.)
+    if (!tangents && a.generators.size() > (a.t ? 1u : 0u)) a.lowest_order = 4;
     return a;
 }
 
@@ -594,41 +606,52 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how) {
 
 namespace {
 
-std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first);
+std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first, bool tangents);
 
 }  // namespace
 
 std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int order) {
-    return nth_derivative(f, x, order, true);
+    return nth_derivative(f, x, order, true, false);
+}
+
+std::optional<ex> nth_derivative_by_polynomials_with_tangents(const ex& f, const ex& x, int order) {
+    return nth_derivative(f, x, order, false, true);
 }
 
 namespace {
 
-std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first) {
+std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first, bool tangents) {
     // (the expressions this is for are small; a big DAG is better left to the differentiator)
     if (order < 1 || !is_class<GiNaC::symbol>(x) || tree_size_exceeds(f, limits::evaluated_argument_nodes)) return std::nullopt;
     // The analyses of the last few (f, x), so that asking for orders 1..n of one f costs
     // n steps in all. A cache of a pure function's results, like GiNaC's remember tables,
     // one per thread (GiNaC's objects must not be shared between threads).
     thread_local std::vector<analysis> recent;
-    auto it = std::find_if(recent.begin(), recent.end(), [&](const analysis& a) { return a.f.is_equal(f) && a.x.is_equal(x); });
+    auto it = std::find_if(recent.begin(), recent.end(),
+                           [&](const analysis& a) { return a.f.is_equal(f) && a.x.is_equal(x) && a.tangents == tangents; });
     if (it == recent.end()) {
-        std::optional<analysis> a = analyse(f, x, reading::rational);
+        std::optional<analysis> a;
+        if (tangents) {
+            a = analyse(f, x, reading::generators, true);
+            if (!a) a = analyse(f, x, reading::generators_and_exponentials, true);
+        } else {
+            a = analyse(f, x, reading::rational, false);
+        }
         if (!a && may_step_first) {
             // atan(x), log(1 + x^2): the first derivative may be of the form (one step only:
             // tanh's derivatives never are, and stepping on would differentiate by the rules);
             // else f may be a polynomial in generators: one atan, atanh or log, sin and cos,
             // sinh and cosh, exp of linear arguments
-            if (nth_derivative(differentiator(x)(f), x, 1, false)) {
+            if (nth_derivative(differentiator(x)(f), x, 1, false, false)) {
                 a.emplace();
                 a->by = analysis::route::first_derivative;
             } else {
-                a = analyse(f, x, reading::generators);
-                if (!a) a = analyse(f, x, reading::generators_and_exponentials);
+                a = analyse(f, x, reading::generators, false);
+                if (!a) a = analyse(f, x, reading::generators_and_exponentials, false);
             }
         }
         if (!a) a.emplace();
-        a->f = f, a->x = x;
+        a->f = f, a->x = x, a->tangents = tangents;
         if (recent.size() >= 8) recent.erase(recent.begin());
         recent.push_back(std::move(*a));
         it = recent.end() - 1;
@@ -636,7 +659,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
     if (it->by == analysis::route::none) return std::nullopt;
     if (it->by == analysis::route::first_derivative) {
         if (order < 2) return std::nullopt;
-        return nth_derivative(differentiator(x)(f), x, order - 1, false);
+        return nth_derivative(differentiator(x)(f), x, order - 1, false, false);
     }
     analysis& a = *it;
     if (order < a.lowest_order) return std::nullopt;
@@ -660,6 +683,13 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
                 --lower[i];
                 if (a.t == i) {
                     add(lower, scaled(c * a.tq, m[i]));
+                    continue;
+                }
+                if (is_tangent(a.generators[i])) {
+                    add(lower, scaled(cq, a.generators[i].square_free * m[i]));
+                    monomial higher = m;
+                    ++higher[i];
+                    add(higher, scaled(cq, a.generators[i].square * m[i]));
                     continue;
                 }
                 for (const auto& [j, rate] : a.generators[i].derivative) {
