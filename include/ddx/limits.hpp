@@ -23,6 +23,13 @@ constexpr double expanded_terms = 1e6;
 /// Order of a derivative (algebra/calculus.cpp: check_derivative_order).
 constexpr int derivative_order = 1000;
 
+/// Operands of the sums and products that the orders of an n-th derivative left past the
+/// stepwise budget may build, differentiated plainly (algebra/calculus.cpp:
+/// plain_orders): their sums can grow to millions of terms, about 2.5 microseconds each
+/// (cosh(x*atan(x^2*sin(x)))/(1 + x^2) to order 40 ran past two minutes in 2 GB). x^x to
+/// order 100 builds 0.9 million.
+constexpr double derivative_operands = 4e6;
+
 /// Entries of a symbolic Hessian, n^2 for n variables (algebra/calculus.cpp:
 /// check_hessian_size): each is a simplified second derivative, so a model of thousands of
 /// parameters (minimize's method "newton") would build millions of them.

@@ -157,6 +157,22 @@ namespace {
 // orders left are differentiated without simplifying.
 double stepwise_units(const ex& e) { return std::max(8 * simplify_units(e), 200000.0); }
 
+// Orders from..order of a derivative, `result` being order from - 1, differentiated plainly
+// by one differentiator, within limits::derivative_operands.
+ex plain_orders(ex result, const GiNaC::ex& x, int from, int order) {
+    differentiator plain(x);
+    for (int i = from; i <= order && !result.is_zero(); ++i) {
+        check_stop();
+        result = plain(result);
+        if (static_cast<double>(plain.operands_built()) > limits::derivative_operands) {
+            throw error("the derivative of order " + std::to_string(order) + " grows past " +
+                        std::to_string(static_cast<long>(limits::derivative_operands)) +
+                        " operands at order " + std::to_string(i) + ", above the limit of ddx::limits::derivative_operands");
+        }
+    }
+    return drop_conjugates(result);
+}
+
 ex derivative_by(const ex& e, const GiNaC::ex& x, int order) {
     if (auto fast = nth_derivative_by_polynomials(e, x, order)) return no_longer_than_raw(*fast, e, {{x, order}});
     // Each order simplified, and never longer than the plain derivative of that order: a
@@ -184,12 +200,7 @@ ex derivative_by(const ex& e, const GiNaC::ex& x, int order) {
     // new one for each order wrote out the shared parts again: atan(x)^2 to order 100 ran
     // for minutes).
     if (auto raw = raw_derivative(e, {{x, order}})) return *raw;
-    differentiator plain(x);
-    for (; i <= order && !result.is_zero(); ++i) {
-        check_stop();
-        result = plain(result);
-    }
-    return drop_conjugates(result);
+    return plain_orders(result, x, i, order);
 }
 
 ex derivative_by(const ex& e, const derivative_spec& spec) {
