@@ -627,6 +627,13 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     return a;
 }
 
+// f as a polynomial in generators: exponentials of linear arguments read as u first, else as
+// generators themselves.
+std::optional<analysis> analyse_generators(const ex& f, const ex& x, bool tangents) {
+    if (auto a = analyse(f, x, reading::generators, tangents)) return a;
+    return analyse(f, x, reading::generators_and_exponentials, tangents);
+}
+
 }  // namespace
 
 namespace {
@@ -657,8 +664,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
     if (it == recent.end()) {
         std::optional<analysis> a;
         if (tangents) {
-            a = analyse(f, x, reading::generators, true);
-            if (!a) a = analyse(f, x, reading::generators_and_exponentials, true);
+            a = analyse_generators(f, x, true);
         } else {
             a = analyse(f, x, reading::rational, false);
         }
@@ -671,8 +677,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
                 a.emplace();
                 a->by = analysis::route::first_derivative;
             } else {
-                a = analyse(f, x, reading::generators, false);
-                if (!a) a = analyse(f, x, reading::generators_and_exponentials, false);
+                a = analyse_generators(f, x, false);
             }
         }
         if (!a) a.emplace();
