@@ -68,13 +68,8 @@ std::optional<ex> raw_derivative_uncached(const ex& e, const derivative_spec& sp
     return drop_conjugates(raw);
 }
 
-// Whether e calls abs, each distinct node read once (GiNaC's has reads e as a tree, which can
-// be exponentially larger).
 bool calls_abs(const ex& e) {
-    bool found = false;
-    detail::node_set seen;
-    visit_distinct(e, seen, [&](const ex& node) { found = found || GiNaC::is_the_function<GiNaC::abs_SERIAL>(node); });
-    return found;
+    return any_distinct(e, [](const ex& node) { return GiNaC::is_the_function<GiNaC::abs_SERIAL>(node); });
 }
 
 // The raw derivatives of the last function differentiated by one variable, by order: orders
@@ -134,10 +129,11 @@ ex no_longer_than_raw(const ex& best, const ex& e, const derivative_spec& spec) 
 // Simplifying after every step keeps high orders small; for total orders 2 and 3 the raw
 // derivative, simplified once, is a candidate too: it can be shorter. At every order the
 // result is never longer than the raw derivative.
+bool weighs_direct(int total_order) { return total_order >= 2 && total_order <= 3; }
+
 ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spec) {
-    int total = total_order(spec);
     std::optional<ex> raw;
-    if (total >= 2 && total <= 3 && !stepwise.is_zero()) raw = raw_derivative(e, spec);
+    if (weighs_direct(total_order(spec)) && !stepwise.is_zero()) raw = raw_derivative(e, spec);
     if (!raw) return no_longer_than_raw(stepwise, e, spec);
     ex best = stepwise;
     for (const ex& c : {simplify_derivative(*raw, e), simplify_derivative(stepwise, e)}) {
@@ -190,10 +186,22 @@ ex derivative_by(const ex& e, const GiNaC::ex& x, int order) {
         const ex simplified = simplify_within(differentiator(x)(result), this_order);
         all_orders.charge(granted - this_order.left());
         result = no_longer_than_raw(simplified, e, {{x, i}});
+        // tan and tanh of linear arguments: polynomials in them from the first order where
+        // that is no longer than the stepwise form, at every order above (the stepwise forms
+        // of tanh(x) mixed tanh(x)^k/cosh(x)^m terms, nested (tanh(x)^2 - 1)^k at order 7,
+        // and spent the whole budget before order 100 of tanh(a*x + b)/(1 + x^2))
+        auto by_tangents = nth_derivative_by_polynomials_with_tangents(e, x, i);
+        if (!by_tangents) continue;
+        const ex answer = weighs_direct(i) ? shorter_of_direct(result, e, {{x, i}}) : result;  // what order i prints
+        if (printed_length(*by_tangents) < printed_length(answer)) {
+            if (i < order) by_tangents = nth_derivative_by_polynomials_with_tangents(e, x, order);
+            return no_longer_than_raw(*by_tangents, e, {{x, order}});
+        }
+        if (i == order) return answer;
     }
     if (i > order || result.is_zero()) return shorter_of_direct(result, e, {{x, order}});
-    // Past the budget: by polynomials with tan and tanh among the generators, where f is such
-    // (simplify's forms are kept below: they print tanh(x)'s with cosh, shorter)
+    // Past the budget before that switch: by polynomials with tan and tanh among the
+    // generators, where f is such
     if (auto fast = nth_derivative_by_polynomials_with_tangents(e, x, order)) return no_longer_than_raw(*fast, e, {{x, order}});
     // Past the budget: the plain derivative, where it is within its bound; else the orders
     // left, plain, by one differentiator, whose memo keeps what the orders share shared (a

@@ -42,4 +42,14 @@ void visit_distinct(const GiNaC::ex& e, detail::node_set& seen, Visit&& visit) {
     for (const GiNaC::ex& c : e) visit_distinct(c, seen, visit);
 }
 
+/// Whether some distinct node of e satisfies `test` (each read once: GiNaC's has reads e as a
+/// tree, which can be exponentially larger).
+template <class Test>
+bool any_distinct(const GiNaC::ex& e, Test&& test) {
+    bool found = false;
+    detail::node_set seen;
+    visit_distinct(e, seen, [&](const GiNaC::ex& node) { found = found || test(node); });
+    return found;
+}
+
 }  // namespace ddx
