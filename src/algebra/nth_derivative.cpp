@@ -831,17 +831,38 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
     if (!a.generators.empty()) {
         // each monomial in the generators over its own reduced denominator (atan's term keeps
         // the short one), those with equal denominators over one: (1 - log(x))/x^2
-        std::map<exponents, GiNaC::exvector, exponents_less> by_denominator;
+        // A power of a generator, or of v, in every term stands once in front of the sum:
+        // exp(x)*(2*tanh(x)^3 - ... + 2), not 2*exp(x)*tanh(x)^3 - ... + 2*exp(x).
+        struct term {
+            monomial m;
+            dense top;
+            exponents below;
+        };
+        std::vector<term> reduced_terms;
+        monomial common;
+        size_t common_v = SIZE_MAX;
         for (const auto& [m, c] : numerator) {
             if (is_zero(c)) continue;
-            auto [top, exponents] = reduced(c, true);  // on integers, then scaled back
-            GiNaC::exvector factors{readable_product(unscaled(top), v, a.in_u ? &u_pairs : nullptr)};
-            for (size_t i = 0; i < m.size(); ++i) factors.push_back(GiNaC::pow(a.generators[i].call, m[i]));
-            by_denominator[exponents].push_back(GiNaC::mul(factors));
+            auto [top, below] = reduced(c, true);  // on integers, then scaled back
+            if (common.empty()) common = m;
+            for (size_t i = 0; i < m.size(); ++i) common[i] = std::min(common[i], m[i]);
+            size_t lowest = 0;
+            while (lowest + 1 < top.size() && cln::zerop(top[lowest])) ++lowest;
+            common_v = std::min(common_v, lowest);
+            reduced_terms.push_back({m, std::move(top), std::move(below)});
         }
-        GiNaC::exvector terms;
-        for (const auto& [exponents, tops] : by_denominator) terms.push_back(over(GiNaC::add(tops), exponents));
-        return in_x(GiNaC::add(terms));
+        std::map<exponents, GiNaC::exvector, exponents_less> by_denominator;
+        for (term& t : reduced_terms) {
+            t.top.erase(t.top.begin(), t.top.begin() + static_cast<long>(common_v));
+            GiNaC::exvector factors{readable_product(unscaled(t.top), v, a.in_u ? &u_pairs : nullptr)};
+            for (size_t i = 0; i < t.m.size(); ++i) factors.push_back(GiNaC::pow(a.generators[i].call, t.m[i] - common[i]));
+            by_denominator[t.below].push_back(GiNaC::mul(factors));
+        }
+        GiNaC::exvector terms, in_front{GiNaC::pow(v, static_cast<int>(common_v))};
+        for (const auto& [below, tops] : by_denominator) terms.push_back(over(GiNaC::add(tops), below));
+        for (size_t i = 0; i < common.size(); ++i) in_front.push_back(GiNaC::pow(a.generators[i].call, common[i]));
+        in_front.push_back(GiNaC::add(terms));
+        return in_x(GiNaC::mul(in_front));
     }
     const dense n = unscaled(numerator.begin()->second);
     auto form = [&](const pairing* pairs) {
