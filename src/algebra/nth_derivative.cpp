@@ -38,6 +38,7 @@
 #include "algebra/printed_length.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <cln/integer.h>
 #include <cln/rational.h>
@@ -385,17 +386,55 @@ struct analysis {
     GiNaC::symbol u{"u"};
     std::vector<generator> generators;
     std::optional<size_t> t;          // which generator is T
+    // sin and cos (sinh and cosh) of one argument, and the sign in cos^2 = 1 - sin^2
+    // (cosh^2 = 1 + sinh^2): the numerators keep cos to the first power, so that their
+    // monomials grow linearly with the order, not quadratically
+    struct square_rule {
+        size_t odd, even;
+        int sign;
+    };
+    std::vector<square_rule> squares;
     factored_denominator den;
     std::vector<dense> factors;       // the p_i as polynomials (the terms of generators are reduced by them)
     bool in_u = false;                // the dense polynomials are in u (else in x)
     // q, W, q', h', T' q, and the generators' rates, each times `scale` (the lcm of their
     // denominators): the numerators are kept as integers, numerator_scale * scale^(2n) N_n
     // (CLN adds fractions through a gcd: 41% of tanh(5/7*x + 6)/(1 + x^2)'s time)
-    dense q, w, dq, dh, tq;
+    dense q, w, dq, tq;
+    numerator_terms hq;  // h' q by monomials in the generators, times scale^2
     cln::cl_RA scale = 1, numerator_scale = 1, scaled_g = 0;
     std::vector<numerator_terms> numerators;  // N_0, N_1, ... as far as asked
     int lowest_order = 1;                     // below it, the rules and simplify answer
+    int highest_order = std::numeric_limits<int>::max();  // above it, the numerators grew too big
 };
+
+// n with every cos^2 (cosh^2) written as 1 - sin^2 (1 + sinh^2).
+void reduce_squares(numerator_terms& n, const analysis& a) {
+    for (const auto& rule : a.squares) {
+        std::vector<monomial> squared;
+        for (const auto& [m, c] : n) {
+            if (m[rule.even] >= 2) squared.push_back(m);
+        }
+        // highest powers of cos first: what they give has lower ones, taken in turn
+        std::sort(squared.begin(), squared.end(), [&](const monomial& l, const monomial& r) { return l[rule.even] > r[rule.even]; });
+        for (size_t i = 0; i < squared.size(); ++i) {
+            auto at = n.find(squared[i]);
+            if (at == n.end()) continue;
+            const dense c = std::move(at->second);
+            n.erase(at);
+            monomial lower = squared[i];
+            lower[rule.even] -= 2;
+            monomial other = lower;
+            other[rule.odd] += 2;
+            for (const auto& [to, part] : {std::pair{lower, c}, std::pair{other, scaled(c, rule.sign)}}) {
+                auto [into, fresh] = n.try_emplace(to, part);
+                if (!fresh) into->second = into->second + part;
+                if (to[rule.even] >= 2 && fresh) squared.push_back(to);
+            }
+        }
+    }
+    for (auto at = n.begin(); at != n.end();) at = is_zero(at->second) && n.size() > 1 ? n.erase(at) : std::next(at);
+}
 
 // atan(p), atanh(p) or log(p): d/dp of the call, else nothing.
 std::optional<ex> outer_rational_derivative(const ex& call) {
@@ -453,6 +492,9 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
             const size_t k = index_of(trigonometric ? GiNaC::cos(arg) : GiNaC::cosh(arg));
             a.generators[s].derivative = {{k, c}};
             a.generators[k].derivative = {{s, trigonometric ? cln::cl_RA(-c) : c}};
+            if (std::none_of(a.squares.begin(), a.squares.end(), [&](const auto& rule) { return rule.odd == s; })) {
+                a.squares.push_back({s, k, trigonometric ? -1 : 1});
+            }
         } else if (is_exp(node) && how == reading::generators_and_exponentials) {
             const size_t e = index_of(node);
             a.generators[e].derivative = {{e, c}};
@@ -477,19 +519,22 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     a.f = f;
     a.x = x;
     ex e = combine_exponentials(f);
-    // exp(h) with h a nonlinear polynomial in x, as a factor of the whole
-    ex h = 0, rest = e;
-    auto nonlinear_exp = [&](const ex& c) {
-        return is_exp(c) && c.op(0).has(x) && linear_rate(c, x).is_zero() && c.op(0).is_polynomial(x) &&
+    // E = exp(h) with h not linear in x, or b^c with c a function of x (x^x), as a factor of
+    // the whole: E' = h'*E, with h' = (c*log(b))' a rational function of x and the generators
+    // (x^x: log(x) + 1, exp(sin(x)): cos(x))
+    ex rest = e;
+    auto exponential = [&](const ex& c) {
+        if (is_class<GiNaC::power>(c)) return c.op(1).has(x) && how != reading::rational;
+        return is_exp(c) && c.op(0).has(x) && linear_rate(c, x).is_zero() &&
                (how != reading::generators_and_exponentials || rate_of_linear(c.op(0), x).is_zero());
     };
-    if (nonlinear_exp(e)) {
+    if (exponential(e)) {
         a.exp_factor = e;
         rest = 1;
     } else if (is_class<GiNaC::mul>(e)) {
         GiNaC::exvector others;
         for (const ex& c : e) {
-            if (a.exp_factor.is_equal(1) && nonlinear_exp(c)) {
+            if (a.exp_factor.is_equal(1) && exponential(c)) {
                 a.exp_factor = c;
             } else {
                 others.push_back(c);
@@ -497,7 +542,12 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         }
         rest = GiNaC::mul(others);
     }
-    if (!a.exp_factor.is_equal(1)) h = a.exp_factor.op(0);
+    ex h_derivative = 0;
+    if (!a.exp_factor.is_equal(1)) {
+        differentiator d_dx(x);
+        const ex& b = a.exp_factor.op(0);
+        h_derivative = is_exp(a.exp_factor) ? d_dx(b) : d_dx(a.exp_factor.op(1)) * GiNaC::log(b) + a.exp_factor.op(1) * d_dx(b) / b;
+    }
     // p^k with k a fraction and p a polynomial in x, as a factor of the denominator with
     // exponent -k: (p^k)' is p^k times the rational k*p'/p, as exp(h)' is exp(h) times h'
     // (sqrt and asinh of linear arguments to order 200: 2 s of stepwise simplifying)
@@ -546,7 +596,9 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     };
     ex t_derivative = 0;  // T' as a rational function of v
     if (how != reading::rational) {
-        if (!find_generators(r, x, how, tangents, a) || a.generators.empty() || a.generators.size() > 8) return std::nullopt;
+        if (!find_generators(GiNaC::lst{r, h_derivative}, x, how, tangents, a) || a.generators.empty() || a.generators.size() > 8) {
+            return std::nullopt;
+        }
         if (a.in_u && a.generators.size() > 1) return std::nullopt;  // T alone beside u
         if (a.t) {
             const ex p = a.generators[*a.t].call.op(0);
@@ -556,22 +608,24 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
                                         GiNaC::pow(p_parts.op(1), 2));
             t_derivative = GiNaC::normal(dp * *outer_rational_derivative(a.generators[*a.t].call));
         }
-        r = rewrite_bottom_up(r, [&](const ex& node) -> ex {
+        auto generators_as_symbols = [&](const ex& node) -> ex {
             for (const generator& gen : a.generators) {
                 if (node.is_equal(gen.call)) return gen.symbol;
             }
             return node;
-        });
+        };
+        r = rewrite_bottom_up(r, generators_as_symbols);
+        h_derivative = rewrite_bottom_up(h_derivative, generators_as_symbols);
         for (const generator& gen : a.generators) vars.append(gen.symbol);
     }
     auto has_generator = [&](const ex& e) {
         return std::any_of(a.generators.begin(), a.generators.end(), [&](const generator& gen) { return e.has(gen.symbol); });
     };
-    if (!is_rational_in(r, vars) || !is_rational_in(h, vars) || has_generator(h)) return std::nullopt;
+    if (!is_rational_in(r, vars) || !is_rational_in(h_derivative, vars)) return std::nullopt;
     ex nd = GiNaC::numer_denom(GiNaC::normal(r));
     if (has_generator(nd.op(1))) return std::nullopt;
     a.den = square_free_parts(nd.op(1), vars);
-    if (a.in_u && (nd.has(x) || h.has(x) || !powers.empty())) return std::nullopt;
+    if (a.in_u && (nd.has(x) || !a.exp_factor.is_equal(1) || !powers.empty())) return std::nullopt;
     for (const auto& [p, k] : powers) {
         // square-free and prime to the other factors: each factor's exponent is its own
         if (GiNaC::gcd(p, p.diff(GiNaC::ex_to<GiNaC::symbol>(x))).degree(x) > 0) return std::nullopt;
@@ -580,23 +634,32 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         }
         a.den.factors.emplace_back(p, -k);
     }
-    ex t_parts;  // T' = P_T/Q_T: Q_T's factors join D's with exponent 0 where new
-    if (a.t) {
-        t_parts = GiNaC::numer_denom(t_derivative);
-        factored_denominator of_t = square_free_parts(t_parts.op(1), vars);
-        for (const auto& [p, k] : of_t.factors) {
-            if (k != 1) return std::nullopt;  // q would need the square
+    // T' = P_T/Q_T and h' = P_h/Q_h: the factors of Q_T and Q_h join D's with exponent 0
+    // where new, so that T' q and h' q are polynomials
+    auto joined = [&](const ex& denominator) {
+        for (const auto& [p, k] : square_free_parts(denominator, vars).factors) {
+            if (k != 1) return false;  // q would need the square
             bool known = false;
             for (const auto& [b, e] : a.den.factors) {
                 ex ratio = GiNaC::normal(p / b);
                 if (is_class<GiNaC::numeric>(ratio)) {
                     known = true;
                 } else if (GiNaC::gcd(p, b).degree(v) > 0) {
-                    return std::nullopt;
+                    return false;
                 }
             }
             if (!known) a.den.factors.emplace_back(p, 0);
         }
+        return true;
+    };
+    ex t_parts, h_parts = GiNaC::lst{0, 1};
+    if (a.t) {
+        t_parts = GiNaC::numer_denom(t_derivative);
+        if (!joined(t_parts.op(1))) return std::nullopt;
+    }
+    if (!h_derivative.is_zero()) {
+        h_parts = GiNaC::numer_denom(GiNaC::normal(h_derivative));
+        if (has_generator(h_parts.op(1)) || !joined(h_parts.op(1))) return std::nullopt;
     }
     ex q = 1, w = 0;
     for (const auto& [p, k] : a.den.factors) q = q * p;
@@ -611,12 +674,11 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         for (const auto& c : *as_dense) integral = cln::lcm(integral, cln::denominator(c));
         a.factors.push_back(scaled(*as_dense, integral));
     }
-    auto qd = to_dense(q, v), wd = to_dense(w, v), dqd = to_dense(d_dx(q), v), dhd = to_dense(d_dx(h), v);
-    if (!qd || !wd || !dqd || !dhd) return std::nullopt;
+    auto qd = to_dense(q, v), wd = to_dense(w, v), dqd = to_dense(d_dx(q), v);
+    if (!qd || !wd || !dqd) return std::nullopt;
     a.q = *qd;
     a.w = *wd;
     a.dq = *dqd;
-    a.dh = *dhd;
     a.tq = dense{0};
     if (a.t) {
         ex cofactor;
@@ -625,48 +687,62 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         if (!tqd) return std::nullopt;
         a.tq = *tqd;
     }
-    // the numerator by monomials in the generators (their degree never grows: each step keeps
-    // or lowers it)
-    const ex numerator = nd.op(0).expand();
-    std::map<monomial, ex> by_monomial;
-    for (const ex& term : is_class<GiNaC::add>(numerator) ? GiNaC::exvector(numerator.begin(), numerator.end()) : GiNaC::exvector{numerator}) {
-        monomial m;
-        ex coefficient = term;
-        for (const generator& gen : a.generators) {
-            m.push_back(term.degree(gen.symbol));
-            coefficient = coefficient * GiNaC::pow(gen.symbol, -m.back());
+    // a polynomial in the generators by monomials (the numerator's degree never grows but by
+    // h' and tangents)
+    auto by_monomials = [&](const ex& polynomial) -> std::optional<numerator_terms> {
+        const ex expanded = polynomial.expand();
+        std::map<monomial, ex> by_monomial;
+        for (const ex& term : is_class<GiNaC::add>(expanded) ? GiNaC::exvector(expanded.begin(), expanded.end()) : GiNaC::exvector{expanded}) {
+            monomial m;
+            ex coefficient = term;
+            for (const generator& gen : a.generators) {
+                m.push_back(term.degree(gen.symbol));
+                coefficient = coefficient * GiNaC::pow(gen.symbol, -m.back());
+            }
+            by_monomial[m] += coefficient;
         }
-        by_monomial[m] += coefficient;
+        constexpr size_t max_monomials = 256;
+        if (by_monomial.size() > max_monomials) return std::nullopt;
+        numerator_terms out;
+        for (const auto& [m, coefficient] : by_monomial) {
+            auto as_dense = to_dense(coefficient, v);
+            if (!as_dense) return std::nullopt;
+            if (!is_zero(*as_dense)) out.emplace(m, std::move(*as_dense));
+        }
+        return out;
+    };
+    std::optional<numerator_terms> n0 = by_monomials(nd.op(0)), hq = numerator_terms{};
+    if (!h_parts.op(0).is_zero()) {
+        ex cofactor;
+        if (!GiNaC::divide(q, h_parts.op(1), cofactor)) return std::nullopt;
+        hq = by_monomials(h_parts.op(0) * cofactor);
     }
-    constexpr size_t max_monomials = 256;
-    if (by_monomial.size() > max_monomials) return std::nullopt;
-    numerator_terms n0;
-    for (const auto& [m, coefficient] : by_monomial) {
-        auto as_dense = to_dense(coefficient, v);
-        if (!as_dense) return std::nullopt;
-        if (!is_zero(*as_dense)) n0.emplace(m, std::move(*as_dense));
-    }
-    if (n0.empty()) n0.emplace(monomial(a.generators.size(), 0), dense{0});
+    if (!n0 || !hq) return std::nullopt;
+    if (n0->empty()) n0->emplace(monomial(a.generators.size(), 0), dense{0});
     cln::cl_I lcm = 1, of_numerator = 1;
     auto denominators = [](const dense& p, cln::cl_I& into) {
         for (const auto& c : p) into = cln::lcm(into, cln::denominator(c));
     };
-    for (const dense* p : {&a.q, &a.w, &a.dq, &a.dh, &a.tq}) denominators(*p, lcm);
+    for (const dense* p : {&a.q, &a.w, &a.dq, &a.tq}) denominators(*p, lcm);
+    for (const auto& [m, c] : *hq) denominators(c, lcm);
     for (const generator& gen : a.generators) {
         denominators(dense{gen.square_free, gen.square}, lcm);
         for (const auto& [j, rate] : gen.derivative) lcm = cln::lcm(lcm, cln::denominator(rate));
     }
     const cln::cl_RA g = a.in_u ? cln::the<cln::cl_RA>(a.g.to_cl_N()) : cln::cl_RA(0);
     lcm = cln::lcm(lcm, cln::denominator(g));
-    for (const auto& [m, c] : n0) denominators(c, of_numerator);
+    for (const auto& [m, c] : *n0) denominators(c, of_numerator);
     a.scale = lcm, a.numerator_scale = of_numerator, a.scaled_g = g * lcm;
-    for (dense* p : {&a.q, &a.w, &a.dq, &a.dh, &a.tq}) *p = scaled(*p, a.scale);
+    for (dense* p : {&a.q, &a.w, &a.dq, &a.tq}) *p = scaled(*p, a.scale);
+    for (auto& [m, c] : *hq) c = scaled(c, a.scale * a.scale);
+    a.hq = std::move(*hq);
     for (generator& gen : a.generators) {
         gen.square_free = gen.square_free * a.scale, gen.square = gen.square * a.scale;
         for (auto& [j, rate] : gen.derivative) rate = rate * a.scale;
     }
-    for (auto& [m, c] : n0) c = scaled(c, a.numerator_scale);
-    a.numerators.push_back(std::move(n0));
+    for (auto& [m, c] : *n0) c = scaled(c, a.numerator_scale);
+    reduce_squares(*n0, a);
+    a.numerators.push_back(std::move(*n0));
     a.by = analysis::route::numerators;
     // Orders 1 to 3 of sines, cosines and exponentials are left to simplify, whose forms read
     // better there: (sin(x)*cos(x))' is cos(2*x), where the generators write
@@ -676,7 +752,11 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     // The same for fractional powers: orders 1 to 3 keep simplify's forms, from order 4
     // these cost less (sqrt(1 + (5*x + 6)^2) to order 200: 2.4 s stepwise, 0.3 s so). Read
     // with tangents, every order is asked for (the caller weighs the forms).
-    if (!tangents && (a.generators.size() > (a.t ? 1u : 0u) || !powers.empty())) a.lowest_order = 4;
+    // And for E beyond exp of a polynomial (x^x, exp(sin(x))).
+    const bool polynomial_exponent = is_exp(a.exp_factor) && a.exp_factor.op(0).is_polynomial(x);
+    if (!tangents && (a.generators.size() > (a.t ? 1u : 0u) || !powers.empty() || (!a.exp_factor.is_equal(1) && !polynomial_exponent))) {
+        a.lowest_order = 4;
+    }
     return a;
 }
 
@@ -690,6 +770,10 @@ std::optional<analysis> analyse_generators(const ex& f, const ex& x, bool tangen
 }  // namespace
 
 namespace {
+
+// The coefficients (of all monomials) one order's numerator may have: tanh(5/7*x + 6)/(1 + x^2)
+// at order 200 has 81,000 (an answer of 6.5 MB).
+constexpr size_t max_numerator_coefficients = 200000;
 
 std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first, bool tangents);
 
@@ -753,7 +837,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         if (order < 2) return std::nullopt;
         return nth_derivative(differentiator(x)(f), x, order - 1, false, false);
     }
-    if (order < a.lowest_order) return std::nullopt;
+    if (order < a.lowest_order || order > a.highest_order) return std::nullopt;
     const bool scaled_step = a.scale != 1;
     while (a.numerators.size() <= static_cast<size_t>(order)) {
         check_stop();
@@ -769,7 +853,13 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
             const dense cq = c * a.q;
             dense dc = derivative(c, a.in_u, a.scaled_g);
             if (!a.in_u && scaled_step) dc = scaled(dc, a.scale);
-            add(m, (a.dh * c + dc) * a.q + scaled(c * (a.w + scaled(a.dq, k)), -a.scale));
+            add(m, dc * a.q + scaled(c * (a.w + scaled(a.dq, k)), -a.scale));
+            // E' = h' E: h' q's monomials times this one
+            for (const auto& [mh, hq] : a.hq) {
+                monomial to = m;
+                for (size_t i = 0; i < to.size(); ++i) to[i] += mh[i];
+                add(to, c * hq);
+            }
             // the generators' own derivatives: m_i G^(m - e_i) G_i'
             for (size_t i = 0; i < m.size(); ++i) {
                 if (m[i] == 0) continue;
@@ -793,7 +883,15 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
                 }
             }
         }
-        for (auto at = next.begin(); at != next.end();) at = is_zero(at->second) && next.size() > 1 ? next.erase(at) : std::next(at);
+        reduce_squares(next, a);
+        // a bound on the numerators (x^sin(x)'s have ~n^3/6 monomials in sin, cos and log: 3
+        // million coefficients by order 70): past it the orders above are left to the rules
+        size_t coefficients = 0;
+        for (const auto& [m, c] : next) coefficients += c.size();
+        if (coefficients > max_numerator_coefficients) {
+            a.highest_order = static_cast<int>(a.numerators.size()) - 1;
+            return std::nullopt;
+        }
         a.numerators.push_back(std::move(next));
     }
     const numerator_terms& numerator = a.numerators[static_cast<size_t>(order)];  // scaled
