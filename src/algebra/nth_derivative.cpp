@@ -426,7 +426,7 @@ void reduce_squares(numerator_terms& n, const analysis& a) {
             lower[rule.even] -= 2;
             monomial other = lower;
             other[rule.odd] += 2;
-            for (const auto& [to, part] : {std::pair{lower, c}, std::pair{other, scaled(c, rule.sign)}}) {
+            for (const auto& [to, part] : {std::pair{lower, c}, std::pair{other, scaled(c, rule.sign > 0 ? cln::cl_RA(1) : -cln::cl_RA(1))}}) {
                 auto [into, fresh] = n.try_emplace(to, part);
                 if (!fresh) into->second = into->second + part;
                 if (to[rule.even] >= 2 && fresh) squared.push_back(to);
