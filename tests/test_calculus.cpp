@@ -257,6 +257,10 @@ TEST_CASE_FIXTURE(fixture, "fractional powers of polynomials: from order 4 by po
         }
     }
     CHECK(compared == 8 * 9 * 3);
+    // a base with a content that is a square is written with integer coefficients coprime:
+    // (7/6*x + 4)^2 + 1 as (49*x^2 + 336*x + 612)/36
+    const std::string asinh6 = ddx::to_string(ddx::diff(p("asinh(7/6*x + 4)"), x, 6));
+    CHECK(asinh6.find("/(49*x^2 + 336*x + 612)^(11/2)") != std::string::npos);
     // d^6/dx^6 of x*sqrt(1 - x^2), by SymPy: -315*x*(2*x^2 + 1)/(1 - x^2)^(11/2)
     CHECK(same(ddx::diff(p("x*sqrt(1 - x^2)"), x, 6), "-315*x*(2*x^2 + 1)/(1 - x^2)^(11/2)"));
 }

@@ -511,6 +511,26 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
     return true;
 }
 
+// p = c*p~ with p~ a polynomial of coprime integer coefficients, where c^k is rational (k =
+// a/b: c a b-th power): p^k = c^k*p~^k. 1 + (7/6*x + 4)^2, asinh(7/6*x + 4)'s, is
+// (49*x^2 + 336*x + 612)/36, and its high orders printed ((7*x + 24)^2/36 + 1)^(19/2) under
+// a constant of eleven digits.
+std::optional<std::pair<ex, numeric>> primitive_base(const ex& p, const numeric& k, const ex& x) {
+    const auto d = to_dense(p, x);
+    if (!d) return std::nullopt;
+    cln::cl_I numerators = 0, denominators = 1;
+    for (const auto& c : *d) {
+        numerators = cln::gcd(numerators, cln::numerator(c));
+        denominators = cln::lcm(denominators, cln::denominator(c));
+    }
+    const cln::cl_RA content = numerators / denominators;
+    if (cln::zerop(numerators) || content == 1) return std::nullopt;
+    const cln::cl_RA exponent = cln::the<cln::cl_RA>(k.to_cl_N());
+    cln::cl_RA root;
+    if (!cln::rootp(content, cln::denominator(exponent), &root)) return std::nullopt;
+    return std::pair{sum_of_powers(scaled(*d, 1 / content), x), numeric(cln::expt(root, cln::numerator(exponent)))};
+}
+
 // f's analysis, read as `how` says.
 std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tangents) {
     // dense polynomials of a few thousand terms at most (the expansion limit is for users)
@@ -562,7 +582,13 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         GiNaC::exvector others;
         for (const ex& c : is_class<GiNaC::mul>(rest) ? GiNaC::exvector(rest.begin(), rest.end()) : GiNaC::exvector{rest}) {
             if (fractional_power(c)) {
-                powers.emplace_back(c.op(0), GiNaC::ex_to<numeric>(c.op(1)));
+                const numeric& k = GiNaC::ex_to<numeric>(c.op(1));
+                if (auto primitive = primitive_base(c.op(0), k, x)) {
+                    powers.emplace_back(primitive->first, k);
+                    others.push_back(primitive->second);
+                } else {
+                    powers.emplace_back(c.op(0), k);
+                }
             } else {
                 others.push_back(c);
             }
