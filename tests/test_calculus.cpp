@@ -241,6 +241,18 @@ TEST_CASE_FIXTURE(fixture, "sines, cosines and exponentials of linear arguments:
     CHECK(compared == 8 * 9 * 3);
 }
 
+TEST_CASE_FIXTURE(fixture, "generators in the denominator: from order 4 by polynomial arithmetic, equal to the tree rules") {
+    // q, W and q' are polynomials in x and the generators: every order is a numerator over
+    // (2 + sin(x))^(n + 1)
+    const char* functions[] = {"1/(2 + sin(x))",       "1/(1 + sin(x)^2)",    "sin(x)/(2 + cos(x))", "x/(3 + cosh(x))",
+                               "exp(x)/(1 + sin(x)^2)", "1/(1 + x^2 + sin(x))", "atan(x)/(2 + cos(x))", "exp(x/2)/(1 + exp(x) + sin(x))"};
+    int compared = 0;
+    for (const char* text : functions) compared += by_polynomials_from_order_4(text);
+    CHECK(compared == 8 * 9 * 3);
+    CHECK(ddx::to_string(ddx::diff(p("1/(2 + sin(x))"), x, 4)) ==
+          "(sin(x)^4 - 22*sin(x)^3 + 24*sin(x)^2 + 32*sin(x) - 8)/(sin(x) + 2)^5");
+}
+
 TEST_CASE_FIXTURE(fixture, "fractional powers of polynomials: from order 4 by polynomial arithmetic, equal to the tree rules") {
     // p^k with k a fraction is a factor of the denominator with exponent -k; asinh and acosh
     // by their first derivatives

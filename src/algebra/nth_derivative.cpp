@@ -395,13 +395,16 @@ struct analysis {
     };
     std::vector<square_rule> squares;
     factored_denominator den;
-    std::vector<dense> factors;       // the p_i as polynomials (the terms of generators are reduced by them)
+    // the p_i as polynomials in v (the terms of generators are reduced by them); empty for a
+    // p_i in the generators (1/(2 + sin(x))), which is not divided out
+    std::vector<dense> factors;
     bool in_u = false;                // the dense polynomials are in u (else in x)
     // q, W, q', h', T' q, and the generators' rates, each times `scale` (the lcm of their
     // denominators): the numerators are kept as integers, numerator_scale * scale^(2n) N_n
     // (CLN adds fractions through a gcd: 41% of tanh(5/7*x + 6)/(1 + x^2)'s time)
-    dense q, w, dq, tq;
-    numerator_terms hq;  // h' q by monomials in the generators, times scale^2
+    // q, W, q', T' q: polynomials in v and the generators (q has generators where D has)
+    numerator_terms q, w, dq, tq;
+    numerator_terms hq;  // h' q, times scale^2
     cln::cl_RA scale = 1, numerator_scale = 1, scaled_g = 0;
     std::vector<numerator_terms> numerators;  // N_0, N_1, ... as far as asked
     int lowest_order = 1;                     // below it, the rules and simplify answer
@@ -617,8 +620,18 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     // one variable only: in u (then h must be 0) or in x
     a.in_u = !a.g.is_zero();
     ex v = a.in_u ? ex(a.u) : x;
+    // d/dx of a polynomial in v and the generators' symbols (each generator's derivative by
+    // its rule: T has none here, it stays out of denominators)
     auto d_dx = [&](const ex& p) -> ex {
-        return a.in_u ? (a.g * a.u * p.diff(a.u)).expand() : p.diff(GiNaC::ex_to<GiNaC::symbol>(x)).expand();
+        if (a.in_u) return (a.g * a.u * p.diff(a.u)).expand();
+        ex d = p.diff(GiNaC::ex_to<GiNaC::symbol>(x));
+        for (const generator& gen : a.generators) {
+            if (!p.has(gen.symbol)) continue;
+            ex rule = numeric(gen.square_free) + numeric(gen.square) * GiNaC::pow(gen.symbol, 2);
+            for (const auto& [j, rate] : gen.derivative) rule += numeric(rate) * a.generators[j].symbol;
+            d += p.diff(gen.symbol) * rule;
+        }
+        return d.expand();
     };
     ex t_derivative = 0;  // T' as a rational function of v
     if (how != reading::rational) {
@@ -649,7 +662,9 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     };
     if (!is_rational_in(r, vars) || !is_rational_in(h_derivative, vars)) return std::nullopt;
     ex nd = GiNaC::numer_denom(GiNaC::normal(r));
-    if (has_generator(nd.op(1))) return std::nullopt;
+    // generators may stand in the denominator (1/(2 + sin(x))), but for T, whose derivative is
+    // not a polynomial, and beside u
+    if ((a.t && nd.op(1).has(a.generators[*a.t].symbol)) || (a.in_u && has_generator(nd.op(1)))) return std::nullopt;
     a.den = square_free_parts(nd.op(1), vars);
     if (a.in_u && (nd.has(x) || !a.exp_factor.is_equal(1) || !powers.empty())) return std::nullopt;
     for (const auto& [p, k] : powers) {
@@ -687,32 +702,6 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         h_parts = GiNaC::numer_denom(GiNaC::normal(h_derivative));
         if (has_generator(h_parts.op(1)) || !joined(h_parts.op(1))) return std::nullopt;
     }
-    ex q = 1, w = 0;
-    for (const auto& [p, k] : a.den.factors) q = q * p;
-    q = q.expand();
-    for (const auto& [p, k] : a.den.factors) {
-        ex others;
-        if (!GiNaC::divide(q, p.expand(), others)) return std::nullopt;  // exact by construction
-        w += k * d_dx(p) * others;
-        auto as_dense = to_dense(p, v);
-        if (!as_dense) return std::nullopt;
-        cln::cl_I integral = 1;  // (a constant does not change what divides what)
-        for (const auto& c : *as_dense) integral = cln::lcm(integral, cln::denominator(c));
-        a.factors.push_back(scaled(*as_dense, integral));
-    }
-    auto qd = to_dense(q, v), wd = to_dense(w, v), dqd = to_dense(d_dx(q), v);
-    if (!qd || !wd || !dqd) return std::nullopt;
-    a.q = *qd;
-    a.w = *wd;
-    a.dq = *dqd;
-    a.tq = dense{0};
-    if (a.t) {
-        ex cofactor;
-        if (!GiNaC::divide(q, t_parts.op(1), cofactor)) return std::nullopt;
-        auto tqd = to_dense((t_parts.op(0) * cofactor).expand(), v);
-        if (!tqd) return std::nullopt;
-        a.tq = *tqd;
-    }
     // a polynomial in the generators by monomials (the numerator's degree never grows but by
     // h' and tangents)
     auto by_monomials = [&](const ex& polynomial) -> std::optional<numerator_terms> {
@@ -737,6 +726,35 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         }
         return out;
     };
+    ex q = 1, w = 0;
+    for (const auto& [p, k] : a.den.factors) q = q * p;
+    q = q.expand();
+    for (const auto& [p, k] : a.den.factors) {
+        ex others;
+        if (!GiNaC::divide(q, p.expand(), others)) return std::nullopt;  // exact by construction
+        w += k * d_dx(p) * others;
+        if (has_generator(p)) {
+            a.factors.emplace_back();
+            continue;
+        }
+        auto as_dense = to_dense(p, v);
+        if (!as_dense) return std::nullopt;
+        cln::cl_I integral = 1;  // (a constant does not change what divides what)
+        for (const auto& c : *as_dense) integral = cln::lcm(integral, cln::denominator(c));
+        a.factors.push_back(scaled(*as_dense, integral));
+    }
+    auto qd = by_monomials(q), wd = by_monomials(w), dqd = by_monomials(d_dx(q));
+    if (!qd || !wd || !dqd) return std::nullopt;
+    a.q = std::move(*qd);
+    a.w = std::move(*wd);
+    a.dq = std::move(*dqd);
+    if (a.t) {
+        ex cofactor;
+        if (!GiNaC::divide(q, t_parts.op(1), cofactor)) return std::nullopt;
+        auto tqd = by_monomials(t_parts.op(0) * cofactor);
+        if (!tqd) return std::nullopt;
+        a.tq = std::move(*tqd);
+    }
     std::optional<numerator_terms> n0 = by_monomials(nd.op(0)), hq = numerator_terms{};
     if (!h_parts.op(0).is_zero()) {
         ex cofactor;
@@ -749,8 +767,9 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     auto denominators = [](const dense& p, cln::cl_I& into) {
         for (const auto& c : p) into = cln::lcm(into, cln::denominator(c));
     };
-    for (const dense* p : {&a.q, &a.w, &a.dq, &a.tq}) denominators(*p, lcm);
-    for (const auto& [m, c] : *hq) denominators(c, lcm);
+    for (const numerator_terms* p : {&a.q, &a.w, &a.dq, &a.tq, &*hq}) {
+        for (const auto& [m, c] : *p) denominators(c, lcm);
+    }
     for (const generator& gen : a.generators) {
         denominators(dense{gen.square_free, gen.square}, lcm);
         for (const auto& [j, rate] : gen.derivative) lcm = cln::lcm(lcm, cln::denominator(rate));
@@ -759,7 +778,9 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     lcm = cln::lcm(lcm, cln::denominator(g));
     for (const auto& [m, c] : *n0) denominators(c, of_numerator);
     a.scale = lcm, a.numerator_scale = of_numerator, a.scaled_g = g * lcm;
-    for (dense* p : {&a.q, &a.w, &a.dq, &a.tq}) *p = scaled(*p, a.scale);
+    for (numerator_terms* p : {&a.q, &a.w, &a.dq, &a.tq}) {
+        for (auto& [m, c] : *p) c = scaled(c, a.scale);
+    }
     for (auto& [m, c] : *hq) c = scaled(c, a.scale * a.scale);
     a.hq = std::move(*hq);
     for (generator& gen : a.generators) {
@@ -768,6 +789,10 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     }
     for (auto& [m, c] : *n0) c = scaled(c, a.numerator_scale);
     reduce_squares(*n0, a);
+    // the denominator printed with the calls again
+    GiNaC::exmap calls;
+    for (const generator& gen : a.generators) calls[gen.symbol] = gen.call;
+    for (auto& [p, k] : a.den.factors) p = p.subs(calls, GiNaC::subs_options::no_pattern);
     a.numerators.push_back(std::move(*n0));
     a.by = analysis::route::numerators;
     // Orders 1 to 3 of sines, cosines and exponentials are left to simplify, whose forms read
@@ -874,38 +899,46 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
             auto [at, fresh] = next.try_emplace(m, p);
             if (!fresh) at->second = at->second + p;
         };
+        // c*p at monomial m, times `factor`
+        auto add_times = [&](const monomial& m, const dense& c, const numerator_terms& p, const cln::cl_RA& factor) {
+            for (const auto& [mp, cp] : p) {
+                monomial to = m;
+                for (size_t i = 0; i < to.size(); ++i) to[i] += mp[i];
+                add(to, factor == 1 ? c * cp : scaled(c * cp, factor));
+            }
+        };
+        numerator_terms w_k = a.w;  // W + k q'
+        for (const auto& [m, c] : a.dq) {
+            auto [at, fresh] = w_k.try_emplace(m, scaled(c, k));
+            if (!fresh) at->second = at->second + scaled(c, k);
+        }
         for (const auto& [m, c] : n) {
-            // each term scale^2 times the unscaled step's
-            const dense cq = c * a.q;
+            // each term scale^2 times the unscaled step's: c' q - c (W + k q') + c h' q
             dense dc = derivative(c, a.in_u, a.scaled_g);
             if (!a.in_u && scaled_step) dc = scaled(dc, a.scale);
-            add(m, dc * a.q + scaled(c * (a.w + scaled(a.dq, k)), -a.scale));
-            // E' = h' E: h' q's monomials times this one
-            for (const auto& [mh, hq] : a.hq) {
-                monomial to = m;
-                for (size_t i = 0; i < to.size(); ++i) to[i] += mh[i];
-                add(to, c * hq);
-            }
+            add_times(m, dc, a.q, 1);
+            add_times(m, c, w_k, -a.scale);
+            add_times(m, c, a.hq, 1);
             // the generators' own derivatives: m_i G^(m - e_i) G_i'
             for (size_t i = 0; i < m.size(); ++i) {
                 if (m[i] == 0) continue;
                 monomial lower = m;
                 --lower[i];
                 if (a.t == i) {
-                    add(lower, scaled(c * a.tq, a.scale * m[i]));
+                    add_times(lower, c, a.tq, a.scale * m[i]);
                     continue;
                 }
                 if (is_tangent(a.generators[i])) {
-                    add(lower, scaled(cq, a.generators[i].square_free * m[i]));
+                    add_times(lower, c, a.q, a.generators[i].square_free * m[i]);
                     monomial higher = m;
                     ++higher[i];
-                    add(higher, scaled(cq, a.generators[i].square * m[i]));
+                    add_times(higher, c, a.q, a.generators[i].square * m[i]);
                     continue;
                 }
                 for (const auto& [j, rate] : a.generators[i].derivative) {
                     monomial to = lower;
                     ++to[j];
-                    add(to, scaled(cq, rate * m[i]));
+                    add_times(to, c, a.q, rate * m[i]);
                 }
             }
         }
@@ -933,7 +966,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         std::pair<dense, exponents> out{n, {}};
         for (size_t i = 0; i < a.den.factors.size(); ++i) {
             numeric exponent = a.den.factors[i].second + order;
-            while (reduce && exponent >= 1) {
+            while (reduce && exponent >= 1 && !a.factors[i].empty()) {
                 auto quotient = divided_exactly(out.first, a.factors[i]);
                 if (!quotient) break;
                 out.first = std::move(*quotient);
