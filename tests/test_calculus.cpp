@@ -241,6 +241,14 @@ TEST_CASE_FIXTURE(fixture, "sines, cosines and exponentials of linear arguments:
     CHECK(compared == 8 * 9 * 3);
 }
 
+TEST_CASE_FIXTURE(fixture, "two or more of atan, atanh, log: from order 4 by polynomial arithmetic, equal to the tree rules") {
+    // each T' is rational: its denominator joins q, and each monomial steps by T' q
+    const char* functions[] = {"log(x)*atan(x)", "atan(x)^2*log(1 + x^2)", "x^x*atan(x)", "atanh(x/2)*log(x)/(1 + x^2)"};
+    int compared = 0;
+    for (const char* text : functions) compared += by_polynomials_from_order_4(text);
+    CHECK(compared == 4 * 9 * 3);
+}
+
 TEST_CASE_FIXTURE(fixture, "generators in the denominator: from order 4 by polynomial arithmetic, equal to the tree rules") {
     // q, W and q' are polynomials in x and the generators: every order is a numerator over
     // (2 + sin(x))^(n + 1)

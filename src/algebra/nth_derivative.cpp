@@ -15,12 +15,16 @@
 // factors v - 1, v + 1 taken out; palindromes in u written with cosh or sinh).
 //
 // A polynomial with such coefficients in generators G_i stays one too, where each G_i' is
-// either rational (one T = atan(p), atanh(p) or log(p), p rational: with the factors of T's
-// denominator in q, exponent 0 in D if new) or a constant times another generator (sin and
-// cos, sinh and cosh, exp of a*x + b): N_n is a polynomial in the G_i whose coefficients
-// follow the same step, plus, from each monomial, m_i G^(m - e_i) G_i' q. The degree in the
-// generators never grows. atan(2*x + 1)/(1 + x^2) to order 80 ran for half a minute in
-// 1.3 GB by the rules, sin(x)/(1 + x^2) to order 100 for 8.8 s.
+// either rational (T = atan(p), atanh(p) or log(p), p rational: with the factors of T's
+// denominator in q, exponent 0 in D if new), a constant times another generator (sin and
+// cos, sinh and cosh, exp of a*x + b), or c*(1 +- G_i^2) (tan and tanh of a*x + b): N_n is a
+// polynomial in the G_i whose coefficients follow the same step, plus, from each monomial,
+// m_i G^(m - e_i) G_i' q. Then q, W and q' may hold generators too (1/(2 + sin(x))), a
+// fraction p^k of a polynomial is a factor of D with exponent -k, and exp(h) may be any
+// exp(h) or b^c whose h' is such a rational function (x^x: h' = log(x) + 1): h' q is then a
+// polynomial in the generators. cos^2 is written 1 - sin^2 (cosh^2 as 1 + sinh^2), so the
+// numerators grow linearly in the order. atan(2*x + 1)/(1 + x^2) to order 80 ran for half a
+// minute in 1.3 GB by the rules, sin(x)/(1 + x^2) to order 100 for 8.8 s.
 #include "algebra/nth_derivative.hpp"
 
 #include "core/class_test.hpp"
@@ -385,7 +389,9 @@ struct analysis {
     numeric g = 0;         // u = exp(g*x); 0: no u
     GiNaC::symbol u{"u"};
     std::vector<generator> generators;
-    std::optional<size_t> t;          // which generator is T
+    // the generators T (atan, atanh, log of a rational function: T' is rational), each with
+    // T' q, times scale
+    std::map<size_t, numerator_terms> logarithmic;
     // sin and cos (sinh and cosh) of one argument, and the sign in cos^2 = 1 - sin^2
     // (cosh^2 = 1 + sinh^2): the numerators keep cos to the first power, so that their
     // monomials grow linearly with the order, not quadratically
@@ -403,7 +409,7 @@ struct analysis {
     // denominators): the numerators are kept as integers, numerator_scale * scale^(2n) N_n
     // (CLN adds fractions through a gcd: 41% of tanh(5/7*x + 6)/(1 + x^2)'s time)
     // q, W, q', T' q: polynomials in v and the generators (q has generators where D has)
-    numerator_terms q, w, dq, tq;
+    numerator_terms q, w, dq;
     numerator_terms hq;  // h' q, times scale^2
     cln::cl_RA scale = 1, numerator_scale = 1, scaled_g = 0;
     std::vector<numerator_terms> numerators;  // N_0, N_1, ... as far as asked
@@ -479,8 +485,7 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
         const ex& node = *it;
         if (!is_a<GiNaC::function>(node) || node.nops() != 1 || !(node.op(0).has(x) || node.op(0).has(a.u))) continue;
         if (outer_rational_derivative(node)) {
-            if (a.t && !a.generators[*a.t].call.is_equal(node)) return false;  // one T only
-            a.t = index_of(node);
+            a.logarithmic.try_emplace(index_of(node));
             continue;
         }
         const ex& arg = node.op(0);
@@ -509,7 +514,7 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
     }
     // generators whose call GiNaC wrote differently (cos(-x) as cos(x)) have no rule: not read
     for (size_t i = 0; i < a.generators.size(); ++i) {
-        if (a.generators[i].derivative.empty() && a.t != i && !is_tangent(a.generators[i])) return false;
+        if (a.generators[i].derivative.empty() && !a.logarithmic.count(i) && !is_tangent(a.generators[i])) return false;
     }
     return true;
 }
@@ -633,19 +638,19 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         }
         return d.expand();
     };
-    ex t_derivative = 0;  // T' as a rational function of v
+    std::map<size_t, ex> t_derivatives;  // each T' as a rational function of v
     if (how != reading::rational) {
         if (!find_generators(GiNaC::lst{r, h_derivative}, x, how, tangents, a) || a.generators.empty() || a.generators.size() > 8) {
             return std::nullopt;
         }
         if (a.in_u && a.generators.size() > 1) return std::nullopt;  // T alone beside u
-        if (a.t) {
-            const ex p = a.generators[*a.t].call.op(0);
+        for (const auto& [i, unused] : a.logarithmic) {
+            const ex p = a.generators[i].call.op(0);
             if (!is_rational_in(p, vars) || (a.in_u && p.has(x))) return std::nullopt;
             const ex p_parts = GiNaC::numer_denom(GiNaC::normal(p));
             const ex dp = GiNaC::normal((d_dx(p_parts.op(0)) * p_parts.op(1) - p_parts.op(0) * d_dx(p_parts.op(1))) /
                                         GiNaC::pow(p_parts.op(1), 2));
-            t_derivative = GiNaC::normal(dp * *outer_rational_derivative(a.generators[*a.t].call));
+            t_derivatives[i] = GiNaC::normal(dp * *outer_rational_derivative(a.generators[i].call));
         }
         auto generators_as_symbols = [&](const ex& node) -> ex {
             for (const generator& gen : a.generators) {
@@ -664,7 +669,10 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     ex nd = GiNaC::numer_denom(GiNaC::normal(r));
     // generators may stand in the denominator (1/(2 + sin(x))), but for T, whose derivative is
     // not a polynomial, and beside u
-    if ((a.t && nd.op(1).has(a.generators[*a.t].symbol)) || (a.in_u && has_generator(nd.op(1)))) return std::nullopt;
+    for (const auto& [i, unused] : a.logarithmic) {
+        if (nd.op(1).has(a.generators[i].symbol)) return std::nullopt;
+    }
+    if (a.in_u && has_generator(nd.op(1))) return std::nullopt;
     a.den = square_free_parts(nd.op(1), vars);
     if (a.in_u && (nd.has(x) || !a.exp_factor.is_equal(1) || !powers.empty())) return std::nullopt;
     for (const auto& [p, k] : powers) {
@@ -693,11 +701,12 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         }
         return true;
     };
-    ex t_parts, h_parts = GiNaC::lst{0, 1};
-    if (a.t) {
-        t_parts = GiNaC::numer_denom(t_derivative);
-        if (!joined(t_parts.op(1))) return std::nullopt;
+    std::map<size_t, ex> t_parts;
+    for (const auto& [i, t_derivative] : t_derivatives) {
+        t_parts[i] = GiNaC::numer_denom(t_derivative);
+        if (!joined(t_parts[i].op(1))) return std::nullopt;
     }
+    ex h_parts = GiNaC::lst{0, 1};
     if (!h_derivative.is_zero()) {
         h_parts = GiNaC::numer_denom(GiNaC::normal(h_derivative));
         if (has_generator(h_parts.op(1)) || !joined(h_parts.op(1))) return std::nullopt;
@@ -748,12 +757,12 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     a.q = std::move(*qd);
     a.w = std::move(*wd);
     a.dq = std::move(*dqd);
-    if (a.t) {
+    for (const auto& [i, parts] : t_parts) {
         ex cofactor;
-        if (!GiNaC::divide(q, t_parts.op(1), cofactor)) return std::nullopt;
-        auto tqd = by_monomials(t_parts.op(0) * cofactor);
+        if (!GiNaC::divide(q, parts.op(1), cofactor)) return std::nullopt;
+        auto tqd = by_monomials(parts.op(0) * cofactor);
         if (!tqd) return std::nullopt;
-        a.tq = std::move(*tqd);
+        a.logarithmic[i] = std::move(*tqd);
     }
     std::optional<numerator_terms> n0 = by_monomials(nd.op(0)), hq = numerator_terms{};
     if (!h_parts.op(0).is_zero()) {
@@ -767,9 +776,12 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     auto denominators = [](const dense& p, cln::cl_I& into) {
         for (const auto& c : p) into = cln::lcm(into, cln::denominator(c));
     };
-    for (const numerator_terms* p : {&a.q, &a.w, &a.dq, &a.tq, &*hq}) {
+    std::vector<numerator_terms*> rates{&a.q, &a.w, &a.dq};  // (each times scale below)
+    for (auto& [i, tq] : a.logarithmic) rates.push_back(&tq);
+    for (const numerator_terms* p : rates) {
         for (const auto& [m, c] : *p) denominators(c, lcm);
     }
+    for (const auto& [m, c] : *hq) denominators(c, lcm);
     for (const generator& gen : a.generators) {
         denominators(dense{gen.square_free, gen.square}, lcm);
         for (const auto& [j, rate] : gen.derivative) lcm = cln::lcm(lcm, cln::denominator(rate));
@@ -778,7 +790,7 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     lcm = cln::lcm(lcm, cln::denominator(g));
     for (const auto& [m, c] : *n0) denominators(c, of_numerator);
     a.scale = lcm, a.numerator_scale = of_numerator, a.scaled_g = g * lcm;
-    for (numerator_terms* p : {&a.q, &a.w, &a.dq, &a.tq}) {
+    for (numerator_terms* p : rates) {
         for (auto& [m, c] : *p) c = scaled(c, a.scale);
     }
     for (auto& [m, c] : *hq) c = scaled(c, a.scale * a.scale);
@@ -805,7 +817,9 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     // with tangents, every order is asked for (the caller weighs the forms).
     // And for E beyond exp of a polynomial (x^x, exp(sin(x))).
     const bool polynomial_exponent = is_exp(a.exp_factor) && a.exp_factor.op(0).is_polynomial(x);
-    if (!tangents && (a.generators.size() > (a.t ? 1u : 0u) || !powers.empty() || (!a.exp_factor.is_equal(1) && !polynomial_exponent))) {
+    // And for two or more T (log(x)*atan(x)).
+    const bool more = a.generators.size() > a.logarithmic.size() || a.logarithmic.size() > 1 || !powers.empty();
+    if (!tangents && (more || (!a.exp_factor.is_equal(1) && !polynomial_exponent))) {
         a.lowest_order = 4;
     }
     return a;
@@ -863,7 +877,7 @@ analysis& analysed(const ex& f, const ex& x, bool may_step_first, bool tangents)
     if (!a && may_step_first) {
         // atan(x), log(1 + x^2), asinh(x): the first derivative may be of the form (one step
         // only: tanh's derivatives never are, and stepping on would differentiate by the
-        // rules); else f may be a polynomial in generators: one atan, atanh or log, sin and
+        // rules); else f may be a polynomial in generators: atan, atanh or log, sin and
         // cos, sinh and cosh, exp of linear arguments
         if (analysed(differentiator(x)(f), x, false, false).by == analysis::route::numerators) {
             a.emplace();
@@ -924,8 +938,8 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
                 if (m[i] == 0) continue;
                 monomial lower = m;
                 --lower[i];
-                if (a.t == i) {
-                    add_times(lower, c, a.tq, a.scale * m[i]);
+                if (auto t = a.logarithmic.find(i); t != a.logarithmic.end()) {
+                    add_times(lower, c, t->second, a.scale * m[i]);
                     continue;
                 }
                 if (is_tangent(a.generators[i])) {
