@@ -68,6 +68,7 @@ std::optional<ex> raw_derivative_uncached(const ex& e, const derivative_spec& sp
     return drop_conjugates(raw);
 }
 
+// Whether e calls abs.
 bool calls_abs(const ex& e) {
     return any_distinct(e, [](const ex& node) { return GiNaC::is_the_function<GiNaC::abs_SERIAL>(node); });
 }
@@ -126,11 +127,12 @@ ex no_longer_than_raw(const ex& best, const ex& e, const derivative_spec& spec) 
     return printed_length(*raw) < length ? *raw : best;
 }
 
+// Whether the raw derivative of this total order, simplified once, is a candidate too.
+bool weighs_direct(int total_order) { return total_order >= 2 && total_order <= 3; }
+
 // Simplifying after every step keeps high orders small; for total orders 2 and 3 the raw
 // derivative, simplified once, is a candidate too: it can be shorter. At every order the
 // result is never longer than the raw derivative.
-bool weighs_direct(int total_order) { return total_order >= 2 && total_order <= 3; }
-
 ex shorter_of_direct(const ex& stepwise, const ex& e, const derivative_spec& spec) {
     std::optional<ex> raw;
     if (weighs_direct(total_order(spec)) && !stepwise.is_zero()) raw = raw_derivative(e, spec);

@@ -15,7 +15,7 @@
 // factors v - 1, v + 1 taken out; palindromes in u written with cosh or sinh).
 //
 // A polynomial with such coefficients in generators G_i stays one too, where each G_i' is
-// either rational (T = atan(p), atanh(p) or log(p), p rational: with the factors of T's
+// either rational (T = atan(p), atanh(p) or log(p), p rational in x and the other G: with T's
 // denominator in q, exponent 0 in D if new), a constant times another generator (sin and
 // cos, sinh and cosh, exp of a*x + b), or c*(1 +- G_i^2) (tan and tanh of a*x + b): N_n is a
 // polynomial in the G_i whose coefficients follow the same step, plus, from each monomial,
