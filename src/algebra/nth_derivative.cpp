@@ -200,15 +200,21 @@ std::optional<dense> divided_by_root(const dense& p, const cln::cl_RA& root) {
     return quotient;
 }
 
-// Whether (v - 1)^2 or (v + 1)^2 divides p.
-bool has_repeated_unit_root(const dense& p) {
-    for (int sign : {1, -1}) {
-        const cln::cl_RA root = sign > 0 ? cln::cl_RA(1) : -cln::cl_RA(1);
-        auto once = divided_by_root(p, root);
-        if (once && divided_by_root(*once, root)) return true;
+// 1 or -1 as a CLN rational (made from a non-negative integer: see divided_by_root).
+cln::cl_RA unit(int sign) { return sign > 0 ? cln::cl_RA(1) : -cln::cl_RA(1); }
+
+// How often v - root divides p, p left divided by it that often.
+int divide_out_root(dense& p, const cln::cl_RA& root) {
+    int times = 0;
+    while (auto q = divided_by_root(p, root)) {
+        p = std::move(*q);
+        ++times;
     }
-    return false;
+    return times;
 }
+
+// Whether (v - 1)^2 or (v + 1)^2 divides p.
+bool has_repeated_unit_root(dense p) { return divide_out_root(p, unit(1)) >= 2 || divide_out_root(p, unit(-1)) >= 2; }
 
 // p / d when d (not zero) divides p exactly.
 std::optional<dense> divided_exactly(dense p, const dense& d) {
@@ -344,12 +350,7 @@ ex readable_product(dense p, const ex& v, const pairing* pair) {
         factors.push_back(GiNaC::pow(v, static_cast<int>(m)));
     }
     for (int sign : {1, -1}) {
-        const cln::cl_RA root = sign > 0 ? cln::cl_RA(1) : -cln::cl_RA(1);
-        int times = 0;
-        while (auto q = divided_by_root(p, root)) {
-            p = std::move(*q);
-            ++times;
-        }
+        const int times = divide_out_root(p, unit(sign));
         if (times > 0) factors.push_back(GiNaC::pow(v - sign, times));
     }
     if (pair) {
@@ -462,7 +463,7 @@ void reduce_squares(numerator_terms& n, const analysis& a) {
             lower[rule.even] -= 2;
             monomial other = lower;
             other[rule.odd] += 2;
-            for (const auto& [to, part] : {std::pair{lower, c}, std::pair{other, scaled(c, rule.sign > 0 ? cln::cl_RA(1) : -cln::cl_RA(1))}}) {
+            for (const auto& [to, part] : {std::pair{lower, c}, std::pair{other, scaled(c, unit(rule.sign))}}) {
                 auto [into, fresh] = n.try_emplace(to, part);
                 if (!fresh) into->second = into->second + part;
                 if (to[rule.even] >= 2 && fresh) squared.push_back(to);
