@@ -114,6 +114,12 @@ TEST_CASE("argument counts: the message says which bound was crossed") {
     CHECK(error_of(many + ")").find("error: 1:1: diff takes at most 1000 arguments, got 1002") == 0);
 }
 
+TEST_CASE("a substitution written as positional arguments is told to use equations, at the first extra one") {
+    CHECK(error_of("e = x^2; subs(e, x, 1)").find("error: 1:18: subs takes 1 argument and then substitutions such as x = 1, got 3 arguments") == 0);
+    CHECK(error_of("eval(sin(x), x, 1)").find("error: 1:14: eval takes 1 argument and then substitutions") == 0);
+    CHECK(error_of("sum(x, y)").find("error: 1:1: sum takes 1 argument, got 2") == 0);  // no substitutions: as before
+}
+
 TEST_CASE("composition and substitution stop at the depth limit, naming it") {
     // f13 nests 2^13 + 1 levels; f14 would nest 2^14 + 1, past the limit of 10000
     std::string script = "f0(x) = sin(x)\n";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 
 #include <ddx/help.hpp>
@@ -565,6 +566,8 @@ std::vector<builtin_help> builtin_help_table() {
     for (const builtin& b : table) out.push_back({b.name, b.signature, b.summary, b.example});
     return out;
 }
+
+bool takes_substitutions(const builtin& b) { return std::string_view(b.signature).find("x = v") != std::string_view::npos; }
 
 const builtin* find_builtin(const std::string& name) {
     // every name in a script that is not bound is looked up here: by hash, not by scanning

@@ -64,6 +64,10 @@ struct builtin {
     value (*handler)(builtin_context&);
 };
 
+// Whether b's 'name = value' options are substitutions x = v (subs, eval, evalf): its
+// signature shows them so.
+bool takes_substitutions(const builtin& b);
+
 const std::vector<builtin>& builtin_table();
 const builtin* find_builtin(const std::string& name);
 

@@ -215,10 +215,16 @@ value session::call(const node& n) {
                                : given > b->max_args      ? "at most " + std::to_string(b->max_args)
                                : b->max_args > 100        ? "at least " + std::to_string(b->min_args)
                                                           : std::to_string(b->min_args) + " to " + std::to_string(b->max_args);
-        throw error(std::string(b->name) + " takes " + expected + " argument" +
-                        (expected == "1" || expected == "at least 1" ? "" : "s") + ", got " + std::to_string(context.positional.size()) +
-                        " (usage: " + b->signature + ")",
-                    n.where);
+        std::string takes = std::string(b->name) + " takes " + expected + " argument" +
+                            (expected == "1" || expected == "at least 1" ? "" : "s");
+        // subs(e, x, 1) is how Maple and Maxima users write a substitution: say that the
+        // substitutions are equations, and point at the first argument too many
+        if (given > b->max_args && takes_substitutions(*b)) {
+            throw error(takes + " and then substitutions such as x = 1, got " + std::to_string(given) +
+                            " arguments (usage: " + b->signature + ")",
+                        context.positional[b->max_args].where);
+        }
+        throw error(takes + ", got " + std::to_string(given) + " (usage: " + b->signature + ")", n.where);
     }
     if (has_no_value_for_undefined_functions(b->name)) {
         for (const std::vector<argument>* args : {&context.positional, &context.options}) {
