@@ -56,6 +56,18 @@ dense operator*(const dense& a, const dense& b) {
     return out;
 }
 
+void add_product(dense& into, const dense& a, const dense& b, const cln::cl_RA& factor) {
+    if (into.size() < a.size() + b.size() - 1) into.resize(a.size() + b.size() - 1, 0);
+    const bool unscaled = factor == 1;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (cln::zerop(a[i])) continue;
+        const cln::cl_RA ai = unscaled ? a[i] : a[i] * factor;
+        for (size_t j = 0; j < b.size(); ++j) {
+            if (!cln::zerop(b[j])) into[i + j] = into[i + j] + ai * b[j];
+        }
+    }
+}
+
 dense operator+(dense a, const dense& b) {
     if (a.size() < b.size()) a.resize(b.size(), 0);
     for (size_t i = 0; i < b.size(); ++i) a[i] = a[i] + b[i];

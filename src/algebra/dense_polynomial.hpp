@@ -27,6 +27,10 @@ dense operator*(const dense& a, const dense& b);
 dense operator+(dense a, const dense& b);
 dense scaled(dense a, const cln::cl_RA& c);
 
+// into += factor*a*b in place, into growing as needed (an empty into is 0); not trimmed:
+// trim once when done adding.
+void add_product(dense& into, const dense& a, const dense& b, const cln::cl_RA& factor);
+
 // d/dx of a polynomial in v: in u = exp(g*x) it scales u^k by g*k; in x it is the usual.
 dense derivative(const dense& p, bool in_u, const cln::cl_RA& g);
 
