@@ -98,6 +98,8 @@ def high_orders(rng):
     f = rng.choice(FUNCTIONS)
     inner = f"{rational(rng)}*x + {rational(rng)}"
     e = f"{f}({inner})" if f not in ("log", "sqrt") else f"{f}(1 + ({inner})^2)"
+    if f == "exp" and rng.random() < 0.5:  # a rational exponent: its derivative has a square below
+        e = f"exp(({inner})/(1 + x^2))"
     pick = rng.random()
     if pick < 0.3:
         e = f"x^{rng.randint(1, 3)}*{e}"

@@ -22,7 +22,8 @@
 // m_i G^(m - e_i) G_i' q. Then q, W and q' may hold generators too (1/(2 + sin(x))), a
 // fraction p^k of a polynomial is a factor of D with exponent -k, and exp(h) may be any
 // exp(h) or b^c whose h' is such a rational function (x^x: h' = log(x) + 1): h' q is then a
-// polynomial in the generators. cos^2 is written 1 - sin^2 (cosh^2 as 1 + sinh^2), so the
+// polynomial in the generators. Where h' or T' has a square below (exp(1/x): h' = -1/x^2),
+// q holds it squared: q is any product of the p_i (q = x^2), and W = q D'/D still. cos^2 is written 1 - sin^2 (cosh^2 as 1 + sinh^2), so the
 // numerators grow linearly in the order. atan(2*x + 1)/(1 + x^2) to order 80 ran for half a
 // minute in 1.3 GB by the rules, sin(x)/(1 + x^2) to order 100 for 8.8 s.
 //
@@ -158,6 +159,8 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
     // and the exponents of the factors left
     // factors in the generators divided out of the whole numerator first (log(1 + sin(x))'s
     // 5th derivative: -cos(x)*(sin(x) - 5)/(sin(x) + 1)^3, not a cubic over (sin(x) + 1)^5)
+    // the power of factor i in D q^order
+    auto power_below = [&](size_t i) { return a.den.factors[i].second + a.q_powers[i] * order; };
     std::vector<int> divided(a.den.factors.size(), 0);
     std::optional<numerator_terms> divided_numerator;
     size_t coefficients = 0;
@@ -174,7 +177,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
             whole += GiNaC::mul(factors);
         }
         ex quotient;
-        while (a.den.factors[i].second + order - divided[i] >= 1 && GiNaC::divide(whole, a.factor_symbols[i], quotient)) {
+        while (power_below(i) - divided[i] >= 1 && GiNaC::divide(whole, a.factor_symbols[i], quotient)) {
             whole = quotient;
             ++divided[i];
         }
@@ -186,7 +189,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
     auto reduced = [&](const dense& n, bool reduce) {
         std::pair<dense, exponents> out{n, {}};
         for (size_t i = 0; i < a.den.factors.size(); ++i) {
-            numeric exponent = a.den.factors[i].second + order - divided[i];
+            numeric exponent = power_below(i) - divided[i];
             while (reduce && exponent >= 1 && !a.factors[i].empty()) {
                 auto quotient = divided_exactly(out.first, a.factors[i]);
                 if (!quotient) break;
@@ -253,7 +256,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         ex factored = form(nullptr);
         if (order > 3 || !worth_multiplying_out(n)) return factored;
         GiNaC::exvector bottom{a.den.constant};
-        for (const auto& [p, k] : a.den.factors) bottom.push_back(GiNaC::pow(p, k + order));
+        for (size_t i = 0; i < a.den.factors.size(); ++i) bottom.push_back(GiNaC::pow(a.den.factors[i].first, power_below(i)));
         ex expanded = GiNaC::mul(a.exp_factor, sum_of_powers(n, v), GiNaC::pow(GiNaC::mul(bottom), -1));
         return printed_length(expanded) < printed_length(factored) ? expanded : factored;
     }
@@ -269,7 +272,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
     // 14% of orders 1..20).
     constexpr int max_compared_order = 8;
     if (a.den.factors.size() == 1 && a.den.factors[0].first.is_equal(ex(a.u) + 1)) {
-        size_t b = static_cast<size_t>((a.den.factors[0].second + order).to_int());
+        size_t b = static_cast<size_t>(power_below(0).to_int());
         if (auto sech = sech_form(n, b, a.den.constant, u_pairs)) {
             ex candidate = combine_exponentials(GiNaC::mul(a.exp_factor, *sech));
             if (order > max_compared_order && !has_repeated_unit_root(n)) return candidate;

@@ -315,17 +315,28 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         a.den.factors.emplace_back(p, -k);
     }
     // T' = P_T/Q_T and h' = P_h/Q_h: the factors of Q_T and Q_h join D's with exponent 0
-    // where q has no multiple of them, so that T' q and h' q are polynomials
+    // where q has no multiple of them, so that T' q and h' q are polynomials; a factor p^k of
+    // Q_T or Q_h with k > 1 stands in q as p^k (exp(1/x): h' = -1/x^2, q = x^2;
+    // exp(x/(1 + x)) to order 30 took 4.8 s by the rules and printed 930 KB)
     auto joined = [&](const ex& denominator) {
+        a.q_powers.resize(a.den.factors.size(), 1);
         for (const auto& [p, k] : square_free_parts(denominator, vars).factors) {
-            if (k != 1) return false;  // q would need the square
-            ex q_so_far = 1, quotient;
+            const int times = k.to_int();
+            ex quotient;
+            bool in_q = false;
+            for (size_t i = 0; i < a.den.factors.size() && !in_q; ++i) {
+                in_q = GiNaC::divide(a.den.factors[i].first.expand(), p.expand(), quotient) && is_class<GiNaC::numeric>(quotient);
+                if (in_q) a.q_powers[i] = std::max(a.q_powers[i], times);
+            }
+            if (in_q) continue;
+            ex q_so_far = 1;
             for (const auto& [b, e] : a.den.factors) q_so_far = q_so_far * b;
-            if (GiNaC::divide(q_so_far.expand(), p.expand(), quotient)) continue;
+            if (times == 1 && GiNaC::divide(q_so_far.expand(), p.expand(), quotient)) continue;
             for (const auto& [b, e] : a.den.factors) {
                 if (!is_class<GiNaC::numeric>(GiNaC::gcd(p, b))) return false;  // a part of b: not square-free in q
             }
             a.den.factors.emplace_back(p, 0);
+            a.q_powers.push_back(times);
         }
         return true;
     };
@@ -344,7 +355,8 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     }
     auto by_monomials = [&](const ex& polynomial) { return by_monomials_of(polynomial, a.generators, v); };
     ex q = 1, w = 0;
-    for (const auto& [p, k] : a.den.factors) q = q * p;
+    a.q_powers.resize(a.den.factors.size(), 1);
+    for (size_t i = 0; i < a.den.factors.size(); ++i) q = q * GiNaC::pow(a.den.factors[i].first, a.q_powers[i]);
     q = q.expand();
     for (const auto& [p, k] : a.den.factors) {
         ex others;

@@ -75,6 +75,9 @@ struct analysis {
     };
     std::vector<square_rule> squares;
     factored_denominator den;
+    // how often each p_i divides q: 1, or k where h' or a T' has p_i^k below (exp(1/x));
+    // order n's denominator is D times p_i^(q_powers[i] * n) for each i
+    std::vector<int> q_powers;
     // the p_i as polynomials in v (the terms of generators are reduced by them); empty for a
     // p_i in the generators (1/(2 + sin(x))), which is not divided out
     std::vector<dense> factors;
