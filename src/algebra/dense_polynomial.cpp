@@ -30,7 +30,8 @@ std::optional<dense> divided_by_root(const dense& p, const cln::cl_RA& root) {
 std::optional<dense> to_dense(const ex& p, const ex& v) {
     // x^(10^9) is for the rules, not for a vector of a billion coefficients
     constexpr int max_degree = 1000;  // a step multiplies polynomials: degree^2 operations
-    if (p.degree(v) > max_degree) return std::nullopt;
+    // (GiNaC's degree throws where an exponent is not whole: sqrt(1 + sqrt(x)))
+    if (!p.is_polynomial(v) || p.degree(v) > max_degree) return std::nullopt;
     ex e = p.expand();
     if (!e.is_polynomial(v) || e.degree(v) > max_degree) return std::nullopt;
     dense out(static_cast<size_t>(std::max(e.degree(v), 0)) + 1, 0);

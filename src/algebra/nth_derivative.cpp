@@ -20,7 +20,8 @@
 // cos, sinh and cosh, exp of a*x + b), or c*(1 +- G_i^2) (tan and tanh of a*x + b): N_n is a
 // polynomial in the G_i whose coefficients follow the same step, plus, from each monomial,
 // m_i G^(m - e_i) G_i' q. Then q, W and q' may hold generators too (1/(2 + sin(x))), a
-// fraction p^k of a polynomial is a factor of D with exponent -k, and exp(h) may be any
+// fraction p^k of a polynomial (in x and the generators: sqrt(1 + sin(x)^2)) is a factor of
+// D with exponent -k, and exp(h) may be any
 // exp(h) or b^c whose h' is such a rational function (x^x: h' = log(x) + 1): h' q is then a
 // polynomial in the generators. Where h' or T' has a square below (exp(1/x): h' = -1/x^2),
 // q holds it squared: q is any product of the p_i (q = x^2), and W = q D'/D still. cos^2 is written 1 - sin^2 (cosh^2 as 1 + sinh^2), so the

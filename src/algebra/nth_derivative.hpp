@@ -10,10 +10,12 @@ namespace ddx {
 /// d^order f / dx^order over its common denominator, where f (or, as for atan(x), its first
 /// derivative) is a rational function with rational coefficients of exp(c*x) alone (c
 /// rational) or of x alone, possibly times one exp(h) with h a polynomial in x, or else a
-/// polynomial with such coefficients in one atan(p), atanh(p) or log(p) (p such a rational
-/// function) and, from order 4 on, in sin, cos, sinh, cosh and exp of linear arguments;
-/// nothing where it is not, or for order < 1. `(1 - exp(-x))/(1 + exp(-x))`,
-/// order 2: `-sinh(x/2)/(2*cosh(x/2)^3)`; `log(x)/x`, order 2: `(2*log(x) - 3)/x^3`.
+/// polynomial with such coefficients in atan(p), atanh(p) or log(p) (p rational in x and the
+/// other functions) and, from order 4 on, in sin, cos, sinh, cosh and exp of linear
+/// arguments, over polynomials in them, times fractional powers of such polynomials and one
+/// exp(h) or b^c whose exponent's derivative is rational in them (nth_derivative.cpp says
+/// how); nothing where it is not, or for order < 1. `(1 - exp(-x))/(1 + exp(-x))`, order 2:
+/// `-sinh(x/2)/(2*cosh(x/2)^3)`; `log(x)/x`, order 2: `(2*log(x) - 3)/x^3`.
 std::optional<GiNaC::ex> nth_derivative_by_polynomials(const GiNaC::ex& f, const GiNaC::ex& x, int order);
 
 /// The same with tan and tanh of linear arguments among the generators too (tan' = c*(1 +

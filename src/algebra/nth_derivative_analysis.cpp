@@ -199,13 +199,15 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     }
     // p^k with k a fraction and p a polynomial in x, as a factor of the denominator with
     // exponent -k: (p^k)' is p^k times the rational k*p'/p, as exp(h)' is exp(h) times h'
-    // (sqrt and asinh of linear arguments to order 200: 2 s of stepwise simplifying)
+    // (sqrt and asinh of linear arguments to order 200: 2 s of stepwise simplifying). Read
+    // with generators, p may be a polynomial in them too (sqrt(1 + sin(x)^2): order 30 took
+    // 0.8 s stepwise and printed 20 KB); that is checked once they are symbols.
     std::vector<std::pair<ex, numeric>> powers;
     auto fractional_power = [&](const ex& c) {
         if (!is_class<GiNaC::power>(c) || !is_class<GiNaC::numeric>(c.op(1))) return false;
         const numeric& k = GiNaC::ex_to<numeric>(c.op(1));
-        return k.is_rational() && !k.is_integer() && c.op(0).has(x) && c.op(0).is_polynomial(x) &&
-               to_dense(c.op(0), x);  // (rational coefficients)
+        if (!k.is_rational() || k.is_integer() || !c.op(0).has(x)) return false;
+        return how != reading::rational || (c.op(0).is_polynomial(x) && to_dense(c.op(0), x));  // (rational coefficients)
     };
     {
         GiNaC::exvector others;
@@ -261,7 +263,9 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     };
     std::map<size_t, ex> t_derivatives;  // each T' as a rational function of v
     if (how != reading::rational) {
-        if (!find_generators(GiNaC::lst{r, h_derivative}, x, how, tangents, a) || a.generators.empty() || a.generators.size() > 8) {
+        GiNaC::lst read{r, h_derivative};
+        for (const auto& [p, k] : powers) read.append(p);
+        if (!find_generators(read, x, how, tangents, a) || a.generators.empty() || a.generators.size() > 8) {
             return std::nullopt;
         }
         if (a.in_u && a.generators.size() > 1) return std::nullopt;  // T alone beside u
@@ -277,6 +281,7 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         for (const generator& gen : a.generators) generators_as_symbols.symbols[gen.call] = gen.symbol;
         r = generators_as_symbols(r);
         h_derivative = generators_as_symbols(h_derivative);
+        for (auto& [p, k] : powers) p = generators_as_symbols(p);
         for (const generator& gen : a.generators) vars.append(gen.symbol);
         // T = log(p), atan(p), atanh(p): p rational in x and the other generators but T's
         // (log(sin(x)), sin(x)^x's: T' = cos(x)/sin(x)), T' by the chain rule
@@ -307,10 +312,16 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     a.den = square_free_parts(nd.op(1), vars);
     if (a.in_u && (nd.has(x) || !a.exp_factor.is_equal(1) || !powers.empty())) return std::nullopt;
     for (const auto& [p, k] : powers) {
-        // square-free and prime to the other factors: each factor's exponent is its own
-        if (GiNaC::gcd(p, p.diff(GiNaC::ex_to<GiNaC::symbol>(x))).degree(x) > 0) return std::nullopt;
+        // a polynomial (in x and the generators, not T), square-free and prime to the other
+        // factors: each factor's exponent is its own
+        if (!is_rational_in(p, vars) || !p.is_polynomial(vars)) return std::nullopt;
+        for (const auto& [i, unused] : a.logarithmic) {
+            if (p.has(a.generators[i].symbol)) return std::nullopt;
+        }
+        const factored_denominator parts = square_free_parts(p, vars);
+        if (parts.factors.size() != 1 || parts.factors[0].second != 1) return std::nullopt;
         for (const auto& [b, e] : a.den.factors) {
-            if (GiNaC::gcd(p, b).degree(x) > 0) return std::nullopt;
+            if (!is_class<GiNaC::numeric>(GiNaC::gcd(p, b))) return std::nullopt;
         }
         a.den.factors.emplace_back(p, -k);
     }
