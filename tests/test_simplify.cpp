@@ -135,6 +135,19 @@ TEST_CASE("powers of a sum and of its negation merge: GiNaC may write either sig
     CHECK(ddx::to_string(ddx::simplify(GiNaC::mul(GiNaC::pow(a - b, GiNaC::numeric(1, 2)), GiNaC::pow(b - a, 3)))) == "-(a - b)^(7/2)");
 }
 
+TEST_CASE("square roots of a + b*sqrt(c) denest where a^2 - b^2*c is a rational square") {
+    CHECK(simplified("sqrt(8 + 2*sqrt(15)) - sqrt(3) - sqrt(5)") == "0");
+    CHECK(simplified("sqrt(5 - 2*sqrt(6))") == "sqrt(3) - sqrt(2)");  // (sqrt(6) stands split too)
+    CHECK(simplified("x*sqrt(3 + 2*sqrt(2))") == "x*(1 + sqrt(2))");
+    CHECK(simplified("sqrt(12 - 6*sqrt(3))") == "3 - sqrt(3)");
+    // denesting that prints longer is not taken: sqrt(2 + sqrt(3)) is (sqrt(6) + sqrt(2))/2
+    CHECK(simplified("sqrt(2 + sqrt(3))") == "sqrt(2 + sqrt(3))");
+    CHECK(simplified("sqrt(2 + sqrt(3)) - (sqrt(6) + sqrt(2))/2") == "0");
+    // 7^2 - 5 is no square, and 2*sqrt(2) - 1 has no rational a > 0 to denest with
+    CHECK(simplified("sqrt(7 + sqrt(5))") == "sqrt(7 + sqrt(5))");
+    CHECK(simplified("sqrt(2*sqrt(2) - 1)") == "sqrt(2*sqrt(2) - 1)");
+}
+
 TEST_CASE("a positive rational comes out of a root: sums of roots of multiples vanish") {
     CHECK(simplified("1/(2*sqrt(1 - x^2/4)) - 1/sqrt(4 - x^2)") == "0");
     CHECK(simplified("x^3*(sqrt(4 - x^2) - 2*sqrt(1 - x^2/4))") == "0");

@@ -91,6 +91,7 @@ struct analysis {
     numerator_terms hq;  // h' q, times scale^2
     cln::cl_RA scale = 1, numerator_scale = 1, scaled_g = 0;
     std::vector<numerator_terms> numerators;  // N_0, N_1, ... as far as asked
+    double products = 0;                      // coefficient products the steps made so far
     int lowest_order = 1;                     // below it, the rules and simplify answer
     int highest_order = std::numeric_limits<int>::max();  // above it, the numerators grew too big
 };

@@ -117,8 +117,50 @@ std::optional<ex> root_of_downward_quadratic(const ex& u, const numeric& q) {
                       root_without_content<true>(GiNaC::pow(r2 - *x, q)));
 }
 
+// (a + b*sqrt(c))^q for q = 1/2 or -1/2, a > 0, b, c rational and a^2 - b^2*c the square
+// s^2 of a rational, denested: sqrt(a + b*sqrt(c)) = sqrt(d1) + sign(b)*sqrt(d2) with
+// d1, d2 = (a +- s)/2 >= 0, since (sqrt(d1) +- sqrt(d2))^2 = a +- 2*sqrt(d1*d2) = a +- |b|*sqrt(c)
+// and d1 >= d2 (sqrt(8 + 2*sqrt(15)) is sqrt(3) + sqrt(5), sqrt(3 - 2*sqrt(2)) is sqrt(2) - 1).
+// Nothing for other roots.
+std::optional<ex> denested_square_root(const ex& base, const numeric& q) {
+    if (q != numeric(1, 2) && q != numeric(-1, 2)) return std::nullopt;
+    if (!is_class<GiNaC::add>(base) || base.nops() != 2) return std::nullopt;
+    std::optional<numeric> a, b, c;
+    for (const ex& t : base) {
+        if (is_class<GiNaC::numeric>(t)) {
+            a = GiNaC::ex_to<numeric>(t);
+            continue;
+        }
+        // k*sqrt(p_1)*...*sqrt(p_m) (sqrt(6) may stand split as sqrt(2)*sqrt(3))
+        numeric k = 1, radicand = 1;
+        for (const ex& f : is_class<GiNaC::mul>(t) ? GiNaC::exvector(t.begin(), t.end()) : GiNaC::exvector{t}) {
+            if (is_class<GiNaC::numeric>(f)) {
+                k *= GiNaC::ex_to<numeric>(f);
+            } else if (is_class<GiNaC::power>(f) && f.op(1).is_equal(numeric(1, 2)) && is_class<GiNaC::numeric>(f.op(0))) {
+                radicand *= GiNaC::ex_to<numeric>(f.op(0));
+            } else {
+                return std::nullopt;
+            }
+        }
+        b = k;
+        c = radicand;
+    }
+    if (!a || !b || !c || !a->is_rational() || !b->is_rational() || !c->is_rational() || !a->is_positive() || !c->is_positive()) {
+        return std::nullopt;
+    }
+    const numeric square = *a * *a - *b * *b * *c;
+    if (square.is_negative()) return std::nullopt;
+    const numeric s = GiNaC::sqrt(square);
+    if (!s.is_rational()) return std::nullopt;
+    const numeric d1 = (*a + s) / 2, d2 = (*a - s) / 2;
+    const numeric half(1, 2);
+    const ex denested = split_numeric_root(d1, half) + numeric(b->csgn()) * split_numeric_root(d2, half);
+    return q.is_positive() ? denested : GiNaC::pow(denested, -1);
+}
+
 // The root of a sum's content alone (what a printed form gains from), or also split where
-// its base is a downward quadratic (what relates roots for the zero test).
+// its base is a downward quadratic (what relates roots for the zero test). Square roots of
+// a + b*sqrt(c) are denested in both.
 template <bool split_quadratics>
 ex root_without_content(const ex& e) {
     if (!is_root(e)) return e;
@@ -129,6 +171,7 @@ ex root_without_content(const ex& e) {
         return r.is_rational() && r.is_positive() ? split_numeric_root(r, q) : e;
     }
     if (!is_class<GiNaC::add>(base)) return e;
+    if (std::optional<ex> denested = denested_square_root(base, q)) return *denested;
     if (split_quadratics) {
         if (std::optional<ex> split = root_of_downward_quadratic(base, q)) return *split;
     }
