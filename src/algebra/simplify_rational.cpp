@@ -191,6 +191,10 @@ public:
     ex reduced(const ex& n, GiNaC::exmap& parts, work_budget* budget = nullptr) const {
         if (roots_.empty()) return n;
         ex nd = GiNaC::numer_denom(n), top = nd.op(0), bottom = nd.op(1);
+        // reducing expands both, and multiplies powers of the bases in: where that passes
+        // the bound on what is kept it is not begun (a radical of a sum of four functions to
+        // the 8th derivative spent 4 of its 6 s expanding what expanded_normal had left)
+        if (expanded_terms_estimate(top) + expanded_terms_estimate(bottom) > max_reduced_terms) return n;
         bool changed = false;
         for (const root_symbol& r : roots_) {
             const ex base = r.base.to_rational(parts);
@@ -228,7 +232,9 @@ private:
             ex c = e.coeff(root.r, k);
             if (!c.is_zero()) terms.push_back(c * GiNaC::pow(root.r, k % root.L) * GiNaC::pow(base, k / root.L));
         }
-        p = ex(GiNaC::add(terms)).expand();
+        const ex reduced_sum = GiNaC::add(terms);
+        if (expanded_terms_estimate(reduced_sum) > max_reduced_terms) return false;  // (kept no larger)
+        p = reduced_sum.expand();
         return true;
     }
 
