@@ -21,11 +21,11 @@
 // polynomial in the G_i whose coefficients follow the same step, plus, from each monomial,
 // m_i G^(m - e_i) G_i' q. Then q, W and q' may hold generators too (1/(2 + sin(x))), a
 // fraction p^k of a polynomial (in x and the generators: sqrt(1 + sin(x)^2)) is a factor of
-// D with exponent -k, and exp(h) may be any
-// exp(h) or b^c whose h' is such a rational function (x^x: h' = log(x) + 1): h' q is then a
-// polynomial in the generators. Where h' or T' has a square below (exp(1/x): h' = -1/x^2),
-// q holds it squared: q is any product of the p_i (q = x^2), and W = q D'/D still. cos^2 is written 1 - sin^2 (cosh^2 as 1 + sinh^2), so the
-// numerators grow linearly in the order. atan(2*x + 1)/(1 + x^2) to order 80 ran for half a
+// D with exponent -k, and exp(h) may be any exp(h) or b^c whose h' is such a rational
+// function (x^x: h' = log(x) + 1): h' q is then a polynomial in the generators. Where h' or
+// T' has a square below (exp(1/x): h' = -1/x^2), q holds it squared: q is any product of
+// powers of the p_i (q = x^2), with W = q D'/D still. cos^2 is written 1 - sin^2 (cosh^2 as
+// 1 + sinh^2), so the numerators grow linearly in the order. atan(2*x + 1)/(1 + x^2) to order 80 ran for half a
 // minute in 1.3 GB by the rules, sin(x)/(1 + x^2) to order 100 for 8.8 s.
 //
 // Reading f is nth_derivative_analysis.cpp's, the polynomials' arithmetic
@@ -106,7 +106,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         long k = static_cast<long>(a.numerators.size()) - 1;
         numerator_terms next;
         // c*p at monomial m, times `factor`, added in place (a new vector for every product
-        // and sum was a third of tanh(5/7*x + 6)/(1 + x^2)'s 100th derivative)
+        // and sum: a tenth of tanh(5/7*x + 6)/(1 + x^2)'s 100th derivative)
         auto add_times = [&](const monomial& m, const dense& c, const numerator_terms& p, const cln::cl_RA& factor) {
             for (const auto& [mp, cp] : p) {
                 monomial to = m;
@@ -170,12 +170,12 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
 
     ex v = a.in_u ? ex(a.u) : a.x;
     pairing u_pairs{a.g, a.x};
+    // the power of factor i in D q^order
+    auto power_below = [&](size_t i) { return a.den.factors[i].second + a.q_powers[i] * order; };
     // n over D q^order: the numerator reduced by each factor of q as often as it divides it,
     // and the exponents of the factors left
     // factors in the generators divided out of the whole numerator first (log(1 + sin(x))'s
     // 5th derivative: -cos(x)*(sin(x) - 5)/(sin(x) + 1)^3, not a cubic over (sin(x) + 1)^5)
-    // the power of factor i in D q^order
-    auto power_below = [&](size_t i) { return a.den.factors[i].second + a.q_powers[i] * order; };
     std::vector<int> divided(a.den.factors.size(), 0);
     std::optional<numerator_terms> divided_numerator;
     size_t coefficients = 0;
