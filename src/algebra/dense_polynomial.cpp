@@ -82,14 +82,17 @@ dense scaled(dense a, const cln::cl_RA& c) {
     return a;
 }
 
-dense derivative(const dense& p, bool in_u, const cln::cl_RA& g) {
+dense derivative(const dense& p, bool in_u, const cln::cl_RA& g, const cln::cl_RA& factor) {
     dense out;
+    // one product per coefficient, the small factors multiplied first (a big coefficient
+    // times each in turn made a bignum each time)
     if (in_u) {
         out.resize(p.size());
-        for (size_t k = 0; k < p.size(); ++k) out[k] = p[k] * g * static_cast<long>(k);
+        const cln::cl_RA rate = g * factor;
+        for (size_t k = 0; k < p.size(); ++k) out[k] = p[k] * (rate * static_cast<long>(k));
     } else {
         out.assign(p.size() > 1 ? p.size() - 1 : 1, 0);
-        for (size_t k = 1; k < p.size(); ++k) out[k - 1] = p[k] * static_cast<long>(k);
+        for (size_t k = 1; k < p.size(); ++k) out[k - 1] = p[k] * (factor * static_cast<long>(k));
     }
     trim(out);
     return out;

@@ -31,8 +31,9 @@ dense scaled(dense a, const cln::cl_RA& c);
 // trim once when done adding.
 void add_product(dense& into, const dense& a, const dense& b, const cln::cl_RA& factor);
 
-// d/dx of a polynomial in v: in u = exp(g*x) it scales u^k by g*k; in x it is the usual.
-dense derivative(const dense& p, bool in_u, const cln::cl_RA& g);
+// d/dx of a polynomial in v, times `factor`: in u = exp(g*x) it scales u^k by g*k; in x it
+// is the usual.
+dense derivative(const dense& p, bool in_u, const cln::cl_RA& g, const cln::cl_RA& factor = 1);
 
 // 1 or -1 as a CLN rational, made from a non-negative C integer (CLN's header shifts a
 // negative one left, which UBSan rightly reports).

@@ -123,8 +123,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         for (const auto& [m, c] : n) {
             if (a.products > max_products) return std::nullopt;  // (what the step made so far is dropped)
             // each term scale^2 times the unscaled step's: c' q - c (W + k q') + c h' q
-            dense dc = derivative(c, a.in_u, a.scaled_g);
-            if (!a.in_u && scaled_step) dc = scaled(dc, a.scale);
+            const dense dc = derivative(c, a.in_u, a.scaled_g, !a.in_u && scaled_step ? a.scale : cln::cl_RA(1));
             add_times(m, dc, a.q, 1);
             add_times(m, c, w_k, -a.scale);
             add_times(m, c, a.hq, 1);
@@ -250,7 +249,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         std::map<exponents, GiNaC::exvector, exponents_less> by_denominator;
         for (term& t : reduced_terms) {
             t.top.erase(t.top.begin(), t.top.begin() + static_cast<long>(common_v));
-            GiNaC::exvector factors{readable_product(unscaled(t.top), v, a.in_u ? &u_pairs : nullptr)};
+            GiNaC::exvector factors{readable_product(t.top, v, a.in_u ? &u_pairs : nullptr, unscale)};
             for (size_t i = 0; i < t.m.size(); ++i) factors.push_back(GiNaC::pow(a.generators[i].call, t.m[i] - common[i]));
             by_denominator[t.below].push_back(GiNaC::mul(factors));
         }

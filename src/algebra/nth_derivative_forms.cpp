@@ -80,7 +80,7 @@ bool worth_multiplying_out(const dense& p) {
     return cln::zerop(p[0]) || cln::zerop(at_one) || cln::zerop(at_minus_one) || !integer;
 }
 
-ex readable_product(dense p, const ex& v, const pairing* pair) {
+ex readable_product(dense p, const ex& v, const pairing* pair, const cln::cl_RA& scale) {
     trim(p);
     cln::cl_I numer_gcd = 0, denom_lcm = 1;
     for (const auto& c : p) {
@@ -89,8 +89,12 @@ ex readable_product(dense p, const ex& v, const pairing* pair) {
     }
     if (cln::zerop(numer_gcd)) return 0;
     cln::cl_RA content = numer_gcd / denom_lcm;
-    for (auto& c : p) c = c / content;
-    GiNaC::exvector factors{numeric(content)};
+    if (denom_lcm == 1) {
+        for (auto& c : p) c = cln::exquo(cln::the<cln::cl_I>(c), numer_gcd);  // (no gcd per coefficient)
+    } else {
+        for (auto& c : p) c = c / content;
+    }
+    GiNaC::exvector factors{numeric(content * scale)};
     size_t m = 0;
     while (m + 1 < p.size() && cln::zerop(p[m])) ++m;
     if (m > 0) {

@@ -28,6 +28,9 @@ bool worth_multiplying_out(const dense& p);
 // The polynomial as a product a person reads: rational content, v^m, (v - 1)^a, (v + 1)^b
 // and the rest expanded. (GiNaC's factor would find more, at a cost of about a millisecond
 // at degree 20; the rest is irreducible in the cases that matter, tanh's and Hermite's.)
-GiNaC::ex readable_product(dense p, const GiNaC::ex& v, const pairing* pair);
+// `scale` multiplies the content: p may be a scaled integer polynomial, whose coefficients
+// are then divided by their gcd alone (a rational times each was a sixth of a 100th
+// derivative's time).
+GiNaC::ex readable_product(dense p, const GiNaC::ex& v, const pairing* pair, const cln::cl_RA& scale = 1);
 
 }  // namespace ddx::high_order
