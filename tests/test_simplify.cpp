@@ -157,6 +157,8 @@ TEST_CASE("square roots of a + b*sqrt(c) denest where a^2 - b^2*c is a rational 
     CHECK(simplified("sqrt(5 - 2*sqrt(6))") == "sqrt(3) - sqrt(2)");  // (sqrt(6) stands split too)
     CHECK(simplified("x*sqrt(3 + 2*sqrt(2))") == "x*(1 + sqrt(2))");
     CHECK(simplified("sqrt(12 - 6*sqrt(3))") == "3 - sqrt(3)");
+    CHECK(simplified("1/sqrt(3 - 2*sqrt(2))") == "1 + sqrt(2)");  // the denominator made rational
+    CHECK(simplified("x/sqrt(5 + 2*sqrt(6)) - x*(sqrt(3) - sqrt(2))") == "0");
     // denesting that prints longer is not taken: sqrt(2 + sqrt(3)) is (sqrt(6) + sqrt(2))/2
     CHECK(simplified("sqrt(2 + sqrt(3))") == "sqrt(2 + sqrt(3))");
     CHECK(simplified("sqrt(2 + sqrt(3)) - (sqrt(6) + sqrt(2))/2") == "0");

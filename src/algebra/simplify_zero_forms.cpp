@@ -120,8 +120,8 @@ std::optional<ex> root_of_downward_quadratic(const ex& u, const numeric& q) {
 // (a + b*sqrt(c))^q for q = 1/2 or -1/2, a > 0, b, c rational and a^2 - b^2*c the square
 // s^2 of a rational, denested: sqrt(a + b*sqrt(c)) = sqrt(d1) + sign(b)*sqrt(d2) with
 // d1, d2 = (a +- s)/2 >= 0, since (sqrt(d1) +- sqrt(d2))^2 = a +- 2*sqrt(d1*d2) = a +- |b|*sqrt(c)
-// and d1 >= d2 (sqrt(8 + 2*sqrt(15)) is sqrt(3) + sqrt(5), sqrt(3 - 2*sqrt(2)) is sqrt(2) - 1).
-// Nothing for other roots.
+// and d1 >= d2 (sqrt(8 + 2*sqrt(15)) is sqrt(3) + sqrt(5), sqrt(3 - 2*sqrt(2)) is sqrt(2) - 1),
+// its reciprocal with a rational denominator. Nothing for other roots.
 std::optional<ex> denested_square_root(const ex& base, const numeric& q) {
     if (q != numeric(1, 2) && q != numeric(-1, 2)) return std::nullopt;
     if (!is_class<GiNaC::add>(base) || base.nops() != 2) return std::nullopt;
@@ -153,9 +153,12 @@ std::optional<ex> denested_square_root(const ex& base, const numeric& q) {
     const numeric s = GiNaC::sqrt(square);
     if (!s.is_rational()) return std::nullopt;
     const numeric d1 = (*a + s) / 2, d2 = (*a - s) / 2;
-    const numeric half(1, 2);
-    const ex denested = split_numeric_root(d1, half) + numeric(b->csgn()) * split_numeric_root(d2, half);
-    return q.is_positive() ? denested : GiNaC::pow(denested, -1);
+    const numeric half(1, 2), sign = b->csgn();
+    if (q.is_positive()) return split_numeric_root(d1, half) + sign * split_numeric_root(d2, half);
+    // 1/(sqrt(d1) + sign*sqrt(d2)) = (sqrt(d1) - sign*sqrt(d2))/(d1 - d2), and d1 - d2 = s
+    // (1/sqrt(3 - 2*sqrt(2)) is sqrt(2) + 1, not 1/(sqrt(2) - 1))
+    if (s.is_zero()) return GiNaC::pow(split_numeric_root(d1, half) + sign * split_numeric_root(d2, half), -1);
+    return (split_numeric_root(d1, half) - sign * split_numeric_root(d2, half)) / s;
 }
 
 // The root of a sum's content alone (what a printed form gains from), or also split where
