@@ -25,12 +25,10 @@ namespace {
 
 using candidate_list = std::vector<candidate>;
 
-// normal_cost, eight times over where e has roots of non-numbers: GiNaC's normal takes each
-// root for a symbol of high degree, and its gcds then run far past the estimate (190
-// microseconds a unit, against about 2, on the 8th derivative of
-// (cosh(2*x)/2 + x^2/2 + 3)^(2/3)/sqrt(2*sin(2*x + 1) + 3*log(x) + 2): 4.4 s, now 0.8 s)
+// normal_cost, times roots_normal_cost_factor where e has roots of non-numbers (the 8th
+// derivative of (cosh(2*x)/2 + x^2/2 + 3)^(2/3)/sqrt(2*sin(2*x + 1) + 3*log(x) + 2): 4.4 s,
+// now 0.8 s)
 double normal_cost_of(const ex& e) {
-    constexpr double roots_factor = 8;
     auto root = [](const ex& base, const ex& exponent) {
         return is_class<GiNaC::numeric>(exponent) && !GiNaC::ex_to<GiNaC::numeric>(exponent).is_integer() &&
                !is_class<GiNaC::numeric>(base);
@@ -42,7 +40,7 @@ double normal_cost_of(const ex& e) {
         const GiNaC::epvector& factors = expairs::of(node);
         return std::any_of(factors.begin(), factors.end(), [&](const GiNaC::expair& p) { return root(p.rest, p.coeff); });
     });
-    return (roots ? roots_factor : 1) * normal_cost(e);
+    return (roots ? roots_normal_cost_factor : 1) * normal_cost(e);
 }
 
 // What the generators read: the input, the input with its exponentials combined, and the

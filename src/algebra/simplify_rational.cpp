@@ -36,7 +36,6 @@ constexpr std::size_t max_root_bases = 8;
 // A numerator and denominator with roots read back are put over a common denominator again
 // only up to this many terms together, at this many times normal()'s estimate.
 constexpr std::size_t max_reduced_terms = 300;
-constexpr double reduced_normal_cost_factor = 8;
 const numeric max_root_degree = 12;
 
 // exp(1) and exp(10^19) would make a polynomial of degree 10^19, which GiNaC's gcd evaluates
@@ -203,9 +202,9 @@ public:
         }
         if (!changed || terms(top) + terms(bottom) > max_reduced_terms) return n;
         const ex quotient = top / bottom;
-        // GiNaC's gcds over the root symbols run far past normal_cost's estimate (on a
-        // Hessian entry of nested compositions, 80 us per unit against about 2)
-        if (budget && !budget->try_spend(reduced_normal_cost_factor * normal_cost(quotient))) return n;
+        // (GiNaC's gcds over the root symbols: 80 us per unit on a Hessian entry of nested
+        // compositions)
+        if (budget && !budget->try_spend(roots_normal_cost_factor * normal_cost(quotient))) return n;
         return expanded_normal(quotient);
     }
 

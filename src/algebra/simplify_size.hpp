@@ -41,4 +41,9 @@ double simplify_units(const GiNaC::ex& e);
 /// logarithm, for the gcds that cancel them.
 double normal_cost(const GiNaC::ex& e);
 
+/// How many times normal_cost a normal() over roots of non-numbers is charged: GiNaC takes
+/// each root (or root symbol) for a symbol of high degree, and its gcds run far past the
+/// estimate (80 to 190 microseconds a unit, against about 2).
+constexpr double roots_normal_cost_factor = 8;
+
 }  // namespace ddx
