@@ -159,11 +159,22 @@ double dense_monomials(double d, double n) {
     return std::exp(std::lgamma(d + n + 1) - std::lgamma(d + 1) - std::lgamma(n + 1));
 }
 
+// The normal form's terms and atoms (normal_form_terms_estimate).
+std::pair<double, double> normal_form_terms_and_atoms(const ex& e) {
+    shape_walk walk;
+    const rational_shape& s = walk(e);
+    const double n = static_cast<double>(walk.atoms.size());
+    const polynomial_size bottom = walk.size_of(s.denominator);
+    double top = std::min(s.numerator.terms, dense_monomials(s.numerator.degree, n));
+    double below = std::min(bottom.terms, dense_monomials(bottom.degree, n));
+    return {std::min(top + below, 1e18), n};
+}
+
 }  // namespace
 
 double normal_cost(const ex& e) {
-    double terms = normal_form_terms_estimate(e);
-    return terms * std::log2(terms + 2);
+    const auto [terms, atoms] = normal_form_terms_and_atoms(e);
+    return terms * std::log2(terms + 2) * std::max(1.0, atoms * atoms / (normal_cost_atoms * normal_cost_atoms));
 }
 
 double simplify_units(const ex& e) {
@@ -174,14 +185,6 @@ double simplify_units(const ex& e) {
     return simplify_base_units + simplify_units_per_node * static_cast<double>(nodes);
 }
 
-double normal_form_terms_estimate(const ex& e) {
-    shape_walk walk;
-    const rational_shape& s = walk(e);
-    const double n = static_cast<double>(walk.atoms.size());
-    const polynomial_size bottom = walk.size_of(s.denominator);
-    double top = std::min(s.numerator.terms, dense_monomials(s.numerator.degree, n));
-    double below = std::min(bottom.terms, dense_monomials(bottom.degree, n));
-    return std::min(top + below, 1e18);
-}
+double normal_form_terms_estimate(const ex& e) { return normal_form_terms_and_atoms(e).first; }
 
 }  // namespace ddx
