@@ -3,6 +3,7 @@
 #include <ddx/printer.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cln/cln.h>
 #include <cmath>
@@ -628,8 +629,47 @@ private:
 
 }  // namespace
 
+namespace {
+
+// The texts of the last few long expressions printed. A derivative's answer is printed when
+// simplify chooses it, again when it is held against the plain derivative, and once more by
+// the caller: for a high order's 200 KB answer that was a third of its time. (Like GiNaC's
+// remember tables, a cache of facts about expressions, not session state; per thread, as
+// GiNaC objects are.)
+class recent_texts {
+public:
+    const std::string* find(const ex& e, int float_digits) const {
+        for (const entry& x : entries_) {
+            if (x.float_digits == float_digits && x.form.is_equal(e)) return &x.text;
+        }
+        return nullptr;
+    }
+
+    void keep(const ex& e, int float_digits, const std::string& text) {
+        if (text.size() < min_length) return;
+        entries_[next_] = {e, float_digits, text};
+        next_ = (next_ + 1) % entries_.size();
+    }
+
+private:
+    static constexpr std::size_t min_length = 1024;  // shorter texts print in microseconds
+    struct entry {
+        ex form;
+        int float_digits = -1;
+        std::string text;
+    };
+    std::array<entry, 4> entries_;
+    std::size_t next_ = 0;
+};
+
+}  // namespace
+
 std::string to_string(const ex& e, const print_options& options) {
-    return printer(false, options).print(e);
+    thread_local recent_texts recent;
+    if (const std::string* known = recent.find(e, options.float_digits)) return *known;
+    std::string text = printer(false, options).print(e);
+    recent.keep(e, options.float_digits, text);
+    return text;
 }
 
 std::string series_to_string(const std::vector<series_term>& terms, const print_options& options) {
