@@ -3,6 +3,8 @@
 #include "core/class_test.hpp"
 #include "core/expairs.hpp"
 
+#include <ddx/detail/node_map.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -23,21 +25,32 @@ std::size_t node_count(const ex& e, std::size_t limit) {
 
 namespace {
 
-double estimated_terms(const ex& e, std::map<ex, double, GiNaC::ex_is_less>& memo) {
+double estimated_terms(const ex& e, detail::node_map<double>& memo);
+
+// Terms of base^exponent expanded: a multinomial for a positive integer power, else 1.
+double estimated_power_terms(const ex& base, const numeric& exponent, detail::node_map<double>& memo) {
+    if (exponent == 1) return estimated_terms(base, memo);
+    if (!exponent.is_pos_integer()) return 1;
+    double m = estimated_terms(base, memo);
+    double k = exponent.to_double();
+    // multinomial: C(k + m - 1, m - 1) terms, through log-gamma
+    return m <= 1 ? 1 : std::exp(std::lgamma(k + m) - std::lgamma(k + 1) - std::lgamma(m));
+}
+
+// (A sum's terms and a product's factors are read from their pairs: op(i) would build a
+// product or a power per operand, which was most of the walk's time.)
+double estimated_terms(const ex& e, detail::node_map<double>& memo) {
     if (e.nops() == 0) return 1;
     auto it = memo.find(e);
     if (it != memo.end()) return it->second;
     double n = 1;
     if (is_class<GiNaC::add>(e)) {
-        n = 0;
-        for (const ex& t : e) n += estimated_terms(t, memo);
+        n = expairs::number(e).is_zero() ? 0 : 1;
+        for (const GiNaC::expair& p : expairs::of(e)) n += estimated_terms(p.rest, memo);
     } else if (is_class<GiNaC::mul>(e)) {
-        for (const ex& f : e) n *= estimated_terms(f, memo);
-    } else if (is_class<GiNaC::power>(e) && is_class<GiNaC::numeric>(e.op(1)) && GiNaC::ex_to<numeric>(e.op(1)).is_pos_integer()) {
-        double m = estimated_terms(e.op(0), memo);
-        double k = GiNaC::ex_to<numeric>(e.op(1)).to_double();
-        // multinomial: C(k + m - 1, m - 1) terms, through log-gamma
-        n = m <= 1 ? 1 : std::exp(std::lgamma(k + m) - std::lgamma(k + 1) - std::lgamma(m));
+        for (const GiNaC::expair& p : expairs::of(e)) n *= estimated_power_terms(p.rest, GiNaC::ex_to<numeric>(p.coeff), memo);
+    } else if (is_class<GiNaC::power>(e) && is_class<GiNaC::numeric>(e.op(1))) {
+        n = estimated_power_terms(e.op(0), GiNaC::ex_to<numeric>(e.op(1)), memo);
     }
     n = std::min(n, 1e18);
     memo.emplace(e, n);
@@ -47,7 +60,7 @@ double estimated_terms(const ex& e, std::map<ex, double, GiNaC::ex_is_less>& mem
 }  // namespace
 
 double expanded_terms_estimate(const ex& e) {
-    std::map<ex, double, GiNaC::ex_is_less> memo;
+    detail::node_map<double> memo;
     return estimated_terms(e, memo);
 }
 
@@ -73,7 +86,7 @@ struct rational_shape {
 };
 
 struct shape_walk {
-    std::map<ex, rational_shape, GiNaC::ex_is_less> memo;
+    detail::node_map<rational_shape> memo;  // by node: comparing trees was most of the walk
     std::map<ex, polynomial_size, GiNaC::ex_is_less> bases;  // each base's numerator size
     GiNaC::exset atoms;
 
@@ -101,29 +114,39 @@ struct shape_walk {
         if (is_class<GiNaC::add>(e)) return sum(e);
         if (is_class<GiNaC::mul>(e)) {
             rational_shape s;
-            for (const ex& f : e) {
-                const rational_shape& g = (*this)(f);
+            for (const GiNaC::expair& p : expairs::of(e)) {
+                const rational_shape g = power(p.rest, GiNaC::ex_to<numeric>(p.coeff));
                 s.numerator.degree += g.numerator.degree;
                 s.numerator.terms *= g.numerator.terms;
                 for (const auto& [base, k] : g.denominator) s.denominator[base] += k;
             }
             return s;
         }
-        if (is_class<GiNaC::power>(e) && is_class<GiNaC::numeric>(e.op(1)) && GiNaC::ex_to<numeric>(e.op(1)).is_integer()) {
-            const rational_shape b = (*this)(e.op(0));
-            const double k = GiNaC::ex_to<numeric>(e.op(1)).to_double();
-            rational_shape s;
-            if (k >= 0) {
-                s.numerator = {k * b.numerator.degree, power_terms(b.numerator.terms, k)};
-                for (const auto& [base, m] : b.denominator) s.denominator[base] = k * m;
-            } else {
-                polynomial_size bottom = size_of(b.denominator);
-                s.numerator = {-k * bottom.degree, power_terms(bottom.terms, -k)};
-                bases.emplace(e.op(0), b.numerator);
-                s.denominator[e.op(0)] = -k;
-            }
-            return s;
+        if (is_class<GiNaC::power>(e) && is_class<GiNaC::numeric>(e.op(1))) return power(e.op(0), GiNaC::ex_to<numeric>(e.op(1)));
+        return atom(e);
+    }
+
+    // The shape of base^exponent. (A product's factors are read from its pairs: op(i) would
+    // build a power per factor, which was most of the walk's time.)
+    rational_shape power(const ex& base, const numeric& exponent) {
+        if (exponent == 1) return (*this)(base);
+        if (!exponent.is_integer()) return atom(GiNaC::pow(base, exponent));
+        const rational_shape& b = (*this)(base);
+        const double k = exponent.to_double();
+        rational_shape s;
+        if (k >= 0) {
+            s.numerator = {k * b.numerator.degree, power_terms(b.numerator.terms, k)};
+            for (const auto& [d, m] : b.denominator) s.denominator[d] = k * m;
+        } else {
+            polynomial_size bottom = size_of(b.denominator);
+            s.numerator = {-k * bottom.degree, power_terms(bottom.terms, -k)};
+            bases.emplace(base, b.numerator);
+            s.denominator[base] = -k;
         }
+        return s;
+    }
+
+    rational_shape atom(const ex& e) {
         atoms.insert(e);  // a symbol, a call, a root: one temporary symbol to normal()
         rational_shape s;
         s.numerator = {1, 1};
@@ -133,11 +156,11 @@ struct shape_walk {
     rational_shape sum(const ex& e) {
         std::vector<const rational_shape*> terms;
         rational_shape s;
-        for (const ex& t : e) {
-            terms.push_back(&(*this)(t));
+        for (const GiNaC::expair& p : expairs::of(e)) {  // (a number term adds one term of degree 0)
+            terms.push_back(&(*this)(p.rest));
             for (const auto& [base, k] : terms.back()->denominator) s.denominator[base] = std::max(s.denominator[base], k);
         }
-        s.numerator.terms = 0;
+        s.numerator.terms = expairs::number(e).is_zero() ? 0 : 1;
         for (const rational_shape* t : terms) {
             std::map<ex, double, GiNaC::ex_is_less> missing;
             for (const auto& [base, k] : s.denominator) {
