@@ -3,7 +3,8 @@
 simplify busy for minutes, each differentiated (and its gradient and Hessian taken, and
 simplified) by the ddx program in a process of its own, timed by wall clock.
 
-usage: stress.py DDX [--count N] [--seed S] [--limit SECONDS] [--check] [--values] [--high-orders]
+usage: stress.py DDX [--count N] [--seed S] [--limit SECONDS] [--check] [--values]
+                     [--high-orders | --three-factors]
 
 Families (N of each, inputs up to 2 KB):
   nested_rational   continued-fraction-like 1/(s + c/(1 + (t + c/(1 + L^2))^2)), L linear in
@@ -13,8 +14,12 @@ Families (N of each, inputs up to 2 KB):
   compositions      long compositions of the language's functions
   high_orders       (with --high-orders, alone) one function of x (of a linear argument,
                     times x^k or over 1 + x^2): diff(f, x, n) for n = 20, 50, 100, 200
+  three_factors     (with --three-factors, alone) a product of three factors, each a square
+                    root or logarithm of a sum of 1-3 calls, or an exponential of a call or
+                    of a rational function: diff(f, x, n) for n = 4, 6, 8 (answers of
+                    10-250 KB)
 Each input gives four statements: diff by one symbol, grad, hessian (three symbols at most)
-and simplify of the input (high_orders: its four orders), each bound to a name
+and simplify of the input (high_orders, three_factors: its orders), each bound to a name
 (`r = diff(...)`): a task is the computation,
 not the printing of its result, which takes time in proportion to the printed length (a raw
 Hessian entry of nested fractions prints in megabytes, its DAG is small).
@@ -108,6 +113,26 @@ def high_orders(rng):
     return e, ["x"]
 
 
+def call_of_x(rng):
+    f = rng.choice(["sin", "cos", "exp", "tan", "tanh", "log", "atan"])
+    return "log(1 + x^2)" if f == "log" else f"{f}({rational(rng)}*x)" if rng.random() < 0.5 else f"{f}(x)"
+
+
+def three_factors(rng):
+    def sum_of_calls():
+        return " + ".join([rational(rng)] + [call_of_x(rng) for _ in range(rng.randint(1, 3))])
+
+    def factor():
+        pick = rng.random()
+        if pick < 0.4:
+            return f"sqrt({sum_of_calls()})"
+        if pick < 0.7:
+            return f"exp(({rational(rng)}*x + {rational(rng)})/(1 + x^2))" if rng.random() < 0.5 else f"exp({call_of_x(rng)})"
+        return f"log({sum_of_calls()})"
+
+    return "*".join(factor() for _ in range(3)), ["x"]
+
+
 FAMILIES = {
     "nested_rational": nested_rational,
     "sum_products": sum_products,
@@ -115,6 +140,7 @@ FAMILIES = {
     "compositions": compositions,
 }
 HIGH_ORDERS = (20, 50, 100, 200)
+THREE_FACTOR_ORDERS = (4, 6, 8)
 
 
 def inputs_of(count, seed, families=FAMILIES):
@@ -131,8 +157,8 @@ def inputs_of(count, seed, families=FAMILIES):
 
 def tasks(count, seed, families=FAMILIES):
     for family, e, names in inputs_of(count, seed, families):
-        if family == "high_orders":
-            for n in HIGH_ORDERS:
+        if family in ("high_orders", "three_factors"):
+            for n in HIGH_ORDERS if family == "high_orders" else THREE_FACTOR_ORDERS:
                 yield family, f"r = diff({e}, x, {n})"
             continue
         v = names[: 3]
@@ -215,6 +241,7 @@ def main():
     ap.add_argument("--values", action="store_true")
     # not in make test or make bench: a product with 1/(1 + x^2) to order 100 runs past a minute
     ap.add_argument("--high-orders", action="store_true")
+    ap.add_argument("--three-factors", action="store_true")
     a = ap.parse_args()
     if a.values:
         return 1 if check_values(a.ddx, a.count, a.seed) and a.check else 0
@@ -222,7 +249,7 @@ def main():
     slowest = (0.0, "", "")
     failures = []
     cpu = {}
-    families = {"high_orders": high_orders} if a.high_orders else FAMILIES
+    families = {"high_orders": high_orders} if a.high_orders else {"three_factors": three_factors} if a.three_factors else FAMILIES
     for family, statement in tasks(a.count, a.seed, families):
         c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()

@@ -55,18 +55,28 @@ private:
 };
 
 /// GiNaC's allocations per unit of the budget: at about 8 million allocations a second on
-/// this machine, 125 per unit lets the base budget (simplify_size.hpp) run about 0.3 s.
-constexpr double allocations_per_unit = 125;
+/// this machine, 15 per unit is about 2 microseconds a unit, what the estimates assume (the
+/// base budget, simplify_size.hpp, about 40 ms). At 125 per unit a step could run eight times
+/// past its estimate: an 8th derivative's simplifications took 4 to 11 microseconds a unit,
+/// and the four of a second derivative's (two orders, the direct form, the stepwise one)
+/// 0.35 s; no simplification benchmark task, zero-table pair or test printed differently.
+constexpr double allocations_per_unit = 15;
 
 /// The allocations `units` of the budget allow.
 inline std::size_t allowance_for(double units) {
     return static_cast<std::size_t>(allocations_per_unit * std::max(0.0, units));
 }
 
+/// How many simplifies of f the entries of its gradient, Jacobian or Hessian may cost
+/// together. (At one, a Hessian entry's share of a small f's allowance was tens of
+/// thousands of allocations: 12 of the stress suite's 48 Hessians printed up to 10% longer.)
+constexpr double simplifies_shared_by_entries = 8;
+
 /// The entries of a gradient, Jacobian or Hessian of f: one allowance for all of them (that
-/// of simplifying f) in equal shares, so that n^2 entries cost what one simplify may. The
-/// shares are fixed: what one entry leaves does not go to the next, whose cap would then
-/// follow the exact counts before it (which vary a little with GiNaC's hash order).
+/// of simplifies_shared_by_entries simplifies of f) in equal shares, so that n^2 entries
+/// cost what a few simplifies may. The shares are fixed: what one entry leaves does not go
+/// to the next, whose cap would then follow the exact counts before it (which vary a little
+/// with GiNaC's hash order).
 /// \code
 /// shared_allowance shares(simplify_units(f), n);
 /// for (...) out.append(shares.entry([&] { return simplify_derivative(raw, f); }));
@@ -74,7 +84,7 @@ inline std::size_t allowance_for(double units) {
 class shared_allowance {
 public:
     shared_allowance(double units, std::size_t entries)
-        : share_(allowance_for(units) / std::max<std::size_t>(entries, 1)) {}
+        : share_(allowance_for(simplifies_shared_by_entries * units) / std::max<std::size_t>(entries, 1)) {}
 
     template <class Simplify>
     GiNaC::ex entry(Simplify&& simplify) {
