@@ -43,10 +43,12 @@ double simplify_units(const GiNaC::ex& e);
 double normal_cost(const GiNaC::ex& e);
 
 /// GiNaC's gcds are recursive in the atoms (symbols, calls, roots): a unit of normal_cost
-/// took about 1.5 microseconds up to 4 atoms, and then grew as the square of the atoms
-/// (6 at 8 atoms, 15 at 12; 840 normal() calls of 3rd to 7th derivatives of products of
-/// radicals, exponentials and logarithms of sums of calls, fitted as atoms^1.8 to 2.1).
-constexpr double normal_cost_atoms = 4;
+/// took about 1.5 microseconds at 4 atoms and grew about as the square of the atoms (3 at
+/// 6, 10 at 8, 15 at 12, in 840 normal() calls of 3rd to 7th derivatives of products of
+/// radicals, exponentials and logarithms of sums of calls). Charged from 6 atoms on: from 4,
+/// the stepwise budget of sin(sin(x)) ran out earlier and its 40th derivative printed 34%
+/// longer, in the same time (its normal forms over 5 and 6 atoms are few).
+constexpr double normal_cost_atoms = 6;
 
 /// How many times normal_cost a normal() over roots of non-numbers is charged: GiNaC takes
 /// each root (or root symbol) for a symbol of high degree, and its gcds run far past the
