@@ -56,6 +56,20 @@ TEST_CASE("simplify budget: the estimate of normal()'s size follows the shape, n
     CHECK(ddx::normal_cost(ddx::parse("x", s)) < 10);
 }
 
+TEST_CASE("simplify budget: normal() over many atoms is charged for them, the same shape over few is not") {
+    // one shape, terms as products of two atoms or as single atoms: the same terms, twice the
+    // atoms, and GiNaC's gcds are recursive in the atoms
+    ddx::symbol_table s;
+    const ex few = ddx::parse("1/(a + b + c) + 1/(d + u + v)", s);
+    const ex many = ddx::parse("1/(a*g + b*h + c*k) + 1/(d*m + u*n + v*w)", s);
+    const ex fewer = ddx::parse("1/(a + b) + 1/(c + d)", s);
+    CHECK(ddx::normal_form_terms_estimate(many) == ddx::normal_form_terms_estimate(few));
+    CHECK(ddx::normal_cost(many) == doctest::Approx(4 * ddx::normal_cost(few)));  // (12/6)^2
+    // up to six atoms only the terms count
+    const double t = ddx::normal_form_terms_estimate(fewer);
+    CHECK(ddx::normal_cost(fewer) == doctest::Approx(t * std::log2(t + 2)));
+}
+
 TEST_CASE("simplify budget: with no units nothing is tried and the input is the answer") {
     ddx::symbol_table s;
     ex e = ddx::parse("(x^2 - 1)/(x - 1)", s);
