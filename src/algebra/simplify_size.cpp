@@ -126,8 +126,7 @@ struct shape_walk {
         return atom(e);
     }
 
-    // The shape of base^exponent. (A product's factors are read from its pairs: op(i) would
-    // build a power per factor, which was most of the walk's time.)
+    // The shape of base^exponent (a product's factors come as pairs, as in estimated_terms).
     rational_shape power(const ex& base, const numeric& exponent) {
         if (exponent == 1) return (*this)(base);
         if (!exponent.is_integer()) return atom(GiNaC::pow(base, exponent));
