@@ -325,12 +325,12 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         }
         a.den.factors.emplace_back(p, -k);
     }
+    a.q_powers.assign(a.den.factors.size(), 1);  // from here on a factor joins both
     // T' = P_T/Q_T and h' = P_h/Q_h: the factors of Q_T and Q_h join D's with exponent 0
     // where q has no multiple of them, so that T' q and h' q are polynomials; a factor p^k of
     // Q_T or Q_h with k > 1 stands in q as p^k (exp(1/x): h' = -1/x^2, q = x^2;
     // exp(x/(1 + x)) to order 30 took 4.8 s by the rules and printed 930 KB)
     auto joined = [&](const ex& denominator) {
-        a.q_powers.resize(a.den.factors.size(), 1);
         for (const auto& [p, k] : square_free_parts(denominator, vars).factors) {
             const int times = k.to_int();
             ex quotient;
@@ -366,7 +366,6 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     }
     auto by_monomials = [&](const ex& polynomial) { return by_monomials_of(polynomial, a.generators, v); };
     ex q = 1, w = 0;
-    a.q_powers.resize(a.den.factors.size(), 1);
     for (size_t i = 0; i < a.den.factors.size(); ++i) q = q * GiNaC::pow(a.den.factors[i].first, a.q_powers[i]);
     q = q.expand();
     for (const auto& [p, k] : a.den.factors) {
