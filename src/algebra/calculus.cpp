@@ -198,15 +198,21 @@ ex derivative_by(const ex& e, const GiNaC::ex& x, int order) {
     // in the stepwise forms, against 30 KB printed for the plain one).
     work_budget all_orders(stepwise_units(e));
     ex result = e;
+    // while the orders so far are the plain ones (too big to simplify), the next is the plain
+    // derivative already formed to weigh it against (differentiating again was a quarter of
+    // an 8th derivative of a product of four factors)
+    bool result_is_raw = true;
     int i = 1;
     for (; i <= order && !result.is_zero(); ++i) {
         check_stop();  // a library caller's stop is seen between orders
-        if (all_orders.left() <= 0 || !raw_derivative(e, {{x, i}})) break;
+        const std::optional<ex> raw = raw_derivative(e, {{x, i}});
+        if (all_orders.left() <= 0 || !raw) break;
         work_budget this_order(std::min(simplify_units(result), all_orders.left()));
         const double granted = this_order.left();
-        const ex simplified = simplify_within(differentiator(x)(result), this_order);
+        const ex simplified = simplify_within(result_is_raw ? *raw : differentiator(x)(result), this_order);
         all_orders.charge(granted - this_order.left());
         result = no_longer_than_raw(simplified, e, {{x, i}});
+        result_is_raw = result.is_equal(*raw);
         // tan and tanh of linear arguments: polynomials in them from the first order where
         // that is no longer than the stepwise form, at every order above (the stepwise forms
         // of tanh(x) mixed tanh(x)^k/cosh(x)^m terms, nested (tanh(x)^2 - 1)^k at order 7,
