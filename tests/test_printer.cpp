@@ -165,3 +165,23 @@ TEST_CASE("a sum that is zero only once expanded prints as the sum, also under a
         CHECK(GiNaC::expand(ddx::parse(text, s) - e).is_zero());
     }
 }
+
+TEST_CASE("a long text printed again is the same text, and other digits print other text") {
+    // (to_string keeps the last few long texts: the key must hold what printing depends on)
+    ddx::symbol_table s;
+    ex sum = 0;
+    for (int k = 1; k <= 200; ++k) sum += ddx::evaluate_precise(ex(1) / (k + 2), {}, 30) * GiNaC::pow(s.get("x"), k);
+    ddx::print_options thirty, five;
+    thirty.float_digits = 30;
+    five.float_digits = 5;
+    const std::string long_text = ddx::to_string(sum, thirty);
+    REQUIRE(long_text.size() > 2048);
+    CHECK(ddx::to_string(sum, thirty) == long_text);
+    const std::string short_digits = ddx::to_string(sum, five);
+    CHECK(short_digits.size() < long_text.size());
+    CHECK(short_digits.find("0.33333*x") != std::string::npos);
+    CHECK(ddx::to_string(sum, thirty) == long_text);
+    // an equal expression built anew reads the same text; a different one its own
+    CHECK(ddx::to_string(ddx::parse(ddx::to_string(sum), s)) == ddx::to_string(sum));
+    CHECK(ddx::to_string(sum + 1, thirty) != long_text);
+}
