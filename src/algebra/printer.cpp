@@ -637,6 +637,10 @@ namespace {
 // remember tables, a cache of facts about expressions, not session state; per thread, as
 // GiNaC objects are.)
 class recent_texts {
+    // the key is the expression and float_digits, all that printing depends on: a new field of
+    // print_options must join the key
+    static_assert(sizeof(print_options) == sizeof(int), "print_options has a field the key lacks");
+
 public:
     const std::string* find(const ex& e, int float_digits) const {
         for (const entry& x : entries_) {
