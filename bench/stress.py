@@ -133,6 +133,24 @@ def three_factors(rng):
     return "*".join(factor() for _ in range(3)), ["x"]
 
 
+def binomials(rng):
+    """Binomials of degree up to 200, whose modular factors are many (factor(x^100 - 1) took
+    GiNaC's factorization 112 s): x^n +- 1, x^n +- y^n, (a*x)^n +- b^n, times monomials."""
+    n = rng.randint(2, 200)
+    sign = rng.choice(["-", "+"])
+    pick = rng.random()
+    if pick < 0.4:
+        e = f"x^{n} {sign} 1"
+    elif pick < 0.6:
+        e = f"x^{n} {sign} y^{n}"
+    elif pick < 0.8:
+        a, b = rng.choice([(1, 2), (2, 3), (3, 1), (2, 5)])
+        e = f"{a ** n}*x^{n} {sign} {b ** n}"
+    else:
+        e = f"{rng.randint(2, 9)}*x^{rng.randint(1, 5)}*y*(x^{n} {sign} 1)"
+    return e, ["x"]
+
+
 FAMILIES = {
     "nested_rational": nested_rational,
     "sum_products": sum_products,
@@ -157,6 +175,9 @@ def inputs_of(count, seed, families=FAMILIES):
 
 def tasks(count, seed, families=FAMILIES):
     for family, e, names in inputs_of(count, seed, families):
+        if family == "binomials":
+            yield family, f"r = factor({e})"
+            continue
         if family in ("high_orders", "three_factors"):
             for n in HIGH_ORDERS if family == "high_orders" else THREE_FACTOR_ORDERS:
                 yield family, f"r = diff({e}, x, {n})"
@@ -249,6 +270,7 @@ def main():
     # not in make test: the tanh quotient to order 200 takes seconds (make bench lists it)
     ap.add_argument("--high-orders", action="store_true")
     ap.add_argument("--three-factors", action="store_true")
+    ap.add_argument("--binomials", action="store_true")
     a = ap.parse_args()
     if a.values:
         return 1 if check_values(a.ddx, a.count, a.seed) and a.check else 0
@@ -256,7 +278,8 @@ def main():
     slowest = (0.0, "", "")
     failures = []
     cpu = {}
-    families = {"high_orders": high_orders} if a.high_orders else {"three_factors": three_factors} if a.three_factors else FAMILIES
+    families = ({"high_orders": high_orders} if a.high_orders else {"three_factors": three_factors} if a.three_factors
+                else {"binomials": binomials} if a.binomials else FAMILIES)
     for family, statement in tasks(a.count, a.seed, families):
         c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()

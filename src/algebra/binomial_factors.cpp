@@ -1,0 +1,212 @@
+#include "algebra/binomial_factors.hpp"
+
+#include "core/class_test.hpp"
+
+#include <ddx/error.hpp>
+#include <ddx/interrupt.hpp>
+#include <ddx/limits.hpp>
+
+#include <cln/integer.h>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ddx {
+
+namespace {
+
+using GiNaC::ex;
+using GiNaC::numeric;
+
+// One term of a polynomial: an integer times powers of symbols (positive exponents).
+struct monomial_term {
+    cln::cl_I coefficient;
+    std::map<ex, long, GiNaC::ex_is_less> powers;
+};
+
+// A symbol, or a positive integer power of one: its symbol and exponent.
+bool read_power(const ex& e, monomial_term& term) {
+    if (is_class<GiNaC::symbol>(e)) {
+        term.powers[e] += 1;
+        return true;
+    }
+    if (!is_class<GiNaC::power>(e) || !is_class<GiNaC::symbol>(e.op(0)) || !is_class<numeric>(e.op(1))) return false;
+    const numeric& exponent = GiNaC::ex_to<numeric>(e.op(1));
+    // (GiNaC's own limit on an exponent is far below this)
+    if (!exponent.is_pos_integer() || exponent > numeric(std::numeric_limits<long>::max() / 4)) return false;
+    term.powers[e.op(0)] += exponent.to_long();
+    return true;
+}
+
+std::optional<monomial_term> read_term(const ex& e) {
+    monomial_term term{1, {}};
+    auto read_factor = [&](const ex& f) {
+        if (is_class<numeric>(f)) {
+            const numeric& n = GiNaC::ex_to<numeric>(f);
+            if (!n.is_integer()) return false;
+            term.coefficient = term.coefficient * cln::the<cln::cl_I>(n.to_cl_N());
+            return true;
+        }
+        return read_power(f, term);
+    };
+    if (is_class<GiNaC::mul>(e)) {
+        for (const ex& f : e) {
+            if (!read_factor(f)) return std::nullopt;
+        }
+    } else if (!read_factor(e)) {
+        return std::nullopt;
+    }
+    return term;
+}
+
+// The integer m-th root of x >= 0, if x is an m-th power.
+std::optional<cln::cl_I> exact_root(const cln::cl_I& x, long m) {
+    if (m == 1 || cln::zerop(x) || x == 1) return x;
+    if (static_cast<unsigned long>(m) > cln::integer_length(x)) return std::nullopt;  // 2^m > x > 1
+    cln::cl_I root;
+    if (cln::rootp(x, cln::cl_I(m), &root)) return root;
+    return std::nullopt;
+}
+
+// The divisors of n > 0, largest first.
+std::vector<long> divisors_descending(long n) {
+    std::vector<long> small, large;
+    for (long d = 1; d <= n / d; ++d) {
+        if (n % d != 0) continue;
+        small.push_back(d);
+        if (d != n / d) large.push_back(n / d);
+    }
+    large.insert(large.end(), small.rbegin(), small.rend());
+    return large;
+}
+
+long gcd(long a, long b) {
+    while (b != 0) {
+        long t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+// Coefficients (index = degree) of the cyclotomic polynomial Phi_n, as the product over
+// d | n of (x^d - 1)^mu(n/d): each step multiplies or divides by x^d - 1 in O(degree).
+std::vector<cln::cl_I> cyclotomic(long n) {
+    std::vector<long> primes;  // of n
+    for (long q = n, p = 2; q > 1; ++p) {
+        if (p * p > q) p = q;
+        if (q % p == 0) {
+            primes.push_back(p);
+            while (q % p == 0) q /= p;
+        }
+    }
+    std::vector<long> multiply, divide;  // the d with mu(n/d) = 1 and -1
+    for (unsigned subset = 0; subset < (1u << primes.size()); ++subset) {
+        long d = n;
+        int count = 0;
+        for (size_t i = 0; i < primes.size(); ++i) {
+            if (subset & (1u << i)) d /= primes[i], ++count;
+        }
+        (count % 2 == 0 ? multiply : divide).push_back(d);
+    }
+    std::vector<cln::cl_I> p{1};
+    for (long d : multiply) {  // p * (x^d - 1)
+        check_stop();
+        std::vector<cln::cl_I> next(p.size() + static_cast<size_t>(d), 0);
+        for (size_t i = 0; i < p.size(); ++i) {
+            next[i + static_cast<size_t>(d)] = next[i + static_cast<size_t>(d)] + p[i];
+            next[i] = next[i] - p[i];
+        }
+        p.swap(next);
+    }
+    for (long d : divide) {  // p / (x^d - 1), exact: p[i] = q[i - d] - q[i]
+        check_stop();
+        const size_t step = static_cast<size_t>(d);
+        std::vector<cln::cl_I> q(p.size() - step);
+        for (size_t i = 0; i < q.size(); ++i) q[i] = (i >= step ? q[i - step] : cln::cl_I(0)) - p[i];
+        p.swap(q);
+    }
+    return p;
+}
+
+// Phi_d(a*u, b*v), homogeneous of degree phi(d) in u and v.
+ex homogeneous_cyclotomic(long d, const ex& u, const ex& v, const cln::cl_I& a, const cln::cl_I& b) {
+    const std::vector<cln::cl_I> c = cyclotomic(d);
+    const size_t degree = c.size() - 1;
+    std::vector<cln::cl_I> powers_of_a{1}, powers_of_b{1};
+    for (size_t j = 1; j <= degree; ++j) {
+        powers_of_a.push_back(powers_of_a.back() * a);
+        powers_of_b.push_back(powers_of_b.back() * b);
+    }
+    GiNaC::exvector terms;
+    for (size_t j = 0; j <= degree; ++j) {
+        if (cln::zerop(c[j])) continue;
+        const cln::cl_I scale = c[j] * powers_of_a[j] * powers_of_b[degree - j];
+        terms.push_back(GiNaC::mul(numeric(scale), GiNaC::pow(u, static_cast<long>(j)), GiNaC::pow(v, static_cast<long>(degree - j))));
+    }
+    return GiNaC::add(terms);
+}
+
+ex product_of_powers(const std::map<ex, long, GiNaC::ex_is_less>& powers, long divided_by = 1) {
+    GiNaC::exvector factors;
+    for (const auto& [symbol, exponent] : powers) {
+        if (exponent > 0) factors.push_back(GiNaC::pow(symbol, exponent / divided_by));
+    }
+    return GiNaC::mul(factors);
+}
+
+}  // namespace
+
+std::optional<ex> binomial_factors(const ex& p, const std::function<ex(const ex&)>& factor_rest) {
+    if (!is_class<GiNaC::add>(p) || p.nops() != 2) return std::nullopt;
+    std::optional<monomial_term> first = read_term(p.op(0)), second = read_term(p.op(1));
+    if (!first || !second) return std::nullopt;
+    // the monomial both share, then u^k and v^k: no symbol left in both
+    std::map<ex, long, GiNaC::ex_is_less> shared;
+    for (auto& [symbol, exponent] : first->powers) {
+        auto other = second->powers.find(symbol);
+        if (other == second->powers.end()) continue;
+        const long common = std::min(exponent, other->second);
+        shared[symbol] = common;
+        exponent -= common;
+        other->second -= common;
+    }
+    long k = 0;
+    for (const auto* term : {&*first, &*second}) {
+        for (const auto& [symbol, exponent] : term->powers) k = gcd(k, exponent);
+    }
+    if (k == 0) return std::nullopt;  // two numbers
+    // c1*u^k + c2*v^k = (c1/a^m)*((a*u^s)^m + sign*(b*v^s)^m), c2/c1 = sign*(b/a)^m
+    const cln::cl_I content = cln::gcd(first->coefficient, second->coefficient);
+    const cln::cl_I c1 = cln::exquo(first->coefficient, content), c2 = cln::exquo(second->coefficient, content);
+    const int sign = cln::minusp(c1) == cln::minusp(c2) ? 1 : -1;
+    long m = 1;
+    std::optional<cln::cl_I> a, b;
+    for (long d : divisors_descending(k)) {  // ends at 1, where both roots exist
+        m = d;
+        a = exact_root(cln::abs(c1), m);
+        b = exact_root(cln::abs(c2), m);
+        if (a && b) break;
+    }
+    const long s = k / m;
+    // Phi_d has phi(d) + 1 coefficients; over these divisors phi sums to m
+    if (static_cast<double>(m) > limits::expanded_terms) {
+        throw error("the factors of a binomial of degree " + std::to_string(m) + " would have more than " +
+                    std::to_string(static_cast<long>(limits::expanded_terms)) + " terms, above the limit of ddx::limits::expanded_terms");
+    }
+    const ex u = product_of_powers(first->powers, k), v = product_of_powers(second->powers, k);
+    const ex us = GiNaC::pow(u, s), vs = GiNaC::pow(v, s);
+    auto single_symbol = [](const ex& e) { return is_class<GiNaC::symbol>(e); };
+    const bool irreducible = s == 1 && (single_symbol(u) || u.is_equal(1)) && (single_symbol(v) || v.is_equal(1));
+    GiNaC::exvector factors{product_of_powers(shared), numeric(cln::minusp(c1) ? -content : content)};
+    for (long d = 1; d <= 2 * m; ++d) {
+        const bool taken = sign < 0 ? m % d == 0 : (2 * m) % d == 0 && m % d != 0;
+        if (!taken) continue;
+        const ex phi = homogeneous_cyclotomic(d, us, vs, *a, *b);
+        factors.push_back(irreducible ? phi : factor_rest(phi));
+    }
+    return GiNaC::mul(factors);
+}
+
+}  // namespace ddx

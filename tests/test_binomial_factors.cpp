@@ -1,0 +1,97 @@
+// factor of binomials (x^n - 1, x^n + 1, a*x^n + b, x^n - y^n, ...): through cyclotomic
+// polynomials, checked against their product and against GiNaC's own factor where that is fast.
+#include <doctest/doctest.h>
+
+#include <ddx/ddx.hpp>
+
+#include "algebra/binomial_factors.hpp"
+
+#include <string>
+
+using GiNaC::ex;
+
+namespace {
+
+// The factors of a product (a single factor for anything else), numbers left out.
+std::vector<ex> non_constant_factors(const ex& f) {
+    std::vector<ex> out;
+    auto add = [&](const ex& x) {
+        if (!GiNaC::is_a<GiNaC::numeric>(x)) out.push_back(x);
+    };
+    if (GiNaC::is_a<GiNaC::mul>(f)) {
+        for (const ex& x : f) add(x);
+    } else {
+        add(f);
+    }
+    return out;
+}
+
+int divisor_count(int n) {
+    int count = 0;
+    for (int d = 1; d <= n; ++d) count += n % d == 0;
+    return count;
+}
+
+}  // namespace
+
+TEST_CASE("binomials factor into cyclotomic polynomials: the product is the input, as many factors as GiNaC finds") {
+    ddx::symbol_table s;
+    int compared = 0;
+    for (int n = 1; n <= 40; ++n) {
+        for (const char* shape : {"x^N - 1", "x^N + 1", "3*x^N - 3", "x^N - y^N", "8*x^N + 27*y^N", "x^(N+2)*y - x^2*y"}) {
+            std::string text = shape;
+            for (size_t at; (at = text.find('N')) != std::string::npos;) text.replace(at, 1, std::to_string(n));
+            CAPTURE(text);
+            const ex p = ddx::parse(text, s).expand();
+            const std::optional<ex> f = ddx::binomial_factors(p, [](const ex& q) { return GiNaC::factor(q); });
+            REQUIRE(f);
+            CHECK((f->expand() - p).is_zero());
+            const std::vector<ex> factors = non_constant_factors(*f);
+            if (text == "x^" + std::to_string(n) + " - 1") CHECK(factors.size() == static_cast<size_t>(divisor_count(n)));
+            // GiNaC's own factorization finds the same factors where it is quick (it is
+            // exponential in the modular factors of the larger ones)
+            if (n <= 24 && text.find('y') == std::string::npos) {
+                CHECK(factors.size() == non_constant_factors(GiNaC::factor(p)).size());
+                ++compared;
+            }
+        }
+    }
+    CHECK(compared == 3 * 24);
+}
+
+TEST_CASE("binomials with coefficients that are powers split further, others are left to the general factorization") {
+    ddx::symbol_table s;
+    auto factored = [&](const char* text) { return ddx::to_string(ddx::factor(ddx::parse(text, s))); };
+    CHECK(factored("4*x^2 - 9") == "(2*x + 3)*(2*x - 3)");
+    CHECK(factored("8*x^3 + 27*y^3") == "(2*x + 3*y)*(4*x^2 - 6*x*y + 9*y^2)");
+    CHECK(factored("x^6/4 - 1/9") == "(3*x^3 + 2)*(3*x^3 - 2)/36");
+    CHECK(factored("x^5*y^2 - x^2*y^5") == "x^2*y^2*(x - y)*(x^2 + x*y + y^2)");
+    // x^8 + 4*y^4 = (x^2)^4 + (2*y^2)^2...: a square, not a fourth power: Phi_4(x^4, 2*y^2),
+    // which the general factorization splits (Sophie Germain's identity)
+    CHECK(factored("x^8 + 4*y^4") == "(x^4 + 2*x^2*y + 2*y^2)*(x^4 - 2*x^2*y + 2*y^2)");
+    CHECK(factored("x^100 + 1") == "(x^16 - x^12 + x^8 - x^4 + 1)*(x^4 + 1)*(x^80 - x^60 + x^40 - x^20 + 1)");
+    CHECK(factored("x^2 + y^2") == "x^2 + y^2");
+    CHECK(factored("2*x^100 - 3") == "2*x^100 - 3");
+    // not binomials: GiNaC's factorization as before
+    CHECK_FALSE(ddx::binomial_factors(ddx::parse("x^2 + 2*x + 1", s), [](const ex& q) { return q; }));
+    CHECK_FALSE(ddx::binomial_factors(ddx::parse("sin(x)^2 - 1", s), [](const ex& q) { return q; }));
+}
+
+TEST_CASE("the binomials GiNaC's factorization took minutes on finish, and their product is the input") {
+    // factor(x^100 - 1) took 112 s, x^60 - y^60 and x^120 - 1 over 20 s each
+    ddx::symbol_table s;
+    for (const char* text : {"x^100 - 1", "x^60 - y^60", "x^120 - 1", "x^195 + 1", "x^100 - 1024", "x^1000 - 1"}) {
+        CAPTURE(std::string(text));
+        const ex p = ddx::parse(text, s);
+        const ex f = ddx::factor(p);
+        CHECK((f.expand() - p).is_zero());
+        CHECK(GiNaC::is_a<GiNaC::mul>(f));
+    }
+    // x^1000 - 1: one factor per divisor of 1000
+    CHECK(non_constant_factors(ddx::factor(ddx::parse("x^1000 - 1", s))).size() == 16);
+}
+
+TEST_CASE("a binomial whose factors would pass the expansion limit is refused") {
+    ddx::symbol_table s;
+    CHECK_THROWS_WITH_AS(ddx::factor(ddx::parse("x^2000000 - 1", s)), doctest::Contains("limits::expanded_terms"), ddx::error);
+}
