@@ -70,14 +70,16 @@ void add_factor_degree(const ex& f, sort_key& key) {
     }
     if (is_class<GiNaC::power>(f) && is_class<GiNaC::numeric>(f.op(1))) {
         const numeric& n = GiNaC::ex_to<numeric>(f.op(1));
-        if (!n.is_pos_integer() || n.to_long() >= 1000) return;
+        if (!n.is_pos_integer()) return;
+        // any size, also past a long: x^2000 - x^1500 + ... reads by degree too
+        const double power = n.to_double();
         if (is_class<GiNaC::symbol>(f.op(0))) {
-            key.degree += n.to_double();
-            key.powers.emplace_back(GiNaC::ex_to<GiNaC::symbol>(f.op(0)).get_name(), n.to_double());
+            key.degree += power;
+            key.powers.emplace_back(GiNaC::ex_to<GiNaC::symbol>(f.op(0)).get_name(), power);
         } else {
-            key.function_degree += n.to_double();
-            key.function_powers.emplace_back(f.op(0), n.to_double());
-            if (auto k = harmonic_multiple(f.op(0))) key.harmonics += abs(*k).to_double() * n.to_double();
+            key.function_degree += power;
+            key.function_powers.emplace_back(f.op(0), power);
+            if (auto k = harmonic_multiple(f.op(0))) key.harmonics += abs(*k).to_double() * power;
         }
         return;
     }
