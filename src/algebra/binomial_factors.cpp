@@ -6,6 +6,7 @@
 #include <ddx/interrupt.hpp>
 #include <ddx/limits.hpp>
 
+#include <algorithm>
 #include <cln/integer.h>
 #include <limits>
 #include <map>
@@ -33,7 +34,7 @@ bool read_power(const ex& e, monomial_term& term) {
     }
     if (!is_class<GiNaC::power>(e) || !is_class<GiNaC::symbol>(e.op(0)) || !is_class<numeric>(e.op(1))) return false;
     const numeric& exponent = GiNaC::ex_to<numeric>(e.op(1));
-    // (GiNaC's own limit on an exponent is far below this)
+    // (a larger exponent is left to GiNaC)
     if (!exponent.is_pos_integer() || exponent > numeric(std::numeric_limits<long>::max() / 4)) return false;
     term.powers[e.op(0)] += exponent.to_long();
     return true;
@@ -67,18 +68,6 @@ std::optional<cln::cl_I> exact_root(const cln::cl_I& x, long m) {
     cln::cl_I root;
     if (cln::rootp(x, cln::cl_I(m), &root)) return root;
     return std::nullopt;
-}
-
-// The divisors of n > 0, largest first.
-std::vector<long> divisors_descending(long n) {
-    std::vector<long> small, large;
-    for (long d = 1; d <= n / d; ++d) {
-        if (n % d != 0) continue;
-        small.push_back(d);
-        if (d != n / d) large.push_back(n / d);
-    }
-    large.insert(large.end(), small.rbegin(), small.rend());
-    return large;
 }
 
 long gcd(long a, long b) {
@@ -181,13 +170,19 @@ std::optional<ex> binomial_factors(const ex& p, const std::function<ex(const ex&
     const cln::cl_I content = cln::gcd(first->coefficient, second->coefficient);
     const cln::cl_I c1 = cln::exquo(first->coefficient, content), c2 = cln::exquo(second->coefficient, content);
     const int sign = cln::minusp(c1) == cln::minusp(c2) ? 1 : -1;
+    // the largest m | k with both |c1| and |c2| m-th powers: k itself where both are 1, else
+    // at most their bit length
     long m = 1;
-    std::optional<cln::cl_I> a, b;
-    for (long d : divisors_descending(k)) {  // ends at 1, where both roots exist
-        m = d;
-        a = exact_root(cln::abs(c1), m);
-        b = exact_root(cln::abs(c2), m);
-        if (a && b) break;
+    cln::cl_I a = cln::abs(c1), b = cln::abs(c2);
+    if (a == 1 && b == 1) {
+        m = k;
+    } else {
+        const long bits = static_cast<long>(std::max(cln::integer_length(a), cln::integer_length(b)));
+        for (long d = 2; d <= std::min(k, bits); ++d) {
+            if (k % d != 0) continue;
+            std::optional<cln::cl_I> root_a = exact_root(cln::abs(c1), d), root_b = exact_root(cln::abs(c2), d);
+            if (root_a && root_b) m = d, a = *root_a, b = *root_b;
+        }
     }
     const long s = k / m;
     // Phi_d has phi(d) + 1 coefficients; over these divisors phi sums to m
@@ -203,7 +198,7 @@ std::optional<ex> binomial_factors(const ex& p, const std::function<ex(const ex&
     for (long d = 1; d <= 2 * m; ++d) {
         const bool taken = sign < 0 ? m % d == 0 : (2 * m) % d == 0 && m % d != 0;
         if (!taken) continue;
-        const ex phi = homogeneous_cyclotomic(d, us, vs, *a, *b);
+        const ex phi = homogeneous_cyclotomic(d, us, vs, a, b);
         factors.push_back(irreducible ? phi : factor_rest(phi));
     }
     return GiNaC::mul(factors);

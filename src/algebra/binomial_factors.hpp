@@ -14,12 +14,13 @@ namespace ddx {
 
 // The factors of p when p is a binomial c1*U + c2*V (U, V products of powers of symbols, c1,
 // c2 integers), or nothing. With g the monomial both terms share, p = g*(c1*u^k + c2*v^k)
-// for the largest such k; where c2/c1 = +-(b/a)^m for a divisor m of k, with s = k/m,
-// u^k - r^m*v^k = prod over d | m of Phi_d(u^s, r*v^s), and u^k + r^m*v^k the same product
-// over the divisors d of 2m that do not divide m (Phi_d homogeneous in its two arguments,
-// scaled by a to integer coefficients). A factor is irreducible over the rationals where
-// s = 1 and u and v are single symbols (or v = 1); any other is handed to `factor_rest`.
-// Throws ddx::error where the factors would hold more than limits::expanded_terms terms.
+// for the largest such k. Where |c1| = a^m and |c2| = b^m for a divisor m of k (the largest),
+// s = k/m, X = a*u^s and Y = b*v^s, that is g*(c1/a^m)*(X^m +- Y^m); X^m - Y^m is the product
+// of the homogeneous cyclotomic polynomials Phi_d(X, Y) over the divisors d of m, and
+// X^m + Y^m the same product over the divisors of 2m that do not divide m. A factor is
+// irreducible over the rationals where s = 1 and u and v are single symbols or 1; any other
+// is handed to `factor_rest`. Throws ddx::error where the factors would hold more than
+// limits::expanded_terms terms.
 std::optional<GiNaC::ex> binomial_factors(const GiNaC::ex& p, const std::function<GiNaC::ex(const GiNaC::ex&)>& factor_rest);
 
 }  // namespace ddx
