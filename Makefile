@@ -82,8 +82,8 @@ bench: build
 	python3 bench/stress.py $(BUILD_DIR)/ddx --count 12 --values --check
 	@echo "Orders 4, 6, 8 of products of three radicals, exponentials and logarithms (bench/stress.py --three-factors):"
 	python3 bench/stress.py $(BUILD_DIR)/ddx --count 10 --three-factors
-	@echo "factor of binomials of degree 2 to 200 (bench/stress.py --binomials):"
-	python3 bench/stress.py $(BUILD_DIR)/ddx --count 40 --binomials
+	@echo "factor of polynomials with many cyclotomic factors, degree 2 to 203 (bench/stress.py --factor):"
+	python3 bench/stress.py $(BUILD_DIR)/ddx --count 40 --factor
 	@echo "High orders (bench/stress.py --high-orders: diff(f, x, n), n = 20, 50, 100, 200; tasks past 1 s listed):"
 	python3 bench/stress.py $(BUILD_DIR)/ddx --count 6 --high-orders
 

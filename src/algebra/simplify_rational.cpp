@@ -2,7 +2,7 @@
 // exp(g*b) being positive, so a rational function of such exponentials is one of the single
 // symbol u = exp(g*b) (or u = exp(-g*b)), and substituting back gives an equal expression.
 #include "algebra/simplify_rational.hpp"
-#include "algebra/binomial_factors.hpp"
+#include "algebra/cyclotomic_factors.hpp"
 
 #include "algebra/simplify_attempt.hpp"
 #include "algebra/simplify_rules.hpp"
@@ -267,8 +267,9 @@ ex factored_polynomial(const ex& p) {
     auto factor = [](const ex& q) { return GiNaC::factor(q); };
     // a monomial times a binomial (normal's numerator keeps them apart) is a binomial too
     const bool binomial_product = !is_class<GiNaC::add>(p) && expanded_terms_estimate(p) <= 2;
-    const std::optional<ex> binomial = binomial_factors(binomial_product ? p.expand() : p, factor);
-    const ex f = binomial ? *binomial : factor(p);
+    std::optional<ex> cyclotomic = binomial_factors(binomial_product ? p.expand() : p, factor);
+    if (!cyclotomic) cyclotomic = cyclotomic_part(p, factor);
+    const ex f = cyclotomic ? *cyclotomic : factor(p);
     if (!is_class<GiNaC::mul>(f)) return expanded_factor(f);
     GiNaC::exvector factors;
     for (const ex& x : f) factors.push_back(expanded_factor(x));

@@ -1,10 +1,11 @@
-// factor of binomials (x^n - 1, x^n + 1, a*x^n + b, x^n - y^n, ...): through cyclotomic
-// polynomials, checked against their product and against GiNaC's own factor where that is fast.
+// factor through cyclotomic polynomials: binomials (x^n - 1, x^n + 1, a*x^n + b, x^n - y^n,
+// ...) and the cyclotomic factors of polynomials in one symbol, checked against their product
+// and against GiNaC's own factor where that is fast.
 #include <doctest/doctest.h>
 
 #include <ddx/ddx.hpp>
 
-#include "algebra/binomial_factors.hpp"
+#include "algebra/cyclotomic_factors.hpp"
 
 #include <string>
 
@@ -94,4 +95,45 @@ TEST_CASE("the binomials GiNaC's factorization took minutes on finish, and their
 TEST_CASE("a binomial whose factors would pass the expansion limit is refused") {
     ddx::symbol_table s;
     CHECK_THROWS_WITH_AS(ddx::factor(ddx::parse("x^2000000 - 1", s)), doctest::Contains("limits::expanded_terms"), ddx::error);
+}
+
+TEST_CASE("cyclotomic factors of polynomials in one symbol: the product is the input, the factors GiNaC finds") {
+    ddx::symbol_table s;
+    const char* cyclotomics[] = {"x - 1", "x + 1", "x^2 + x + 1", "x^2 + 1", "x^4 + x^3 + x^2 + x + 1", "x^2 - x + 1",
+                                 "x^4 + 1", "x^6 + x^3 + 1", "x^4 - x^2 + 1", "x^12 - 1", "x^30 + 1"};
+    const char* others[] = {"x + 2", "2*x^2 + 3", "x^3 + x + 1", "3*x - 5", "x^2 - 2"};
+    int found = 0;
+    for (int i = 0; i < 60; ++i) {
+        // a deterministic mix: one to three cyclotomic parts, zero to two others, a number
+        std::string text = "(" + std::string(cyclotomics[i % 11]) + ")";
+        if (i % 3 != 0) text += "*(" + std::string(cyclotomics[(i * 7 + 3) % 11]) + ")";
+        if (i % 4 == 1) text += "*(" + std::string(cyclotomics[(i * 5 + 1) % 11]) + ")^2";
+        if (i % 2 == 0) text += "*(" + std::string(others[i % 5]) + ")";
+        if (i % 5 == 2) text += "*(" + std::string(others[(i + 2) % 5]) + ")*(-6)";
+        CAPTURE(text);
+        const ex p = ddx::parse(text, s).expand();
+        const std::optional<ex> f = ddx::cyclotomic_part(p, [](const ex& q) { return GiNaC::factor(q); });
+        if (!f) {  // only where the binomial route takes it: then p has two terms
+            CHECK(p.nops() == 2);
+            continue;
+        }
+        ++found;
+        CHECK((f->expand() - p).is_zero());
+        CHECK(non_constant_factors(*f).size() == non_constant_factors(GiNaC::factor(p)).size());
+    }
+    CHECK(found >= 50);
+    // no cyclotomic factor, more than one symbol, or not a polynomial: nothing
+    auto keep = [](const ex& q) { return q; };
+    CHECK_FALSE(ddx::cyclotomic_part(ddx::parse("x^3 + x + 1", s), keep));
+    CHECK_FALSE(ddx::cyclotomic_part(ddx::parse("x^2*y + x + 1", s), keep));
+    CHECK_FALSE(ddx::cyclotomic_part(ddx::parse("x^2 + sqrt(x) + 1", s), keep));
+}
+
+TEST_CASE("a polynomial with many cyclotomic factors is factored at once, not by GiNaC's search") {
+    // (x^120 - 1)*(x + 2) multiplied out: over 20 s in GiNaC's recombination of modular factors
+    ddx::symbol_table s;
+    const ex p = ddx::parse("(x^120 - 1)*(x + 2)", s).expand();
+    const ex f = ddx::factor(p);
+    CHECK((f.expand() - p).is_zero());
+    CHECK(non_constant_factors(f).size() == static_cast<size_t>(divisor_count(120) + 1));
 }

@@ -1,4 +1,4 @@
-#include "algebra/binomial_factors.hpp"
+#include "algebra/cyclotomic_factors.hpp"
 
 #include "core/class_test.hpp"
 
@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cln/integer.h>
+#include <cmath>
+#include <complex>
 #include <limits>
 #include <map>
 #include <string>
@@ -145,7 +147,103 @@ ex product_of_powers(const std::map<ex, long, GiNaC::ex_is_less>& powers, long d
     return GiNaC::mul(factors);
 }
 
+// Euler's phi of 0..n, by a sieve.
+std::vector<long> totients(long n) {
+    std::vector<long> phi(static_cast<size_t>(n) + 1);
+    for (long i = 0; i <= n; ++i) phi[static_cast<size_t>(i)] = i;
+    for (long i = 2; i <= n; ++i) {
+        if (phi[static_cast<size_t>(i)] != i) continue;  // not a prime
+        for (long j = i; j <= n; j += i) phi[static_cast<size_t>(j)] -= phi[static_cast<size_t>(j)] / i;
+    }
+    return phi;
+}
+
+// Whether p (index = degree) is certainly not 0 at exp(2*pi*i/d): its value in doubles is
+// further from 0 than the rounding of Horner's rule can carry it (n + 1 steps, each off by
+// a few units in the last place of the sum of |coefficients|).
+bool clearly_not_zero_at_root_of_unity(const std::vector<cln::cl_I>& p, long d) {
+    const double pi = std::acos(-1.0);
+    const std::complex<double> w = std::polar(1.0, 2 * pi / static_cast<double>(d));
+    std::complex<double> value = 0;
+    double size = 0;
+    for (auto c = p.rbegin(); c != p.rend(); ++c) {
+        const double x = cln::double_approx(*c);
+        value = value * w + x;
+        size += std::abs(x);
+    }
+    if (!std::isfinite(size) || !std::isfinite(std::abs(value))) return false;
+    return std::abs(value) > 64 * static_cast<double>(p.size()) * size * std::numeric_limits<double>::epsilon();
+}
+
+// p / q for a monic q, when q divides p exactly.
+std::optional<std::vector<cln::cl_I>> divided_by_monic(const std::vector<cln::cl_I>& p, const std::vector<cln::cl_I>& q) {
+    if (p.size() < q.size()) return std::nullopt;
+    std::vector<cln::cl_I> rest = p, quotient(p.size() - q.size() + 1, 0);
+    for (size_t i = quotient.size(); i-- > 0;) {
+        const cln::cl_I c = rest[i + q.size() - 1];
+        quotient[i] = c;
+        if (cln::zerop(c)) continue;
+        for (size_t j = 0; j < q.size(); ++j) rest[i + j] = rest[i + j] - c * q[j];
+    }
+    for (size_t i = 0; i + 1 < q.size(); ++i) {
+        if (!cln::zerop(rest[i])) return std::nullopt;
+    }
+    return quotient;
+}
+
+ex polynomial_in(const std::vector<cln::cl_I>& p, const ex& x) {
+    GiNaC::exvector terms;
+    for (size_t i = 0; i < p.size(); ++i) {
+        if (!cln::zerop(p[i])) terms.push_back(GiNaC::mul(numeric(p[i]), GiNaC::pow(x, static_cast<long>(i))));
+    }
+    return GiNaC::add(terms);
+}
+
 }  // namespace
+
+std::optional<ex> cyclotomic_part(const ex& p, const std::function<ex(const ex&)>& factor_rest) {
+    // above this degree the sieve of candidates (7 longs per degree) and the tests (7 * degree
+    // evaluations of degree terms) cost more than they may save
+    constexpr long max_degree = 20000;
+    if (!is_class<GiNaC::add>(p)) return std::nullopt;
+    ex x;
+    std::vector<std::pair<long, cln::cl_I>> terms;
+    long degree = 0;
+    for (const ex& t : p) {
+        std::optional<monomial_term> term = read_term(t);
+        if (!term || term->powers.size() > 1) return std::nullopt;
+        long power = 0;
+        if (!term->powers.empty()) {
+            const auto& [symbol, exponent] = *term->powers.begin();
+            if (x.is_zero()) x = symbol;
+            if (!symbol.is_equal(x) || exponent > max_degree) return std::nullopt;
+            power = exponent;
+        }
+        degree = std::max(degree, power);
+        terms.emplace_back(power, term->coefficient);
+    }
+    if (x.is_zero() || degree < 2) return std::nullopt;
+    std::vector<cln::cl_I> rest(static_cast<size_t>(degree) + 1, 0);
+    for (const auto& [power, coefficient] : terms) rest[static_cast<size_t>(power)] = rest[static_cast<size_t>(power)] + coefficient;
+    const std::vector<long> phi = totients(7 * degree);
+    GiNaC::exvector factors;
+    for (long d = 1; d <= 7 * degree; ++d) {
+        if (phi[static_cast<size_t>(d)] > static_cast<long>(rest.size()) - 1) continue;
+        check_stop();
+        if (clearly_not_zero_at_root_of_unity(rest, d)) continue;
+        const std::vector<cln::cl_I> cyclotomic_d = cyclotomic(d);
+        int multiplicity = 0;
+        while (auto quotient = divided_by_monic(rest, cyclotomic_d)) {
+            rest = std::move(*quotient);
+            ++multiplicity;
+        }
+        if (multiplicity > 0) factors.push_back(GiNaC::pow(polynomial_in(cyclotomic_d, x), multiplicity));
+    }
+    if (factors.empty()) return std::nullopt;
+    const ex left = polynomial_in(rest, x);
+    factors.push_back(rest.size() > 1 ? factor_rest(left) : left);
+    return GiNaC::mul(factors);
+}
 
 std::optional<ex> binomial_factors(const ex& p, const std::function<ex(const ex&)>& factor_rest) {
     if (!is_class<GiNaC::add>(p) || p.nops() != 2) return std::nullopt;

@@ -1,0 +1,35 @@
+// Cyclotomic factors found before GiNaC::factor. It lifts the factors of a polynomial modulo
+// a prime and then tries their combinations, a search exponential in their number; the
+// cyclotomic polynomials Phi_d split modulo every prime into many factors, so
+// factor(x^100 - 1) took 112 s, x^60 - y^60 and (x^120 - 1)*(x + 2) multiplied out over 20 s,
+// where each Phi_d is known without any search.
+#pragma once
+
+#include <ginac/ginac.h>
+
+#include <functional>
+#include <optional>
+
+namespace ddx {
+
+// The factors of p when p is a binomial c1*U + c2*V (U, V products of powers of symbols, c1,
+// c2 integers), or nothing. With g the monomial both terms share, p = g*(c1*u^k + c2*v^k)
+// for the largest such k. Where |c1| = a^m and |c2| = b^m for a divisor m of k (the largest),
+// s = k/m, X = a*u^s and Y = b*v^s, that is g*(c1/a^m)*(X^m +- Y^m); X^m - Y^m is the product
+// of the homogeneous cyclotomic polynomials Phi_d(X, Y) over the divisors d of m, and
+// X^m + Y^m the same product over the divisors of 2m that do not divide m. A factor is
+// irreducible over the rationals where s = 1 and u and v are single symbols or 1; any other
+// is handed to `factor_rest`. Throws ddx::error where the factors would hold more than
+// limits::expanded_terms terms.
+std::optional<GiNaC::ex> binomial_factors(const GiNaC::ex& p, const std::function<GiNaC::ex(const GiNaC::ex&)>& factor_rest);
+
+// p, an expanded polynomial in one symbol with integer coefficients, as the product of the
+// cyclotomic polynomials Phi_d(x) that divide it (each as often as it does) and `factor_rest`
+// of what is left; nothing where no Phi_d divides p, or p is not such a polynomial. The
+// candidates are the d up to 7 times p's degree with phi(d) at most the degree (every d with
+// phi(d) <= n is below 7n for n >= 2; a Phi_d beyond would be left to factor_rest). Each is
+// ruled out first where p's value at exp(2*pi*i/d), in doubles, is clearly not 0, and tested
+// by exact division otherwise.
+std::optional<GiNaC::ex> cyclotomic_part(const GiNaC::ex& p, const std::function<GiNaC::ex(const GiNaC::ex&)>& factor_rest);
+
+}  // namespace ddx
