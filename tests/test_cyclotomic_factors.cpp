@@ -70,7 +70,7 @@ TEST_CASE("binomials with coefficients that are powers split further, others are
     // x^8 + 4*y^4 = (x^2)^4 + (2*y^2)^2...: a square, not a fourth power: Phi_4(x^4, 2*y^2),
     // which the general factorization splits (Sophie Germain's identity)
     CHECK(factored("x^8 + 4*y^4") == "(x^4 + 2*x^2*y + 2*y^2)*(x^4 - 2*x^2*y + 2*y^2)");
-    CHECK(factored("x^100 + 1") == "(x^16 - x^12 + x^8 - x^4 + 1)*(x^4 + 1)*(x^80 - x^60 + x^40 - x^20 + 1)");
+    CHECK(factored("x^100 + 1") == "(x^4 + 1)*(x^16 - x^12 + x^8 - x^4 + 1)*(x^80 - x^60 + x^40 - x^20 + 1)");
     CHECK(factored("x^2 + y^2") == "x^2 + y^2");
     CHECK(factored("2*x^100 - 3") == "2*x^100 - 3");
     // not binomials: GiNaC's factorization as before

@@ -117,3 +117,12 @@ TEST_CASE("ordering: the text does not depend on the order in which symbols were
     }
     CHECK(print("c - b + a") == "a - b + c");  // terms ordered by their text without the sign
 }
+
+TEST_CASE("ordering: factors that are polynomials in one name read by ascending degree, in their places") {
+    // by text, (x^16 + 1) came before (x^2 + 1)
+    CHECK(print("(x^16 + 1)*(x^2 + 1)*(x + 3)") == "(x + 3)*(x^2 + 1)*(x^16 + 1)");
+    CHECK(print("(x^16 + 1)^2/((x^2 + 3)^3*(1 - x))") == "(x^16 + 1)^2/((1 - x)*(x^2 + 3)^3)");
+    // other factors keep their places: sums of several names, polynomials in another name
+    CHECK(print("(y + 1)*(x^16 + 1)*(x + y)*(a + b)*(x^2 + 1)") == "(a + b)*(x + y)*(x^2 + 1)*(x^16 + 1)*(y + 1)");
+    CHECK(print("(y^12 + 2)*(x^10 + 1)*(y + 2)*(x + 5)") == "(x + 5)*(x^10 + 1)*(y + 2)*(y^12 + 2)");
+}

@@ -463,11 +463,14 @@ private:
     }
 
     // Factors of a product in reading order: names and their powers, then functions, then
-    // bracketed sums; each wrapped where it binds looser than `*`.
+    // bracketed sums; each wrapped where it binds looser than `*`. Sums that are polynomials
+    // in one and the same name read by ascending degree among themselves, in the places the
+    // text order gives them (factor(x^60 - 1) printed (x^16 + ...) before (x^2 + 1)).
     std::vector<std::string> factor_texts(const std::vector<ex>& factors) {
         struct factor {
             sort_key key;
             std::string text;
+            std::pair<ex, int> polynomial;  // its one name and degree; degree -1: not such
         };
         std::vector<factor> sorted;
         for (const ex& f : factors) {
@@ -476,14 +479,58 @@ private:
             bool wrap = latex_ ? p.binding == sum_level || p.binding == negative_level
                                : p.binding < power_level;
             std::string text = wrap ? paren(p.text) : p.text;
-            sorted.push_back({factor_key(f), text});
+            sorted.push_back({factor_key(f), text, polynomial_in_one_name(f)});
         }
         std::sort(sorted.begin(), sorted.end(), [](const factor& a, const factor& b) {
             return compare(a.key, a.text, b.key, b.text);
         });
+        for (size_t i = 0; i < sorted.size(); ++i) {
+            if (sorted[i].polynomial.second < 0) continue;
+            std::vector<size_t> places;  // of the polynomials in this name, i the first
+            for (size_t j = i; j < sorted.size(); ++j) {
+                if (sorted[j].polynomial.second >= 0 && sorted[j].polynomial.first.is_equal(sorted[i].polynomial.first)) places.push_back(j);
+            }
+            std::vector<factor> in_name;
+            for (size_t j : places) in_name.push_back(std::move(sorted[j]));
+            std::stable_sort(in_name.begin(), in_name.end(), [](const factor& a, const factor& b) {
+                return a.polynomial.second < b.polynomial.second;
+            });
+            for (size_t k = 0; k < places.size(); ++k) {
+                sorted[places[k]] = std::move(in_name[k]);
+                sorted[places[k]].polynomial.second = -1;  // placed
+            }
+        }
         std::vector<std::string> out;
         for (auto& f : sorted) out.push_back(std::move(f.text));
         return out;
+    }
+
+    // A sum (or a power of one) whose only name is one symbol, a polynomial in it: the symbol
+    // and the degree; else degree -1.
+    static std::pair<ex, int> polynomial_in_one_name(const ex& f) {
+        const std::pair<ex, int> none{0, -1};
+        const ex& sum = is_class<GiNaC::power>(f) ? f.op(0) : f;
+        if (!is_class<GiNaC::add>(sum)) return none;
+        ex name;
+        int degree = 0;
+        for (const GiNaC::expair& term : expairs::of(sum)) {
+            ex base = term.rest;
+            int power = 1;
+            if (is_class<GiNaC::power>(base)) {
+                const ex& exponent = base.op(1);
+                if (!is_class<GiNaC::numeric>(exponent) || !GiNaC::ex_to<numeric>(exponent).is_pos_integer() ||
+                    GiNaC::ex_to<numeric>(exponent) > numeric(1 << 30)) {
+                    return none;
+                }
+                power = GiNaC::ex_to<numeric>(exponent).to_int();
+                base = base.op(0);
+            }
+            if (!is_class<GiNaC::symbol>(base) || (!name.is_zero() && !name.is_equal(base))) return none;
+            name = base;
+            degree = std::max(degree, power);
+        }
+        if (name.is_zero()) return none;
+        return {name, degree};
     }
 
     piece power(const ex& e) {
