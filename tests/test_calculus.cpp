@@ -548,3 +548,21 @@ TEST_CASE_FIXTURE(fixture, "products of three radicals, exponentials and logarit
     }
     CHECK(compared == 3 * 3 * 2);
 }
+
+TEST_CASE_FIXTURE(fixture, "high orders: an order above the kept ones, asked for again after a higher one, is the same") {
+    // only the orders up to 30 and the last made are kept (all of them held 300 MB by order
+    // 150): order 45 after order 60 is made again from order 30
+    const char* text = "tanh(5/7*x + 6)/(1 + x^2)";
+    const std::optional<ex> first = ddx::nth_derivative_by_polynomials_with_tangents(p(text), x, 45);
+    REQUIRE(ddx::nth_derivative_by_polynomials_with_tangents(p(text), x, 60));
+    const std::optional<ex> again = ddx::nth_derivative_by_polynomials_with_tangents(p(text), x, 45);
+    REQUIRE(first);
+    REQUIRE(again);
+    CHECK(first->is_equal(*again));
+    // and a fresh function's (another symbol: nothing kept) reads the same
+    ddx::symbol_table other;
+    const ex t = other.get("x");
+    const std::optional<ex> fresh = ddx::nth_derivative_by_polynomials_with_tangents(ddx::parse(text, other), t, 45);
+    REQUIRE(fresh);
+    CHECK(ddx::to_string(*fresh) == ddx::to_string(*first));
+}
