@@ -1,5 +1,6 @@
 #include "algebra/cyclotomic_factors.hpp"
 
+#include "algebra/dense_polynomial.hpp"
 #include "core/class_test.hpp"
 
 #include <ddx/error.hpp>
@@ -161,7 +162,7 @@ std::vector<long> totients(long n) {
 // Whether p (index = degree) is certainly not 0 at exp(2*pi*i/d): its value in doubles is
 // further from 0 than the rounding of Horner's rule can carry it (n + 1 steps, each off by
 // a few units in the last place of the sum of |coefficients|).
-bool clearly_not_zero_at_root_of_unity(const std::vector<cln::cl_I>& p, long d) {
+bool clearly_not_zero_at_root_of_unity(const high_order::dense& p, long d) {
     const double pi = std::acos(-1.0);
     const std::complex<double> w = std::polar(1.0, 2 * pi / static_cast<double>(d));
     std::complex<double> value = 0;
@@ -173,30 +174,6 @@ bool clearly_not_zero_at_root_of_unity(const std::vector<cln::cl_I>& p, long d) 
     }
     if (!std::isfinite(size) || !std::isfinite(std::abs(value))) return false;
     return std::abs(value) > 64 * static_cast<double>(p.size()) * size * std::numeric_limits<double>::epsilon();
-}
-
-// p / q for a monic q, when q divides p exactly.
-std::optional<std::vector<cln::cl_I>> divided_by_monic(const std::vector<cln::cl_I>& p, const std::vector<cln::cl_I>& q) {
-    if (p.size() < q.size()) return std::nullopt;
-    std::vector<cln::cl_I> rest = p, quotient(p.size() - q.size() + 1, 0);
-    for (size_t i = quotient.size(); i-- > 0;) {
-        const cln::cl_I c = rest[i + q.size() - 1];
-        quotient[i] = c;
-        if (cln::zerop(c)) continue;
-        for (size_t j = 0; j < q.size(); ++j) rest[i + j] = rest[i + j] - c * q[j];
-    }
-    for (size_t i = 0; i + 1 < q.size(); ++i) {
-        if (!cln::zerop(rest[i])) return std::nullopt;
-    }
-    return quotient;
-}
-
-ex polynomial_in(const std::vector<cln::cl_I>& p, const ex& x) {
-    GiNaC::exvector terms;
-    for (size_t i = 0; i < p.size(); ++i) {
-        if (!cln::zerop(p[i])) terms.push_back(GiNaC::mul(numeric(p[i]), GiNaC::pow(x, static_cast<long>(i))));
-    }
-    return GiNaC::add(terms);
 }
 
 }  // namespace
@@ -223,7 +200,7 @@ std::optional<ex> cyclotomic_part(const ex& p, const std::function<ex(const ex&)
         terms.emplace_back(power, term->coefficient);
     }
     if (x.is_zero() || degree < 2) return std::nullopt;
-    std::vector<cln::cl_I> rest(static_cast<size_t>(degree) + 1, 0);
+    high_order::dense rest(static_cast<size_t>(degree) + 1, 0);
     for (const auto& [power, coefficient] : terms) rest[static_cast<size_t>(power)] = rest[static_cast<size_t>(power)] + coefficient;
     const std::vector<long> phi = totients(7 * degree);
     GiNaC::exvector factors;
@@ -231,16 +208,17 @@ std::optional<ex> cyclotomic_part(const ex& p, const std::function<ex(const ex&)
         if (phi[static_cast<size_t>(d)] > static_cast<long>(rest.size()) - 1) continue;
         check_stop();
         if (clearly_not_zero_at_root_of_unity(rest, d)) continue;
-        const std::vector<cln::cl_I> cyclotomic_d = cyclotomic(d);
+        const std::vector<cln::cl_I> coefficients = cyclotomic(d);
+        const high_order::dense cyclotomic_d(coefficients.begin(), coefficients.end());
         int multiplicity = 0;
-        while (auto quotient = divided_by_monic(rest, cyclotomic_d)) {
+        while (auto quotient = high_order::divided_exactly(rest, cyclotomic_d)) {
             rest = std::move(*quotient);
             ++multiplicity;
         }
-        if (multiplicity > 0) factors.push_back(GiNaC::pow(polynomial_in(cyclotomic_d, x), multiplicity));
+        if (multiplicity > 0) factors.push_back(GiNaC::pow(high_order::sum_of_powers(cyclotomic_d, x), multiplicity));
     }
     if (factors.empty()) return std::nullopt;
-    const ex left = polynomial_in(rest, x);
+    const ex left = high_order::sum_of_powers(rest, x);
     factors.push_back(rest.size() > 1 ? factor_rest(left) : left);
     return GiNaC::mul(factors);
 }
