@@ -13,6 +13,7 @@
 #include <complex>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -71,15 +72,6 @@ std::optional<cln::cl_I> exact_root(const cln::cl_I& x, long m) {
     cln::cl_I root;
     if (cln::rootp(x, cln::cl_I(m), &root)) return root;
     return std::nullopt;
-}
-
-long gcd(long a, long b) {
-    while (b != 0) {
-        long t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
 }
 
 // Coefficients (index = degree) of the cyclotomic polynomial Phi_n, as the product over
@@ -239,7 +231,7 @@ std::optional<ex> binomial_factors(const ex& p, const std::function<ex(const ex&
     }
     long k = 0;
     for (const auto* term : {&*first, &*second}) {
-        for (const auto& [symbol, exponent] : term->powers) k = gcd(k, exponent);
+        for (const auto& [symbol, exponent] : term->powers) k = std::gcd(k, exponent);
     }
     if (k == 0) return std::nullopt;  // two numbers
     // c1*u^k + c2*v^k = (c1/a^m)*((a*u^s)^m + sign*(b*v^s)^m), c2/c1 = sign*(b/a)^m

@@ -479,7 +479,8 @@ private:
             bool wrap = latex_ ? p.binding == sum_level || p.binding == negative_level
                                : p.binding < power_level;
             std::string text = wrap ? paren(p.text) : p.text;
-            sorted.push_back({factor_key(f), text, polynomial_in_one_name(f)});
+            const sort_key key = factor_key(f);
+            sorted.push_back({key, text, key.group == 2 ? polynomial_in_one_name(f) : std::pair<ex, int>{0, -1}});
         }
         std::sort(sorted.begin(), sorted.end(), [](const factor& a, const factor& b) {
             return compare(a.key, a.text, b.key, b.text);
