@@ -137,3 +137,18 @@ TEST_CASE("a polynomial with many cyclotomic factors is factored at once, not by
     CHECK((f.expand() - p).is_zero());
     CHECK(non_constant_factors(f).size() == static_cast<size_t>(divisor_count(120) + 1));
 }
+
+TEST_CASE("the cyclotomic part is looked for up to degree 5,000, and only with integer coefficients") {
+    // its tests cost the square of the degree (0.3 s at 5,000): above, GiNaC alone
+    ddx::symbol_table s;
+    auto keep = [](const ex& q) { return q; };
+    // x^n + x + 1 has the factor x^2 + x + 1 where n = 2 (mod 3)
+    const std::optional<ex> found = ddx::cyclotomic_part(ddx::parse("x^500 + x + 1", s), keep);
+    REQUIRE(found);
+    CHECK((found->expand() - ddx::parse("x^500 + x + 1", s)).is_zero());
+    CHECK_FALSE(ddx::cyclotomic_part(ddx::parse("x^5003 + x + 1", s), keep));
+    // float or fractional coefficients: nothing, for binomials too
+    CHECK_FALSE(ddx::cyclotomic_part(ddx::parse("x^3 + 2.5*x - 3.5", s), keep));
+    CHECK_FALSE(ddx::binomial_factors(ddx::parse("x^4 - 0.5", s), keep));
+    CHECK_FALSE(ddx::cyclotomic_part(ddx::parse("x^3 + x/2 - 3/2", s), keep));
+}

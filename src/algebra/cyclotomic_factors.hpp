@@ -23,7 +23,7 @@ namespace ddx {
 // limits::expanded_terms terms.
 std::optional<GiNaC::ex> binomial_factors(const GiNaC::ex& p, const std::function<GiNaC::ex(const GiNaC::ex&)>& factor_rest);
 
-// p, an expanded polynomial in one symbol with integer coefficients, as the product of the
+// p, an expanded polynomial in one symbol with integer coefficients (degree at most 5,000), as the product of the
 // cyclotomic polynomials Phi_d(x) that divide it (each as often as it does) and `factor_rest`
 // of what is left; nothing where no Phi_d divides p, or p is not such a polynomial. The
 // candidates are the d up to 7 times p's degree with phi(d) at most the degree (every d with
