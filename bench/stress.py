@@ -136,22 +136,28 @@ def three_factors(rng):
 def factor_inputs(rng):
     """Polynomials of degree up to 200 with many cyclotomic factors, which split into many
     factors modulo every prime (factor(x^100 - 1) took GiNaC's factorization 112 s):
-    binomials x^n +- 1, x^n +- y^n, (a*x)^n +- b^n, times monomials, and x^n +- 1 times a
-    small polynomial, multiplied out."""
+    binomials x^n +- 1, x^n +- y^n, (a*x)^n +- b^n, times monomials, x^n +- 1 times a
+    small polynomial, and x^n +- y^n times a homogeneous one (GiNaC's factorization in two
+    symbols: over 100 s at degree 62), multiplied out."""
     n = rng.randint(2, 200)
     sign = rng.choice(["-", "+"])
     pick = rng.random()
-    if pick < 0.3:
+    if pick < 0.25:
         e = f"x^{n} {sign} 1"
-    elif pick < 0.45:
+    elif pick < 0.35:
         e = f"x^{n} {sign} y^{n}"
-    elif pick < 0.6:
+    elif pick < 0.5:
         a, b = rng.choice([(1, 2), (2, 3), (3, 1), (2, 5)])
         e = f"{a ** n}*x^{n} {sign} {b ** n}"
-    elif pick < 0.75:
+    elif pick < 0.65:
         e = f"{rng.randint(2, 9)}*x^{rng.randint(1, 5)}*y*(x^{n} {sign} 1)"
-    else:
+    elif pick < 0.8:
         e = f"expand((x^{n} {sign} 1)*(x^{rng.randint(1, 3)} + {rng.randint(2, 5)}))"
+    else:
+        k = rng.randint(1, 3)
+        other = f"x^{k} {rng.choice(['-', '+'])} {rng.randint(1, 4)}*x*y^{k - 1} + {rng.randint(1, 5)}*y^{k}" if k > 1 \
+            else f"x + {rng.randint(2, 5)}*y"
+        e = f"expand((x^{n} {sign} y^{n})*({other}))"
     return e, ["x"]
 
 

@@ -2,7 +2,7 @@
 // exp(g*b) being positive, so a rational function of such exponentials is one of the single
 // symbol u = exp(g*b) (or u = exp(-g*b)), and substituting back gives an equal expression.
 #include "algebra/simplify_rational.hpp"
-#include "algebra/cyclotomic_factors.hpp"
+#include "algebra/factor_shortcuts.hpp"
 
 #include "algebra/simplify_attempt.hpp"
 #include "algebra/simplify_rules.hpp"
@@ -265,11 +265,15 @@ ex factored_polynomial(const ex& p) {
         return f;
     };
     auto factor = [](const ex& q) { return GiNaC::factor(q); };
+    auto in_one_symbol = [&](const ex& q) {
+        std::optional<ex> cyclotomic = cyclotomic_part(q, factor);
+        return cyclotomic ? *cyclotomic : factor(q);
+    };
     // a monomial times a binomial (normal's numerator keeps them apart) is a binomial too
     const bool binomial_product = !is_class<GiNaC::add>(p) && expanded_terms_estimate(p) <= 2;
-    std::optional<ex> cyclotomic = binomial_factors(binomial_product ? p.expand() : p, factor);
-    if (!cyclotomic) cyclotomic = cyclotomic_part(p, factor);
-    const ex f = cyclotomic ? *cyclotomic : factor(p);
+    std::optional<ex> shortcut = binomial_factors(binomial_product ? p.expand() : p, factor);
+    if (!shortcut) shortcut = homogeneous_factors(p, in_one_symbol);
+    const ex f = shortcut ? *shortcut : in_one_symbol(p);
     if (!is_class<GiNaC::mul>(f)) return expanded_factor(f);
     GiNaC::exvector factors;
     for (const ex& x : f) factors.push_back(expanded_factor(x));

@@ -1,4 +1,4 @@
-#include "algebra/cyclotomic_factors.hpp"
+#include "algebra/factor_shortcuts.hpp"
 
 #include "algebra/dense_polynomial.hpp"
 #include "core/class_test.hpp"
@@ -268,6 +268,45 @@ std::optional<ex> binomial_factors(const ex& p, const std::function<ex(const ex&
         if (!taken) continue;
         const ex phi = homogeneous_cyclotomic(d, us, vs, a, b);
         factors.push_back(irreducible ? phi : factor_rest(phi));
+    }
+    return GiNaC::mul(factors);
+}
+
+std::optional<ex> homogeneous_factors(const ex& p, const std::function<ex(const ex&)>& factor_univariate) {
+    if (!is_class<GiNaC::add>(p)) return std::nullopt;
+    std::map<ex, long, GiNaC::ex_is_less> seen;  // the symbols, each with its highest power
+    long total_degree = -1;
+    for (const ex& t : p) {
+        std::optional<monomial_term> term = read_term(t);
+        if (!term) return std::nullopt;
+        long degree = 0;
+        for (const auto& [symbol, exponent] : term->powers) {
+            degree += exponent;
+            long& highest = seen[symbol];
+            highest = std::max(highest, exponent);
+        }
+        if (total_degree >= 0 && degree != total_degree) return std::nullopt;
+        total_degree = degree;
+    }
+    if (seen.size() != 2) return std::nullopt;
+    // x by name, not by GiNaC's order of symbols (which follows hash values)
+    ex x = seen.begin()->first, y = std::next(seen.begin())->first;
+    if (GiNaC::ex_to<GiNaC::symbol>(y).get_name() < GiNaC::ex_to<GiNaC::symbol>(x).get_name()) std::swap(x, y);
+    // (distinct terms keep distinct powers of x: q has p's terms)
+    const ex q = p.subs(y == 1);
+    const long m = q.degree(x);
+    auto homogenized = [&](const ex& f) -> ex {
+        if (is_class<numeric>(f)) return f;
+        const int d = f.degree(x);
+        GiNaC::exvector terms;
+        for (int k = f.ldegree(x); k <= d; ++k) terms.push_back(f.coeff(x, k) * GiNaC::pow(x, k) * GiNaC::pow(y, d - k));
+        return GiNaC::add(terms);
+    };
+    const ex factored = factor_univariate(q);
+    GiNaC::exvector factors{GiNaC::pow(y, total_degree - m)};
+    for (const ex& f : is_class<GiNaC::mul>(factored) ? factored : GiNaC::ex(GiNaC::lst{factored})) {
+        const bool power = is_class<GiNaC::power>(f);
+        factors.push_back(power ? GiNaC::pow(homogenized(f.op(0)), f.op(1)) : homogenized(f));
     }
     return GiNaC::mul(factors);
 }

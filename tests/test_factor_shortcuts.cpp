@@ -1,11 +1,11 @@
-// factor through cyclotomic polynomials: binomials (x^n - 1, x^n + 1, a*x^n + b, x^n - y^n,
-// ...) and the cyclotomic factors of polynomials in one symbol, checked against their product
-// and against GiNaC's own factor where that is fast.
+// factor's shortcuts before GiNaC::factor: binomials (x^n - 1, x^n + 1, a*x^n + b, x^n - y^n,
+// ...), the cyclotomic factors of polynomials in one symbol and homogeneous polynomials in
+// two, checked against their product and against GiNaC's own factor where that is fast.
 #include <doctest/doctest.h>
 
 #include <ddx/ddx.hpp>
 
-#include "algebra/cyclotomic_factors.hpp"
+#include "algebra/factor_shortcuts.hpp"
 
 #include <string>
 
@@ -151,4 +151,45 @@ TEST_CASE("the cyclotomic part is looked for up to degree 5,000, and only with i
     CHECK_FALSE(ddx::cyclotomic_part(ddx::parse("x^3 + 2.5*x - 3.5", s), keep));
     CHECK_FALSE(ddx::binomial_factors(ddx::parse("x^4 - 0.5", s), keep));
     CHECK_FALSE(ddx::cyclotomic_part(ddx::parse("x^3 + x/2 - 3/2", s), keep));
+}
+
+TEST_CASE("homogeneous polynomials in two symbols factor as in one: the product is the input, the factors GiNaC finds") {
+    ddx::symbol_table s;
+    const char* pieces[] = {"x - y", "x + 2*y", "x^2 + x*y + y^2", "3*x^2 - 5*y^2", "x^3 + x*y^2 + y^3",
+                            "2*x - 3*y", "x^2 + y^2", "y", "x"};
+    auto by_ginac = [](const ex& q) { return GiNaC::factor(q); };
+    int found = 0;
+    for (int i = 0; i < 60; ++i) {
+        std::string text = "(" + std::string(pieces[i % 9]) + ")*(" + pieces[(i * 4 + 1) % 9] + ")";
+        if (i % 3 == 1) text += "*(" + std::string(pieces[(i * 7 + 2) % 9]) + ")^2";
+        if (i % 4 == 2) text += "*(-6)";
+        CAPTURE(text);
+        const ex p = ddx::parse(text, s).expand();
+        const std::optional<ex> f = ddx::homogeneous_factors(p, by_ginac);
+        if (!f) {  // a monomial or a binomial: not a sum of three terms or more in two symbols
+            CHECK(p.nops() <= 2);
+            continue;
+        }
+        ++found;
+        CHECK((f->expand() - p).is_zero());
+        CHECK(non_constant_factors(*f).size() == non_constant_factors(GiNaC::factor(p)).size());
+    }
+    CHECK(found >= 40);
+    // x is the name that comes first: the highest power of a has a positive coefficient
+    CHECK(ddx::to_string(ddx::factor(ddx::parse("b^2 - 4*a*b + 4*a^2", s))) == "(2*a - b)^2");
+    auto keep = [](const ex& q) { return q; };
+    CHECK_FALSE(ddx::homogeneous_factors(ddx::parse("x^2 + x*y + 1", s), keep));          // not homogeneous
+    CHECK_FALSE(ddx::homogeneous_factors(ddx::parse("x^2 + y*z + z^2", s), keep));        // three symbols
+    CHECK_FALSE(ddx::homogeneous_factors(ddx::parse("x^2 + x*y/2 + y^2", s), keep));      // not integers
+    CHECK_FALSE(ddx::homogeneous_factors(ddx::parse("x^2 + x + 1", s), keep));            // one symbol
+}
+
+TEST_CASE("a homogeneous polynomial GiNaC's factorization in two symbols took over 30 s on is factored at once") {
+    // as one in one symbol, x^34 + 3^7*x^27 - 3^27*x^7 - 3^34 factors in 10 ms
+    ddx::symbol_table s;
+    const ex p = ddx::parse("(x^27 - 3^27*y^27)*(x^7 + 3^7*y^7)", s).expand();
+    const ex f = ddx::factor(p);
+    CHECK((f.expand() - p).is_zero());
+    // x^27 - (3y)^27 over the divisors 1, 3, 9, 27; x^7 + (3y)^7 over 2 and 14
+    CHECK(non_constant_factors(f).size() == 6);
 }
