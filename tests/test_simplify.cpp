@@ -3,6 +3,8 @@
 
 #include <ddx/ddx.hpp>
 
+#include "algebra/simplify_size.hpp"
+
 using GiNaC::ex;
 
 namespace {
@@ -85,6 +87,24 @@ TEST_CASE("expansions past the size limit are refused at once, simplify leaves t
     CHECK_THROWS_AS(ddx::check_expansion_size(huge), ddx::error);
     CHECK_NOTHROW(ddx::check_expansion_size(ddx::parse("(x + y)^100", s)));
     CHECK(ddx::to_string(ddx::simplify(ddx::parse("(x + 1)^2000000*(x - 1)", s))) == "(x + 1)^2000000*(x - 1)");
+}
+
+TEST_CASE("a product of many factors in few symbols may be expanded: its degree bounds its terms") {
+    // factor's 14 factors of (x^10 - y^10)*(x^56 - 1): the product of their term counts is
+    // 3.8 million, the monomials of degree 66 in x and y 2,278
+    ddx::symbol_table s;
+    const ex p = ddx::parse("(x^10 - y^10)*(x^56 - 1)", s);
+    const ex f = ddx::factor(p);
+    CHECK(ddx::estimated_expanded_terms(f) > ddx::limits::expanded_terms);
+    CHECK(ddx::polynomial_terms_bound(f) == doctest::Approx(2278));
+    CHECK_NOTHROW(ddx::check_expansion_size(f - p));
+    CHECK((f - p).expand().is_zero());
+    // a bound, not a guess: (x + y + z + 1)^200 has all its C(203, 3) monomials, refused still
+    const ex full = ddx::parse("(x + y + z + 1)^200", s);
+    CHECK(ddx::polynomial_terms_bound(full) == doctest::Approx(1373701));
+    CHECK_THROWS_AS(ddx::check_expansion_size(full), ddx::error);
+    // negative powers: no bound from the degree
+    CHECK(ddx::polynomial_terms_bound(ddx::parse("(x + 1)^3/(x + 2)", s)) == 1e18);
 }
 
 TEST_CASE("a candidate generator that fails loses only its own candidates") {

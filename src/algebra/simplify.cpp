@@ -147,6 +147,8 @@ double estimated_expanded_terms(const ex& e) { return expanded_terms_estimate(e)
 
 void check_expansion_size(const ex& e) {
     double n = estimated_expanded_terms(e);
+    // (the estimate multiplies the factors' terms; a polynomial's degree bounds them too)
+    if (n > limits::expanded_terms) n = std::min(n, polynomial_terms_bound(e));
     if (n > limits::expanded_terms) {
         char text[64];
         std::snprintf(text, sizeof text, "%.3g", n);

@@ -209,4 +209,11 @@ double simplify_units(const ex& e) {
 
 double normal_form_terms_estimate(const ex& e) { return normal_form_terms_and_atoms(e).first; }
 
+double polynomial_terms_bound(const ex& e) {
+    shape_walk walk;
+    const rational_shape& s = walk(e);
+    if (!s.denominator.empty()) return 1e18;
+    return std::min(dense_monomials(s.numerator.degree, static_cast<double>(walk.atoms.size())), 1e18);
+}
+
 }  // namespace ddx

@@ -25,6 +25,13 @@ std::size_t node_count(const GiNaC::ex& e, std::size_t limit);
 /// terms), saturating at 1e18: ddx::estimated_expanded_terms.
 double expanded_terms_estimate(const GiNaC::ex& e);
 
+/// At most how many terms expand(e) makes where e is a polynomial in its atoms (symbols, and
+/// calls and roots taken as symbols; no negative powers): the monomials of e's total degree,
+/// bounded through the tree, in that many atoms. 1e18 for anything else. Where a product of
+/// many factors multiplies out to few terms (factor's output expanded again), the product
+/// of the factors' term counts is millions while this is a few thousand.
+double polynomial_terms_bound(const GiNaC::ex& e);
+
 /// About how many terms the numerator and denominator of normal(e) can have together: e
 /// read as a rational function of its atoms (symbols, and calls and roots held as
 /// temporary symbols), the total degrees of numerator and denominator bounded through the
