@@ -134,30 +134,35 @@ def three_factors(rng):
 
 
 def factor_inputs(rng):
-    """Polynomials of degree up to 200 with many cyclotomic factors, which split into many
+    """Polynomials of degree up to 220 with many cyclotomic factors, which split into many
     factors modulo every prime (factor(x^100 - 1) took GiNaC's factorization 112 s):
     binomials x^n +- 1, x^n +- y^n, (a*x)^n +- b^n, times monomials, x^n +- 1 times a
-    small polynomial, and x^n +- y^n times a homogeneous one (GiNaC's factorization in two
-    symbols: over 100 s at degree 62), multiplied out."""
+    small polynomial, x^n +- y^n times a homogeneous one (GiNaC's factorization in two
+    symbols: over 100 s at degree 62), and products of two scaled binomials (x^n +- a^n)*
+    ((b*x)^k +- c^k) (47 s at degree 130), multiplied out."""
     n = rng.randint(2, 200)
     sign = rng.choice(["-", "+"])
     pick = rng.random()
-    if pick < 0.25:
+    if pick < 0.2:
         e = f"x^{n} {sign} 1"
-    elif pick < 0.35:
+    elif pick < 0.3:
         e = f"x^{n} {sign} y^{n}"
-    elif pick < 0.5:
+    elif pick < 0.4:
         a, b = rng.choice([(1, 2), (2, 3), (3, 1), (2, 5)])
         e = f"{a ** n}*x^{n} {sign} {b ** n}"
-    elif pick < 0.65:
+    elif pick < 0.55:
         e = f"{rng.randint(2, 9)}*x^{rng.randint(1, 5)}*y*(x^{n} {sign} 1)"
-    elif pick < 0.8:
+    elif pick < 0.7:
         e = f"expand((x^{n} {sign} 1)*(x^{rng.randint(1, 3)} + {rng.randint(2, 5)}))"
-    else:
+    elif pick < 0.85:
         k = rng.randint(1, 3)
         other = f"x^{k} {rng.choice(['-', '+'])} {rng.randint(1, 4)}*x*y^{k - 1} + {rng.randint(1, 5)}*y^{k}" if k > 1 \
             else f"x + {rng.randint(2, 5)}*y"
         e = f"expand((x^{n} {sign} y^{n})*({other}))"
+    else:
+        k = rng.randint(2, 20)
+        a, b, c = rng.randint(2, 5), rng.randint(1, 3), rng.randint(1, 5)
+        e = f"expand((x^{n} {sign} {a ** n})*({b ** k}*x^{k} {rng.choice(['-', '+'])} {c ** k}))"
     return e, ["x"]
 
 

@@ -151,21 +151,141 @@ std::vector<long> totients(long n) {
     return phi;
 }
 
-// Whether p (index = degree) is certainly not 0 at exp(2*pi*i/d): its value in doubles is
-// further from 0 than the rounding of Horner's rule can carry it (n + 1 steps, each off by
-// a few units in the last place of the sum of |coefficients|).
-bool clearly_not_zero_at_root_of_unity(const high_order::dense& p, long d) {
+// log|a| for a rational a != 0, also where a is past the range of doubles.
+double log_abs(const cln::cl_RA& a) {
+    auto log_of = [](const cln::cl_I& n) {
+        const cln::cl_I m = cln::abs(n);
+        const uintptr_t bits = cln::integer_length(m);
+        if (bits < 960) return std::log(cln::double_approx(m));
+        const uintptr_t shift = bits - 64;
+        return std::log(cln::double_approx(cln::ash(m, -static_cast<long>(shift)))) + static_cast<double>(shift) * std::log(2.0);
+    };
+    return log_of(cln::numerator(a)) - log_of(cln::denominator(a));
+}
+
+// The scale r/s (as the pair r, s) of roots of p of modulus c = r/s, c != 1: for each edge
+// of p's Newton polygon (the upper hull of the points (i, log|p_i|)), of slope -log c, the
+// fraction with the smallest denominator up to 64 within 1e-6 of c, at most 8 of them. A
+// binomial c1*x^n + c2 has its n roots on the circle of radius |c2/c1|^(1/n), and a product
+// of such binomials (multiplied out) has one edge per circle, its slope off by the smaller
+// circles' share of the coefficients at its ends ((x^125 - 8^125)*(x^125 - 9^125)*...: 3e-9).
+// A wrong scale costs one search and finds nothing: each factor is an exact division.
+std::vector<std::pair<long, long>> root_scales(const high_order::dense& p) {
+    std::vector<std::pair<double, double>> hull;  // (degree, log|coefficient|), upper hull
+    for (size_t i = 0; i < p.size(); ++i) {
+        if (cln::zerop(p[i])) continue;
+        const std::pair<double, double> point{static_cast<double>(i), log_abs(p[i])};
+        while (hull.size() >= 2) {
+            const auto& [x1, y1] = hull[hull.size() - 2];
+            const auto& [x2, y2] = hull.back();
+            // drop the last point where it lies on or below the line to the new one
+            if ((y2 - y1) * (point.first - x1) <= (point.second - y1) * (x2 - x1)) {
+                hull.pop_back();
+            } else {
+                break;
+            }
+        }
+        hull.push_back(point);
+    }
+    std::vector<std::pair<long, long>> scales;
+    for (size_t k = 1; k < hull.size() && scales.size() < 8; ++k) {
+        const double c = std::exp(-(hull[k].second - hull[k - 1].second) / (hull[k].first - hull[k - 1].first));
+        if (!(c > 1e-15 && c < 1e15)) continue;
+        for (long s = 1; s <= 64; ++s) {
+            const double r = std::round(c * static_cast<double>(s));
+            if (r < 1 || std::abs(r / static_cast<double>(s) - c) > 1e-6 * c) continue;
+            const long rl = static_cast<long>(r);
+            if (std::gcd(rl, s) == 1 && rl != s && std::find(scales.begin(), scales.end(), std::pair{rl, s}) == scales.end()) {
+                scales.emplace_back(rl, s);
+            }
+            break;
+        }
+    }
+    return scales;
+}
+
+// The terms p_k (r/s)^k of p (index = degree) in doubles, for the test below: exact
+// conversions where r = s and every coefficient is within the range of doubles; else each
+// formed as the exponential of its logarithm, over the largest, so that none overflows
+// (`approximate`: each off by up to 1e-12 of itself). Coefficients past the range made every
+// test inconclusive, and each candidate an exact division of bignums (a product of eight
+// binomials of degree 125: 1,941 divisions, 2.6 s).
+struct scaled_terms {
+    std::vector<double> terms;
+    bool approximate = false;
+
+    scaled_terms(const high_order::dense& p, long r, long s) : terms(p.size(), 0.0) {
+        const bool in_range = std::all_of(p.begin(), p.end(), [](const cln::cl_RA& c) {
+            return cln::integer_length(cln::numerator(c)) < 1000 && cln::integer_length(cln::denominator(c)) < 1000;
+        });
+        if (r == s && in_range) {
+            for (size_t k = 0; k < p.size(); ++k) terms[k] = cln::double_approx(p[k]);
+            return;
+        }
+        approximate = true;
+        const double log_scale = std::log(static_cast<double>(r)) - std::log(static_cast<double>(s));
+        std::vector<double> logs(p.size(), 0.0);
+        double largest = -std::numeric_limits<double>::infinity();
+        for (size_t k = 0; k < p.size(); ++k) {
+            if (cln::zerop(p[k])) continue;
+            logs[k] = log_abs(p[k]) + static_cast<double>(k) * log_scale;
+            largest = std::max(largest, logs[k]);
+        }
+        for (size_t k = 0; k < p.size(); ++k) {
+            if (!cln::zerop(p[k])) terms[k] = (cln::minusp(p[k]) ? -1 : 1) * std::exp(logs[k] - largest);
+        }
+    }
+};
+
+// Whether the polynomial of these terms is certainly not 0 at exp(2*pi*i/d), so p not 0 at
+// (r/s)*exp(2*pi*i/d): its value in doubles is further from 0 than the rounding of Horner's
+// rule can carry it (n + 1 steps, each off by a few units in the last place of the sum of
+// |terms|), and the terms' own error where approximate.
+bool clearly_not_zero_at_root_of_unity(const scaled_terms& p, long d) {
     const double pi = std::acos(-1.0);
     const std::complex<double> w = std::polar(1.0, 2 * pi / static_cast<double>(d));
     std::complex<double> value = 0;
     double size = 0;
-    for (auto c = p.rbegin(); c != p.rend(); ++c) {
-        const double x = cln::double_approx(*c);
-        value = value * w + x;
-        size += std::abs(x);
+    for (auto t = p.terms.rbegin(); t != p.terms.rend(); ++t) {
+        value = value * w + *t;
+        size += std::abs(*t);
     }
     if (!std::isfinite(size) || !std::isfinite(std::abs(value))) return false;
-    return std::abs(value) > 64 * static_cast<double>(p.size()) * size * std::numeric_limits<double>::epsilon();
+    const double rounding = 64 * static_cast<double>(p.terms.size()) * std::numeric_limits<double>::epsilon() + (p.approximate ? 1e-10 : 0);
+    return std::abs(value) > rounding * size;
+}
+
+// Phi_d(s*x, r): the primitive polynomial whose roots are (r/s) times the primitive d-th roots
+// of unity (Phi_d(x) itself where r = s = 1).
+high_order::dense scaled_cyclotomic(long d, long r, long s) {
+    const std::vector<cln::cl_I> c = cyclotomic(d);
+    const size_t degree = c.size() - 1;
+    // (CLN's expt_pos takes positive exponents only)
+    auto power = [](long base, size_t k) { return k == 0 ? cln::cl_I(1) : cln::expt_pos(cln::cl_I(base), static_cast<uintL>(k)); };
+    high_order::dense out(c.size(), 0);
+    for (size_t j = 0; j <= degree; ++j) out[j] = c[j] * power(s, j) * power(r, degree - j);
+    return out;
+}
+
+// Divides every Phi_d(s*x, r) with phi(d) at most the degree of `rest` out of it, as often as
+// it divides, each found appended to `factors` as a power of a polynomial in x. `phi` holds
+// Euler's phi up to 7 times the degree (every d with phi(d) <= n is below 7n for n >= 2).
+void divide_out_cyclotomics(high_order::dense& rest, long r, long s, const std::vector<long>& phi, const ex& x, GiNaC::exvector& factors) {
+    scaled_terms terms(rest, r, s);
+    for (size_t d = 1; d < phi.size(); ++d) {
+        if (phi[d] > static_cast<long>(rest.size()) - 1) continue;
+        check_stop();
+        if (clearly_not_zero_at_root_of_unity(terms, static_cast<long>(d))) continue;
+        const high_order::dense cyclotomic_d = scaled_cyclotomic(static_cast<long>(d), r, s);
+        int multiplicity = 0;
+        while (auto quotient = high_order::divided_exactly(rest, cyclotomic_d)) {
+            rest = std::move(*quotient);
+            ++multiplicity;
+        }
+        if (multiplicity == 0) continue;
+        factors.push_back(GiNaC::pow(high_order::sum_of_powers(cyclotomic_d, x), multiplicity));
+        terms = scaled_terms(rest, r, s);
+    }
 }
 
 }  // namespace
@@ -196,18 +316,12 @@ std::optional<ex> cyclotomic_part(const ex& p, const std::function<ex(const ex&)
     for (const auto& [power, coefficient] : terms) rest[static_cast<size_t>(power)] = rest[static_cast<size_t>(power)] + coefficient;
     const std::vector<long> phi = totients(7 * degree);
     GiNaC::exvector factors;
-    for (long d = 1; d <= 7 * degree; ++d) {
-        if (phi[static_cast<size_t>(d)] > static_cast<long>(rest.size()) - 1) continue;
-        check_stop();
-        if (clearly_not_zero_at_root_of_unity(rest, d)) continue;
-        const std::vector<cln::cl_I> coefficients = cyclotomic(d);
-        const high_order::dense cyclotomic_d(coefficients.begin(), coefficients.end());
-        int multiplicity = 0;
-        while (auto quotient = high_order::divided_exactly(rest, cyclotomic_d)) {
-            rest = std::move(*quotient);
-            ++multiplicity;
-        }
-        if (multiplicity > 0) factors.push_back(GiNaC::pow(high_order::sum_of_powers(cyclotomic_d, x), multiplicity));
+    divide_out_cyclotomics(rest, 1, 1, phi, x, factors);
+    // then scaled ones, Phi_d(s*x, r), for the scales the Newton polygon suggests: each scale
+    // costs what the search above does, so only up to degree 1,000 (10-20 ms a scale there)
+    constexpr size_t max_scaled_degree = 1000;
+    if (rest.size() > 2 && rest.size() - 1 <= max_scaled_degree) {
+        for (const auto& [r, s] : root_scales(rest)) divide_out_cyclotomics(rest, r, s, phi, x, factors);
     }
     if (factors.empty()) return std::nullopt;
     const ex left = high_order::sum_of_powers(rest, x);
