@@ -25,13 +25,15 @@ namespace ddx {
 // limits::expanded_terms terms.
 std::optional<GiNaC::ex> binomial_factors(const GiNaC::ex& p, const std::function<GiNaC::ex(const GiNaC::ex&)>& factor_rest);
 
-// p, an expanded polynomial in one symbol with integer coefficients (degree at most 5,000), as the product of the
-// cyclotomic polynomials Phi_d(x) that divide it (each as often as it does) and `factor_rest`
-// of what is left; nothing where no Phi_d divides p, or p is not such a polynomial. The
-// candidates are the d up to 7 times p's degree with phi(d) at most the degree (every d with
-// phi(d) <= n is below 7n for n >= 2; a Phi_d beyond would be left to factor_rest). Each is
-// ruled out first where p's value at exp(2*pi*i/d), in doubles, is clearly not 0, and tested
-// by exact division otherwise.
+// p, an expanded polynomial in one symbol with integer coefficients (degree at most 5,000),
+// as the product of the cyclotomic polynomials Phi_d(x) that divide it (each as often as it
+// does), then of the scaled ones Phi_d(s*x, r) (roots r/s times the primitive d-th roots of
+// unity; up to degree 1,000) for the scales r/s its Newton polygon suggests, and
+// `factor_rest` of what is left; nothing where none divides p, or p is not such a
+// polynomial. The candidates are the d up to 7 times p's degree with phi(d) at most the
+// degree (every d with phi(d) <= n is below 7n for n >= 2; a Phi_d beyond would be left to
+// factor_rest). Each is ruled out first where p's value at (r/s)*exp(2*pi*i/d), in doubles,
+// is clearly not 0, and tested by exact division otherwise.
 std::optional<GiNaC::ex> cyclotomic_part(const GiNaC::ex& p, const std::function<GiNaC::ex(const GiNaC::ex&)>& factor_rest);
 
 // p, an expanded polynomial in exactly two symbols with integer coefficients, every term of the
