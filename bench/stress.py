@@ -138,8 +138,9 @@ def factor_inputs(rng):
     factors modulo every prime (factor(x^100 - 1) took GiNaC's factorization 112 s):
     binomials x^n +- 1, x^n +- y^n, (a*x)^n +- b^n, times monomials, x^n +- 1 times a
     small polynomial, x^n +- y^n times a homogeneous one (GiNaC's factorization in two
-    symbols: over 100 s at degree 62), and products of two scaled binomials (x^n +- a^n)*
-    ((b*x)^k +- c^k) (47 s at degree 130), multiplied out."""
+    symbols: over 100 s at degree 62), products of two scaled binomials (x^n +- a^n)*
+    ((b*x)^k +- c^k) (47 s at degree 130), and x^n +- 1 times (b*x)^k +- (c*y)^k (its
+    content in y, then a binomial), multiplied out."""
     n = rng.randint(2, 200)
     sign = rng.choice(["-", "+"])
     pick = rng.random()
@@ -159,10 +160,14 @@ def factor_inputs(rng):
         other = f"x^{k} {rng.choice(['-', '+'])} {rng.randint(1, 4)}*x*y^{k - 1} + {rng.randint(1, 5)}*y^{k}" if k > 1 \
             else f"x + {rng.randint(2, 5)}*y"
         e = f"expand((x^{n} {sign} y^{n})*({other}))"
-    else:
+    elif pick < 0.93:
         k = rng.randint(2, 20)
         a, b, c = rng.randint(2, 5), rng.randint(1, 3), rng.randint(1, 5)
         e = f"expand((x^{n} {sign} {a ** n})*({b ** k}*x^{k} {rng.choice(['-', '+'])} {c ** k}))"
+    else:
+        k = rng.randint(2, 30)
+        b, c = rng.randint(1, 3), rng.randint(1, 3)
+        e = f"expand((x^{n // 2} {sign} 1)*({b ** k}*x^{k} {rng.choice(['-', '+'])} {c ** k}*y^{k}))"
     return e, ["x"]
 
 

@@ -226,3 +226,33 @@ TEST_CASE("scaled cyclotomic factors Phi_d(s*x, r) are divided out at the scales
         CHECK(non_constant_factors(factored).size() == non_constant_factors(GiNaC::factor(p)).size());
     }
 }
+
+TEST_CASE("a polynomial in several symbols splits off its content in one symbol before factoring") {
+    ddx::symbol_table s;
+    // GiNaC's factorization: 19-86 s (x^53 + 1 among the content's modular factors); split,
+    // a binomial and a homogeneous polynomial. Factors: 2 of x^53 + 1, 3 of
+    // (3x)^25 + y^25 (d = 2, 10, 50), 2 of (3x)^10 + (2y)^10 (d = 4, 20)
+    const ex p = ddx::parse("(x^53 + 1)*(3^25*x^25 + y^25)*(3^10*x^10 + 2^10*y^10)", s).expand();
+    const ex f = ddx::factor(p);
+    CHECK((f.expand() - p).is_zero());
+    CHECK(non_constant_factors(f).size() == 7);
+    // the split itself: unit times content times primitive part, each factored as asked
+    auto keep = [](const ex& q) { return q; };
+    const ex q = ddx::parse("(x + 1)*(y^2 + 1)*(x*y + 3)", s).expand();
+    const std::optional<ex> split = ddx::content_split(q, keep);
+    REQUIRE(split);
+    CHECK((split->expand() - q).is_zero());
+    CHECK_FALSE(ddx::content_split(ddx::parse("x^3 + x + 1", s), keep));              // one symbol
+    CHECK_FALSE(ddx::content_split(ddx::parse("x^2 + y^2 + x*y + 1", s), keep));      // no content
+    CHECK_FALSE(ddx::content_split(ddx::parse("x*sin(y) + sin(y)", s), keep));        // not a polynomial
+    // products of polynomials in two and three symbols: the factors GiNaC finds
+    const char* pieces[] = {"x + 1", "y^2 + 1", "x*y + 3", "z - 2*x", "x^2*y + z", "y - 1", "x^3 - 2"};
+    for (int i = 0; i < 21; ++i) {
+        const std::string text = "(" + std::string(pieces[i % 7]) + ")*(" + pieces[(i * 3 + 1) % 7] + ")*(" + pieces[(i * 5 + 4) % 7] + ")";
+        CAPTURE(text);
+        const ex r = ddx::parse(text, s).expand();
+        const ex factored = ddx::factor(r);
+        CHECK((factored.expand() - r).is_zero());
+        CHECK(non_constant_factors(factored).size() == non_constant_factors(GiNaC::factor(r)).size());
+    }
+}

@@ -425,4 +425,25 @@ std::optional<ex> homogeneous_factors(const ex& p, const std::function<ex(const 
     return GiNaC::mul(factors);
 }
 
+std::optional<ex> content_split(const ex& p, const std::function<ex(const ex&)>& factor_all) {
+    if (!is_class<GiNaC::add>(p) || !p.info(GiNaC::info_flags::rational_polynomial)) return std::nullopt;
+    std::vector<ex> symbols;
+    GiNaC::exset seen;
+    for (auto it = p.preorder_begin(); it != p.preorder_end(); ++it) {
+        if (is_class<GiNaC::symbol>(*it) && seen.insert(*it).second) symbols.push_back(*it);
+    }
+    if (symbols.size() < 2) return std::nullopt;
+    // by name, not by GiNaC's order of symbols (which follows hash values)
+    std::sort(symbols.begin(), symbols.end(), [](const ex& a, const ex& b) {
+        return GiNaC::ex_to<GiNaC::symbol>(a).get_name() < GiNaC::ex_to<GiNaC::symbol>(b).get_name();
+    });
+    for (const ex& v : symbols) {
+        check_stop();
+        const ex content = p.content(v);
+        if (is_class<numeric>(content)) continue;
+        return p.unit(v) * factor_all(content) * factor_all(p.primpart(v, content));
+    }
+    return std::nullopt;
+}
+
 }  // namespace ddx

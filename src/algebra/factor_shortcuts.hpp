@@ -45,4 +45,13 @@ std::optional<GiNaC::ex> cyclotomic_part(const GiNaC::ex& p, const std::function
 // in one symbol 10 ms.
 std::optional<GiNaC::ex> homogeneous_factors(const GiNaC::ex& p, const std::function<GiNaC::ex(const GiNaC::ex&)>& factor_univariate);
 
+// p, an expanded polynomial in two or more symbols with rational coefficients whose
+// coefficients as a polynomial in one symbol v share a factor with symbols in it (its
+// content, a polynomial in the other symbols): unit * factor_all(content) *
+// factor_all(primitive part), v the first symbol by name that has one; nothing otherwise.
+// The pieces then meet the shortcuts above on their own: in
+// (x^53 + 1)*(3^25*x^25 + y^25)*(3^10*x^10 + 2^10*y^10) multiplied out, x^53 + 1 is a
+// binomial and the rest homogeneous (GiNaC's own factorization: 86 s).
+std::optional<GiNaC::ex> content_split(const GiNaC::ex& p, const std::function<GiNaC::ex(const GiNaC::ex&)>& factor_all);
+
 }  // namespace ddx

@@ -273,6 +273,7 @@ ex factored_polynomial(const ex& p) {
     const bool binomial_product = !is_class<GiNaC::add>(p) && expanded_terms_estimate(p) <= 2;
     std::optional<ex> shortcut = binomial_factors(binomial_product ? p.expand() : p, factor);
     if (!shortcut) shortcut = homogeneous_factors(p, in_one_symbol);
+    if (!shortcut) shortcut = content_split(p, factored_polynomial);
     const ex f = shortcut ? *shortcut : in_one_symbol(p);
     if (!is_class<GiNaC::mul>(f)) return expanded_factor(f);
     GiNaC::exvector factors;
