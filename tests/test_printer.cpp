@@ -53,6 +53,10 @@ TEST_CASE("a product's sign and integer go into its sum factor where that is sho
     CHECK(print("-(x + 1)*y") == "-y*(x + 1)");                      // no mixed signs: kept
     CHECK(print("12*x^2*y^2*(2*x + 1)") == "x^2*y^2*(24*x + 12)");
     CHECK(print("6*(x - 1)/y") == "6*(x - 1)/y");  // as long either way: kept
+    // a big number stays in front of a sum of integer terms with no common factor (not even
+    // tried: each term would grow by its digits), and goes in where the sum has a content
+    CHECK(print("123456789*x*(2*x^2 + 3*x + 5)") == "123456789*x*(2*x^2 + 3*x + 5)");
+    CHECK(print("123456789*x*(x^2/123456789 + 1/123456789)") == "x*(x^2 + 1)");
 }
 
 TEST_CASE("doubles print shortest and read back") {

@@ -318,11 +318,29 @@ private:
         auto sums = std::count_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_class<GiNaC::add>(f); });
         if (!latex_ && sums == 1 && coefficient.is_integer() && !coefficient.is_equal(numeric(1))) {
             auto s = std::find_if(numerator.begin(), numerator.end(), [](const ex& f) { return is_class<GiNaC::add>(f); });
+            if (scaling_only_lengthens(*s, coefficient)) return best;
             *s = scaled_sum(*s, coefficient);
             piece alternative = product_text(numeric(1), negative, numerator, denominator);
             if (visible_length(alternative.text) < visible_length(best.text)) best = alternative;
         }
         return best;
+    }
+
+    // Whether a sum printed with the integer c multiplied into its terms is certainly no
+    // shorter than c*(sum): its terms' numbers are integers with no common factor (then the
+    // scaled sum's own content is c, and printed with it it is c*(sum) again), and each of its
+    // T terms grows by at least d - 1 digits (d those of c) against d + 3 characters saved.
+    // Scaling and printing a sum of big numbers again was most of the printing of high-order
+    // derivatives (bignum products for every coefficient, 2.6 MB printed anew).
+    static bool scaling_only_lengthens(const ex& sum, const numeric& c) {
+        if (!sum_content(sum).is_equal(numeric(1))) return false;
+        for (const GiNaC::expair& p : expairs::of(sum)) {
+            if (!GiNaC::ex_to<numeric>(p.coeff).is_integer()) return false;
+        }
+        if (!expairs::number(sum).is_integer()) return false;
+        const double terms = static_cast<double>(sum.nops());
+        const double digits = std::floor(static_cast<double>(cln::integer_length(cln::the<cln::cl_I>(abs(c).to_cl_N()))) * std::log10(2.0));
+        return terms * (digits - 1) > digits + 3;
     }
 
     piece product_text(const numeric& coefficient, bool negative, const std::vector<ex>& numerator,
