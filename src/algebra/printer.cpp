@@ -277,14 +277,14 @@ private:
             std::rotate(terms.begin(), first_positive, first_positive + 1);
         }
         std::string out;
+        size_t length = 1;  // (reserved: a sum of megabytes grew by copies of itself)
+        for (const sum_term& t : terms) length += t.text.size() + 3;
+        out.reserve(length);
         for (size_t i = 0; i < terms.size(); ++i) {
-            if (i == 0) {
-                out = (terms[i].negative ? "-" : "") + terms[i].text;
-            } else {
-                out += (terms[i].negative ? " - " : " + ") + terms[i].text;
-            }
+            out += i == 0 ? (terms[i].negative ? "-" : "") : (terms[i].negative ? " - " : " + ");
+            out += terms[i].text;
         }
-        return {out, sum_level};
+        return {std::move(out), sum_level};
     }
 
     // `absorb`: a minus sign may go into the one sum factor with terms of both signs.
