@@ -27,6 +27,27 @@ std::vector<ex> non_constant_factors(const ex& f) {
     return out;
 }
 
+// ddx::factor of the expanded product of pieces i, 3i + 1 and 5i + `third` (mod their count):
+// the product is the input, with as many factors as GiNaC's own factorization finds.
+void check_product_of_pieces(const std::vector<const char*>& pieces, int i, int third, ddx::symbol_table& s) {
+    const size_t n = pieces.size();
+    const std::string text = "(" + std::string(pieces[i % n]) + ")*(" + pieces[(i * 3 + 1) % n] + ")*(" + pieces[(i * 5 + third) % n] + ")";
+    CAPTURE(text);
+    const ex p = ddx::parse(text, s).expand();
+    const ex factored = ddx::factor(p);
+    CHECK((factored.expand() - p).is_zero());
+    CHECK(non_constant_factors(factored).size() == non_constant_factors(GiNaC::factor(p)).size());
+}
+
+// ddx::factor of `text` multiplied out: the product is the input, with `factors` factors.
+void check_factored(const char* text, size_t factors, ddx::symbol_table& s) {
+    CAPTURE(std::string(text));
+    const ex p = ddx::parse(text, s).expand();
+    const ex f = ddx::factor(p);
+    CHECK((f.expand() - p).is_zero());
+    CHECK(non_constant_factors(f).size() == factors);
+}
+
 int divisor_count(int n) {
     int count = 0;
     for (int d = 1; d <= n; ++d) count += n % d == 0;
@@ -132,10 +153,7 @@ TEST_CASE("cyclotomic factors of polynomials in one symbol: the product is the i
 TEST_CASE("a polynomial with many cyclotomic factors is factored at once, not by GiNaC's search") {
     // (x^120 - 1)*(x + 2) multiplied out: over 20 s in GiNaC's recombination of modular factors
     ddx::symbol_table s;
-    const ex p = ddx::parse("(x^120 - 1)*(x + 2)", s).expand();
-    const ex f = ddx::factor(p);
-    CHECK((f.expand() - p).is_zero());
-    CHECK(non_constant_factors(f).size() == static_cast<size_t>(divisor_count(120) + 1));
+    check_factored("(x^120 - 1)*(x + 2)", static_cast<size_t>(divisor_count(120) + 1), s);
 }
 
 TEST_CASE("the cyclotomic part is looked for up to degree 5,000, and only with integer coefficients") {
@@ -187,11 +205,8 @@ TEST_CASE("homogeneous polynomials in two symbols factor as in one: the product 
 TEST_CASE("a homogeneous polynomial GiNaC's factorization in two symbols took over 30 s on is factored at once") {
     // as one in one symbol, x^34 + 3^7*x^27 - 3^27*x^7 - 3^34 factors in 10 ms
     ddx::symbol_table s;
-    const ex p = ddx::parse("(x^27 - 3^27*y^27)*(x^7 + 3^7*y^7)", s).expand();
-    const ex f = ddx::factor(p);
-    CHECK((f.expand() - p).is_zero());
     // x^27 - (3y)^27 over the divisors 1, 3, 9, 27; x^7 + (3y)^7 over 2 and 14
-    CHECK(non_constant_factors(f).size() == 6);
+    check_factored("(x^27 - 3^27*y^27)*(x^7 + 3^7*y^7)", 6, s);
 }
 
 TEST_CASE("scaled cyclotomic factors Phi_d(s*x, r) are divided out at the scales of the Newton polygon") {
@@ -216,15 +231,8 @@ TEST_CASE("scaled cyclotomic factors Phi_d(s*x, r) are divided out at the scales
     CHECK((all->expand() - found).is_zero());
     CHECK(non_constant_factors(*all).size() == 8 * 4);  // Phi_d(x, k) for d = 1, 5, 25, 125
     // products of scaled binomials and other small polynomials: the factors GiNaC finds
-    const char* pieces[] = {"8*x^3 - 27", "x^4 + 16", "9*x^2 - 4", "x^6 - 64", "x^2 + x + 5", "2*x + 7", "27*x^3 + 1"};
-    for (int i = 0; i < 21; ++i) {
-        const std::string text = "(" + std::string(pieces[i % 7]) + ")*(" + pieces[(i * 3 + 1) % 7] + ")*(" + pieces[(i * 5 + 2) % 7] + ")";
-        CAPTURE(text);
-        const ex p = ddx::parse(text, s).expand();
-        const ex factored = ddx::factor(p);
-        CHECK((factored.expand() - p).is_zero());
-        CHECK(non_constant_factors(factored).size() == non_constant_factors(GiNaC::factor(p)).size());
-    }
+    const std::vector<const char*> pieces{"8*x^3 - 27", "x^4 + 16", "9*x^2 - 4", "x^6 - 64", "x^2 + x + 5", "2*x + 7", "27*x^3 + 1"};
+    for (int i = 0; i < 21; ++i) check_product_of_pieces(pieces, i, 2, s);
 }
 
 TEST_CASE("a polynomial in several symbols splits off its content in one symbol before factoring") {
@@ -232,10 +240,7 @@ TEST_CASE("a polynomial in several symbols splits off its content in one symbol 
     // GiNaC's factorization: 19-86 s (x^53 + 1 among the content's modular factors); split,
     // a binomial and a homogeneous polynomial. Factors: 2 of x^53 + 1, 3 of
     // (3x)^25 + y^25 (d = 2, 10, 50), 2 of (3x)^10 + (2y)^10 (d = 4, 20)
-    const ex p = ddx::parse("(x^53 + 1)*(3^25*x^25 + y^25)*(3^10*x^10 + 2^10*y^10)", s).expand();
-    const ex f = ddx::factor(p);
-    CHECK((f.expand() - p).is_zero());
-    CHECK(non_constant_factors(f).size() == 7);
+    check_factored("(x^53 + 1)*(3^25*x^25 + y^25)*(3^10*x^10 + 2^10*y^10)", 7, s);
     // the split itself: unit times content times primitive part, each factored as asked
     auto keep = [](const ex& q) { return q; };
     const ex q = ddx::parse("(x + 1)*(y^2 + 1)*(x*y + 3)", s).expand();
@@ -246,13 +251,6 @@ TEST_CASE("a polynomial in several symbols splits off its content in one symbol 
     CHECK_FALSE(ddx::content_split(ddx::parse("x^2 + y^2 + x*y + 1", s), keep));      // no content
     CHECK_FALSE(ddx::content_split(ddx::parse("x*sin(y) + sin(y)", s), keep));        // not a polynomial
     // products of polynomials in two and three symbols: the factors GiNaC finds
-    const char* pieces[] = {"x + 1", "y^2 + 1", "x*y + 3", "z - 2*x", "x^2*y + z", "y - 1", "x^3 - 2"};
-    for (int i = 0; i < 21; ++i) {
-        const std::string text = "(" + std::string(pieces[i % 7]) + ")*(" + pieces[(i * 3 + 1) % 7] + ")*(" + pieces[(i * 5 + 4) % 7] + ")";
-        CAPTURE(text);
-        const ex r = ddx::parse(text, s).expand();
-        const ex factored = ddx::factor(r);
-        CHECK((factored.expand() - r).is_zero());
-        CHECK(non_constant_factors(factored).size() == non_constant_factors(GiNaC::factor(r)).size());
-    }
+    const std::vector<const char*> pieces{"x + 1", "y^2 + 1", "x*y + 3", "z - 2*x", "x^2*y + z", "y - 1", "x^3 - 2"};
+    for (int i = 0; i < 21; ++i) check_product_of_pieces(pieces, i, 4, s);
 }
