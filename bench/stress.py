@@ -139,8 +139,9 @@ def factor_inputs(rng):
     binomials x^n +- 1, x^n +- y^n, (a*x)^n +- b^n, times monomials, x^n +- 1 times a
     small polynomial, x^n +- y^n times a homogeneous one (GiNaC's factorization in two
     symbols: over 100 s at degree 62), products of two scaled binomials (x^n +- a^n)*
-    ((b*x)^k +- c^k) (47 s at degree 130), and x^n +- 1 times (b*x)^k +- (c*y)^k (its
-    content in y, then a binomial), multiplied out."""
+    ((b*x)^k +- c^k) (47 s at degree 130), x^n +- 1 times (b*x)^k +- (c*y)^k (its
+    content in y, then a binomial), and (x^n +- y)*(x^k - y^2 + c) (GiNaC's factorization with
+    x as its main variable: 37 s at n = 40, k = 30), multiplied out."""
     n = rng.randint(2, 200)
     sign = rng.choice(["-", "+"])
     pick = rng.random()
@@ -160,14 +161,17 @@ def factor_inputs(rng):
         other = f"x^{k} {rng.choice(['-', '+'])} {rng.randint(1, 4)}*x*y^{k - 1} + {rng.randint(1, 5)}*y^{k}" if k > 1 \
             else f"x + {rng.randint(2, 5)}*y"
         e = f"expand((x^{n} {sign} y^{n})*({other}))"
-    elif pick < 0.93:
+    elif pick < 0.88:
         k = rng.randint(2, 20)
         a, b, c = rng.randint(2, 5), rng.randint(1, 3), rng.randint(1, 5)
         e = f"expand((x^{n} {sign} {a ** n})*({b ** k}*x^{k} {rng.choice(['-', '+'])} {c ** k}))"
-    else:
+    elif pick < 0.94:
         k = rng.randint(2, 30)
         b, c = rng.randint(1, 3), rng.randint(1, 3)
         e = f"expand((x^{n // 2} {sign} 1)*({b ** k}*x^{k} {rng.choice(['-', '+'])} {c ** k}*y^{k}))"
+    else:
+        k = rng.randint(2, 40)
+        e = f"expand((x^{n // 4 + 2} {sign} y)*(x^{k} - y^2 + {rng.randint(1, 5)}))"
     return e, ["x"]
 
 

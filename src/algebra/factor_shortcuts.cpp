@@ -446,4 +446,27 @@ std::optional<ex> content_split(const ex& p, const std::function<ex(const ex&)>&
     return std::nullopt;
 }
 
+ex factor_lowest_degree_first(const ex& p) {
+    std::vector<ex> symbols;
+    GiNaC::exset seen;
+    for (auto it = p.preorder_begin(); it != p.preorder_end(); ++it) {
+        if (is_class<GiNaC::symbol>(*it) && seen.insert(*it).second) symbols.push_back(*it);
+    }
+    if (symbols.size() < 2 || !p.info(GiNaC::info_flags::rational_polynomial)) return GiNaC::factor(p);
+    std::vector<std::pair<int, std::string>> keys;  // (degree, name) of symbols[i]
+    for (const ex& v : symbols) keys.emplace_back(p.degree(v), GiNaC::ex_to<GiNaC::symbol>(v).get_name());
+    std::vector<size_t> by_degree(symbols.size());
+    std::iota(by_degree.begin(), by_degree.end(), 0);
+    std::sort(by_degree.begin(), by_degree.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+    std::vector<ex> stand_ins;
+    for (size_t i = 0; i < symbols.size(); ++i) stand_ins.push_back(GiNaC::symbol());
+    std::sort(stand_ins.begin(), stand_ins.end(), GiNaC::ex_is_less());
+    GiNaC::exmap to, back;
+    for (size_t i = 0; i < symbols.size(); ++i) {
+        to[symbols[by_degree[i]]] = stand_ins[i];
+        back[stand_ins[i]] = symbols[by_degree[i]];
+    }
+    return GiNaC::factor(p.subs(to, GiNaC::subs_options::no_pattern)).subs(back, GiNaC::subs_options::no_pattern);
+}
+
 }  // namespace ddx

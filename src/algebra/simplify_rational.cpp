@@ -264,7 +264,7 @@ ex factored_polynomial(const ex& p) {
         if (is_class<GiNaC::power>(f) && is_class<GiNaC::add>(f.op(0))) return GiNaC::pow(f.op(0).expand(), f.op(1));
         return f;
     };
-    auto factor = [](const ex& q) { return GiNaC::factor(q); };
+    auto factor = [](const ex& q) { return factor_lowest_degree_first(q); };
     auto in_one_symbol = [&](const ex& q) {
         std::optional<ex> cyclotomic = cyclotomic_part(q, factor);
         return cyclotomic ? *cyclotomic : factor(q);
