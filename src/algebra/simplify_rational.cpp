@@ -265,16 +265,16 @@ ex factored_polynomial(const ex& p) {
         return f;
     };
     auto factor = [](const ex& q) { return factor_lowest_degree_first(q); };
-    auto in_one_symbol = [&](const ex& q) {
+    auto by_cyclotomics_or_ginac = [&](const ex& q) {
         std::optional<ex> cyclotomic = cyclotomic_part(q, factor);
         return cyclotomic ? *cyclotomic : factor(q);
     };
     // a monomial times a binomial (normal's numerator keeps them apart) is a binomial too
     const bool binomial_product = !is_class<GiNaC::add>(p) && expanded_terms_estimate(p) <= 2;
     std::optional<ex> shortcut = binomial_factors(binomial_product ? p.expand() : p, factor);
-    if (!shortcut) shortcut = homogeneous_factors(p, in_one_symbol);
+    if (!shortcut) shortcut = homogeneous_factors(p, by_cyclotomics_or_ginac);
     if (!shortcut) shortcut = content_split(p, factored_polynomial);
-    const ex f = shortcut ? *shortcut : in_one_symbol(p);
+    const ex f = shortcut ? *shortcut : by_cyclotomics_or_ginac(p);
     if (!is_class<GiNaC::mul>(f)) return expanded_factor(f);
     GiNaC::exvector factors;
     for (const ex& x : f) factors.push_back(expanded_factor(x));
