@@ -288,6 +288,18 @@ void divide_out_cyclotomics(high_order::dense& rest, long r, long s, const std::
     }
 }
 
+// The symbols of e, each once, in the order a walk meets them.
+std::vector<ex> symbols_of(const ex& e) {
+    std::vector<ex> symbols;
+    GiNaC::exset seen;
+    for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
+        if (is_class<GiNaC::symbol>(*it) && seen.insert(*it).second) symbols.push_back(*it);
+    }
+    return symbols;
+}
+
+std::string name_of(const ex& symbol) { return GiNaC::ex_to<GiNaC::symbol>(symbol).get_name(); }
+
 }  // namespace
 
 std::optional<ex> cyclotomic_part(const ex& p, const std::function<ex(const ex&)>& factor_rest) {
@@ -388,24 +400,20 @@ std::optional<ex> binomial_factors(const ex& p, const std::function<ex(const ex&
 
 std::optional<ex> homogeneous_factors(const ex& p, const std::function<ex(const ex&)>& factor_univariate) {
     if (!is_class<GiNaC::add>(p)) return std::nullopt;
-    std::map<ex, long, GiNaC::ex_is_less> seen;  // the symbols, each with its highest power
     long total_degree = -1;
     for (const ex& t : p) {
         std::optional<monomial_term> term = read_term(t);
         if (!term) return std::nullopt;
         long degree = 0;
-        for (const auto& [symbol, exponent] : term->powers) {
-            degree += exponent;
-            long& highest = seen[symbol];
-            highest = std::max(highest, exponent);
-        }
+        for (const auto& [symbol, exponent] : term->powers) degree += exponent;
         if (total_degree >= 0 && degree != total_degree) return std::nullopt;
         total_degree = degree;
     }
-    if (seen.size() != 2) return std::nullopt;
+    const std::vector<ex> symbols = symbols_of(p);
+    if (symbols.size() != 2) return std::nullopt;
     // x by name, not by GiNaC's order of symbols (which follows hash values)
-    ex x = seen.begin()->first, y = std::next(seen.begin())->first;
-    if (GiNaC::ex_to<GiNaC::symbol>(y).get_name() < GiNaC::ex_to<GiNaC::symbol>(x).get_name()) std::swap(x, y);
+    ex x = symbols[0], y = symbols[1];
+    if (name_of(y) < name_of(x)) std::swap(x, y);
     // (distinct terms keep distinct powers of x: q has p's terms)
     const ex q = p.subs(y == 1);
     const long m = q.degree(x);
@@ -427,16 +435,10 @@ std::optional<ex> homogeneous_factors(const ex& p, const std::function<ex(const 
 
 std::optional<ex> content_split(const ex& p, const std::function<ex(const ex&)>& factor_all) {
     if (!is_class<GiNaC::add>(p) || !p.info(GiNaC::info_flags::rational_polynomial)) return std::nullopt;
-    std::vector<ex> symbols;
-    GiNaC::exset seen;
-    for (auto it = p.preorder_begin(); it != p.preorder_end(); ++it) {
-        if (is_class<GiNaC::symbol>(*it) && seen.insert(*it).second) symbols.push_back(*it);
-    }
+    std::vector<ex> symbols = symbols_of(p);
     if (symbols.size() < 2) return std::nullopt;
     // by name, not by GiNaC's order of symbols (which follows hash values)
-    std::sort(symbols.begin(), symbols.end(), [](const ex& a, const ex& b) {
-        return GiNaC::ex_to<GiNaC::symbol>(a).get_name() < GiNaC::ex_to<GiNaC::symbol>(b).get_name();
-    });
+    std::sort(symbols.begin(), symbols.end(), [](const ex& a, const ex& b) { return name_of(a) < name_of(b); });
     for (const ex& v : symbols) {
         check_stop();
         const ex content = p.content(v);
@@ -447,14 +449,10 @@ std::optional<ex> content_split(const ex& p, const std::function<ex(const ex&)>&
 }
 
 ex factor_lowest_degree_first(const ex& p) {
-    std::vector<ex> symbols;
-    GiNaC::exset seen;
-    for (auto it = p.preorder_begin(); it != p.preorder_end(); ++it) {
-        if (is_class<GiNaC::symbol>(*it) && seen.insert(*it).second) symbols.push_back(*it);
-    }
+    const std::vector<ex> symbols = symbols_of(p);
     if (symbols.size() < 2 || !p.info(GiNaC::info_flags::rational_polynomial)) return GiNaC::factor(p);
     std::vector<std::pair<int, std::string>> keys;  // (degree, name) of symbols[i]
-    for (const ex& v : symbols) keys.emplace_back(p.degree(v), GiNaC::ex_to<GiNaC::symbol>(v).get_name());
+    for (const ex& v : symbols) keys.emplace_back(p.degree(v), name_of(v));
     std::vector<size_t> by_degree(symbols.size());
     std::iota(by_degree.begin(), by_degree.end(), 0);
     std::sort(by_degree.begin(), by_degree.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
