@@ -114,8 +114,10 @@ std::vector<cln::cl_I> cyclotomic(long n) {
     return p;
 }
 
-// Phi_d(a*u, b*v), homogeneous of degree phi(d) in u and v.
-ex homogeneous_cyclotomic(long d, const ex& u, const ex& v, const cln::cl_I& a, const cln::cl_I& b) {
+// The coefficients of Phi_d(a*u, b*v), homogeneous of degree phi(d), by the power of u:
+// c_j a^j b^(phi(d) - j). Phi_d(s*x, r) is the primitive polynomial whose roots are r/s times
+// the primitive d-th roots of unity (Phi_d(x) itself where r = s = 1).
+high_order::dense scaled_cyclotomic(long d, const cln::cl_I& a, const cln::cl_I& b) {
     const std::vector<cln::cl_I> c = cyclotomic(d);
     const size_t degree = c.size() - 1;
     std::vector<cln::cl_I> powers_of_a{1}, powers_of_b{1};
@@ -123,11 +125,19 @@ ex homogeneous_cyclotomic(long d, const ex& u, const ex& v, const cln::cl_I& a, 
         powers_of_a.push_back(powers_of_a.back() * a);
         powers_of_b.push_back(powers_of_b.back() * b);
     }
+    high_order::dense out(c.size(), 0);
+    for (size_t j = 0; j <= degree; ++j) out[j] = c[j] * powers_of_a[j] * powers_of_b[degree - j];
+    return out;
+}
+
+// Phi_d(a*u, b*v) as a sum.
+ex homogeneous_cyclotomic(long d, const ex& u, const ex& v, const cln::cl_I& a, const cln::cl_I& b) {
+    const high_order::dense c = scaled_cyclotomic(d, a, b);
+    const size_t degree = c.size() - 1;
     GiNaC::exvector terms;
     for (size_t j = 0; j <= degree; ++j) {
         if (cln::zerop(c[j])) continue;
-        const cln::cl_I scale = c[j] * powers_of_a[j] * powers_of_b[degree - j];
-        terms.push_back(GiNaC::mul(numeric(scale), GiNaC::pow(u, static_cast<long>(j)), GiNaC::pow(v, static_cast<long>(degree - j))));
+        terms.push_back(GiNaC::mul(numeric(c[j]), GiNaC::pow(u, static_cast<long>(j)), GiNaC::pow(v, static_cast<long>(degree - j))));
     }
     return GiNaC::add(terms);
 }
@@ -255,18 +265,6 @@ bool clearly_not_zero_at_root_of_unity(const scaled_terms& p, long d) {
     return std::abs(value) > rounding * size;
 }
 
-// Phi_d(s*x, r): the primitive polynomial whose roots are (r/s) times the primitive d-th roots
-// of unity (Phi_d(x) itself where r = s = 1).
-high_order::dense scaled_cyclotomic(long d, long r, long s) {
-    const std::vector<cln::cl_I> c = cyclotomic(d);
-    const size_t degree = c.size() - 1;
-    // (CLN's expt_pos takes positive exponents only)
-    auto power = [](long base, size_t k) { return k == 0 ? cln::cl_I(1) : cln::expt_pos(cln::cl_I(base), static_cast<uintL>(k)); };
-    high_order::dense out(c.size(), 0);
-    for (size_t j = 0; j <= degree; ++j) out[j] = c[j] * power(s, j) * power(r, degree - j);
-    return out;
-}
-
 // Divides every Phi_d(s*x, r) with phi(d) at most the degree of `rest` out of it, as often as
 // it divides, each found appended to `factors` as a power of a polynomial in x. `phi` holds
 // Euler's phi up to 7 times the degree (every d with phi(d) <= n is below 7n for n >= 2).
@@ -276,7 +274,7 @@ void divide_out_cyclotomics(high_order::dense& rest, long r, long s, const std::
         if (phi[d] > static_cast<long>(rest.size()) - 1) continue;
         check_stop();
         if (clearly_not_zero_at_root_of_unity(terms, static_cast<long>(d))) continue;
-        const high_order::dense cyclotomic_d = scaled_cyclotomic(static_cast<long>(d), r, s);
+        const high_order::dense cyclotomic_d = scaled_cyclotomic(static_cast<long>(d), s, r);
         int multiplicity = 0;
         while (auto quotient = high_order::divided_exactly(rest, cyclotomic_d)) {
             rest = std::move(*quotient);
@@ -288,17 +286,19 @@ void divide_out_cyclotomics(high_order::dense& rest, long r, long s, const std::
     }
 }
 
-// The symbols of e, each once, in the order a walk meets them.
-std::vector<ex> symbols_of(const ex& e) {
+std::string name_of(const ex& symbol) { return GiNaC::ex_to<GiNaC::symbol>(symbol).get_name(); }
+
+// The symbols of e, each once, by name (not by GiNaC's order of symbols, which follows hash
+// values).
+std::vector<ex> symbols_by_name(const ex& e) {
     std::vector<ex> symbols;
     GiNaC::exset seen;
     for (auto it = e.preorder_begin(); it != e.preorder_end(); ++it) {
         if (is_class<GiNaC::symbol>(*it) && seen.insert(*it).second) symbols.push_back(*it);
     }
+    std::sort(symbols.begin(), symbols.end(), [](const ex& a, const ex& b) { return name_of(a) < name_of(b); });
     return symbols;
 }
-
-std::string name_of(const ex& symbol) { return GiNaC::ex_to<GiNaC::symbol>(symbol).get_name(); }
 
 }  // namespace
 
@@ -409,11 +409,10 @@ std::optional<ex> homogeneous_factors(const ex& p, const std::function<ex(const 
         if (total_degree >= 0 && degree != total_degree) return std::nullopt;
         total_degree = degree;
     }
-    const std::vector<ex> symbols = symbols_of(p);
+    const std::vector<ex> symbols = symbols_by_name(p);
     if (symbols.size() != 2) return std::nullopt;
-    // x by name, not by GiNaC's order of symbols (which follows hash values)
-    ex x = symbols[0], y = symbols[1];
-    if (name_of(y) < name_of(x)) std::swap(x, y);
+    const ex& x = symbols[0];
+    const ex& y = symbols[1];
     // (distinct terms keep distinct powers of x: q has p's terms)
     const ex q = p.subs(y == 1);
     const long m = q.degree(x);
@@ -435,10 +434,8 @@ std::optional<ex> homogeneous_factors(const ex& p, const std::function<ex(const 
 
 std::optional<ex> content_split(const ex& p, const std::function<ex(const ex&)>& factor_all) {
     if (!is_class<GiNaC::add>(p) || !p.info(GiNaC::info_flags::rational_polynomial)) return std::nullopt;
-    std::vector<ex> symbols = symbols_of(p);
+    const std::vector<ex> symbols = symbols_by_name(p);
     if (symbols.size() < 2) return std::nullopt;
-    // by name, not by GiNaC's order of symbols (which follows hash values)
-    std::sort(symbols.begin(), symbols.end(), [](const ex& a, const ex& b) { return name_of(a) < name_of(b); });
     for (const ex& v : symbols) {
         check_stop();
         const ex content = p.content(v);
@@ -449,7 +446,7 @@ std::optional<ex> content_split(const ex& p, const std::function<ex(const ex&)>&
 }
 
 ex factor_lowest_degree_first(const ex& p) {
-    const std::vector<ex> symbols = symbols_of(p);
+    const std::vector<ex> symbols = symbols_by_name(p);
     if (symbols.size() < 2 || !p.info(GiNaC::info_flags::rational_polynomial)) return GiNaC::factor(p);
     std::vector<std::pair<int, std::string>> keys;  // (degree, name) of symbols[i]
     for (const ex& v : symbols) keys.emplace_back(p.degree(v), name_of(v));
