@@ -4,7 +4,7 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-PACKAGES := libginac-dev libcln-dev doctest-dev libreadline-dev cmake g++ pkg-config gnuplot-nox
+PACKAGES := libginac-dev libcln-dev libgmp-dev doctest-dev libreadline-dev cmake g++ pkg-config gnuplot-nox
 # Test-only oracle (never used by the product): SymPy for cross-checking derivatives.
 TEST_PACKAGES := python3-sympy python3-pexpect
 

@@ -112,14 +112,27 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         a.numerators.resize(max_kept_order + 1);
         a.products = 0;
     }
+    // the rates as the step's integers
+    const mpz_class scale = to_gmp(cln::the<cln::cl_I>(a.scale)), scaled_g = to_gmp(cln::the<cln::cl_I>(a.scaled_g)),
+                    one = 1;
+    struct rates {
+        mpz_class square_free, square;
+        std::vector<std::pair<size_t, mpz_class>> derivative;
+    };
+    std::vector<rates> generator_rates;
+    for (const generator& g : a.generators) {
+        rates r{to_gmp(cln::the<cln::cl_I>(g.square_free)), to_gmp(cln::the<cln::cl_I>(g.square)), {}};
+        for (const auto& [j, rate] : g.derivative) r.derivative.emplace_back(j, to_gmp(cln::the<cln::cl_I>(rate)));
+        generator_rates.push_back(std::move(r));
+    }
     while (a.numerators.size() <= static_cast<size_t>(order)) {
         check_stop();
-        const numerator_terms& n = a.numerators.back();
+        const integer_terms& n = a.numerators.back();
         long k = static_cast<long>(a.numerators.size()) - 1;
-        numerator_terms next;
+        integer_terms next;
         // c*p at monomial m, times `factor`, added in place (a new vector for every product
         // and sum: a tenth of tanh(5/7*x + 6)/(1 + x^2)'s 100th derivative)
-        auto add_times = [&](const monomial& m, const dense& c, const numerator_terms& p, const cln::cl_RA& factor) {
+        auto add_times = [&](const monomial& m, const integer_dense& c, const integer_terms& p, const mpz_class& factor) {
             for (const auto& [mp, cp] : p) {
                 monomial to = m;
                 for (size_t i = 0; i < to.size(); ++i) to[i] += mp[i];
@@ -127,35 +140,38 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
                 a.products += c.size() * cp.size();
             }
         };
-        numerator_terms w_k = a.w;  // W + k q'
+        integer_terms w_k = a.w;  // W + k q'
         for (const auto& [m, c] : a.dq) {
-            auto [at, fresh] = w_k.try_emplace(m, scaled(c, k));
-            if (!fresh) at->second = at->second + scaled(c, k);
+            auto [at, fresh] = w_k.try_emplace(m, scaled(c, mpz_class(k)));
+            if (!fresh) at->second = at->second + scaled(c, mpz_class(k));
         }
+        const mpz_class minus_scale = -scale;
+        integer_dense dc;
         for (const auto& [m, c] : n) {
             if (a.products > max_products) return std::nullopt;  // (what the step made so far is dropped)
             // each term scale^2 times the unscaled step's: c' q - c (W + k q') + c h' q
-            const dense dc = derivative(c, a.in_u, a.scaled_g, !a.in_u && scaled_step ? a.scale : cln::cl_RA(1));
-            add_times(m, dc, a.q, 1);
-            add_times(m, c, w_k, -a.scale);
-            add_times(m, c, a.hq, 1);
+            derivative(dc, c, a.in_u, scaled_g, !a.in_u && scaled_step ? scale : one);
+            add_times(m, dc, a.q, one);
+            add_times(m, c, w_k, minus_scale);
+            add_times(m, c, a.hq, one);
             // the generators' own derivatives: m_i G^(m - e_i) G_i'
             for (size_t i = 0; i < m.size(); ++i) {
                 if (m[i] == 0) continue;
                 monomial lower = m;
                 --lower[i];
                 if (auto t = a.logarithmic.find(i); t != a.logarithmic.end()) {
-                    add_times(lower, c, t->second, a.scale * m[i]);
+                    add_times(lower, c, t->second, scale * m[i]);
                     continue;
                 }
+                const rates& r = generator_rates[i];
                 if (is_tangent(a.generators[i])) {
-                    add_times(lower, c, a.q, a.generators[i].square_free * m[i]);
+                    add_times(lower, c, a.q, r.square_free * m[i]);
                     monomial higher = m;
                     ++higher[i];
-                    add_times(higher, c, a.q, a.generators[i].square * m[i]);
+                    add_times(higher, c, a.q, r.square * m[i]);
                     continue;
                 }
-                for (const auto& [j, rate] : a.generators[i].derivative) {
+                for (const auto& [j, rate] : r.derivative) {
                     monomial to = lower;
                     ++to[j];
                     add_times(to, c, a.q, rate * m[i]);
@@ -174,9 +190,9 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         }
         a.numerators.push_back(std::move(next));
         const size_t previous = a.numerators.size() - 2;
-        if (previous > max_kept_order) a.numerators[previous] = numerator_terms{};
+        if (previous > max_kept_order) a.numerators[previous] = integer_terms{};
     }
-    const numerator_terms& numerator = a.numerators[static_cast<size_t>(order)];  // scaled
+    const numerator_terms numerator = to_rationals(a.numerators[static_cast<size_t>(order)]);  // scaled
     const cln::cl_RA unscale = 1 / (a.numerator_scale * cln::expt(a.scale, 2 * order));
     auto unscaled = [&](const dense& p) { return unscale == 1 ? p : scaled(p, unscale); };
     if (std::all_of(numerator.begin(), numerator.end(), [](const auto& term) { return is_zero(term.second); })) return ex(0);

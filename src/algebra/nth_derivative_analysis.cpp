@@ -384,15 +384,13 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     }
     auto qd = by_monomials(q), wd = by_monomials(w), dqd = by_monomials(d_dx(q));
     if (!qd || !wd || !dqd) return std::nullopt;
-    a.q = std::move(*qd);
-    a.w = std::move(*wd);
-    a.dq = std::move(*dqd);
+    std::map<size_t, numerator_terms> t_q;
     for (const auto& [i, parts] : t_parts) {
         ex cofactor;
         if (!GiNaC::divide(q, parts.op(1), cofactor)) return std::nullopt;
         auto tqd = by_monomials(parts.op(0) * cofactor);
         if (!tqd) return std::nullopt;
-        a.logarithmic[i] = std::move(*tqd);
+        t_q[i] = std::move(*tqd);
     }
     std::optional<numerator_terms> n0 = by_monomials(nd.op(0)), hq = numerator_terms{};
     if (!h_parts.op(0).is_zero()) {
@@ -406,8 +404,8 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     auto denominators = [](const dense& p, cln::cl_I& into) {
         for (const auto& c : p) into = cln::lcm(into, cln::denominator(c));
     };
-    std::vector<numerator_terms*> rates{&a.q, &a.w, &a.dq};  // (each times scale below)
-    for (auto& [i, tq] : a.logarithmic) rates.push_back(&tq);
+    std::vector<numerator_terms*> rates{&*qd, &*wd, &*dqd};  // (each times scale below)
+    for (auto& [i, tq] : t_q) rates.push_back(&tq);
     for (const numerator_terms* p : rates) {
         for (const auto& [m, c] : *p) denominators(c, lcm);
     }
@@ -424,19 +422,28 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         for (auto& [m, c] : *p) c = scaled(c, a.scale);
     }
     for (auto& [m, c] : *hq) c = scaled(c, a.scale * a.scale);
-    a.hq = std::move(*hq);
     for (generator& gen : a.generators) {
         gen.square_free = gen.square_free * a.scale, gen.square = gen.square * a.scale;
         for (auto& [j, rate] : gen.derivative) rate = rate * a.scale;
     }
     for (auto& [m, c] : *n0) c = scaled(c, a.numerator_scale);
-    reduce_squares(*n0, a);
+    // integers now, by construction
+    std::optional<integer_terms> q_integers = to_integers(*qd), w_integers = to_integers(*wd), dq_integers = to_integers(*dqd),
+                                 hq_integers = to_integers(*hq), n0_integers = to_integers(*n0);
+    if (!q_integers || !w_integers || !dq_integers || !hq_integers || !n0_integers) return std::nullopt;
+    a.q = std::move(*q_integers), a.w = std::move(*w_integers), a.dq = std::move(*dq_integers), a.hq = std::move(*hq_integers);
+    for (const auto& [i, tq] : t_q) {
+        auto integers = to_integers(tq);
+        if (!integers) return std::nullopt;
+        a.logarithmic[i] = std::move(*integers);
+    }
+    reduce_squares(*n0_integers, a);
     // the denominator printed with the calls again
     for (const auto& [p, k] : a.den.factors) a.factor_symbols.push_back(p);
     GiNaC::exmap calls;
     for (const generator& gen : a.generators) calls[gen.symbol] = gen.call;
     for (auto& [p, k] : a.den.factors) p = p.subs(calls, GiNaC::subs_options::no_pattern);
-    a.numerators.push_back(std::move(*n0));
+    a.numerators.push_back(std::move(*n0_integers));
     a.by = analysis::route::numerators;
     // Orders 1 to 3 of sines, cosines and exponentials are left to simplify, whose forms read
     // better there: (sin(x)*cos(x))' is cos(2*x), where the generators write
@@ -487,7 +494,23 @@ std::optional<numerator_terms> by_monomials_of(const ex& polynomial, const std::
     return out;
 }
 
-void reduce_squares(numerator_terms& n, const analysis& a) {
+std::optional<integer_terms> to_integers(const numerator_terms& n) {
+    integer_terms out;
+    for (const auto& [m, c] : n) {
+        auto integers = to_integers(c);
+        if (!integers) return std::nullopt;
+        out.emplace(m, std::move(*integers));
+    }
+    return out;
+}
+
+numerator_terms to_rationals(const integer_terms& n) {
+    numerator_terms out;
+    for (const auto& [m, c] : n) out.emplace(m, to_rationals(c));
+    return out;
+}
+
+void reduce_squares(integer_terms& n, const analysis& a) {
     for (const auto& rule : a.squares) {
         std::vector<monomial> squared;
         for (const auto& [m, c] : n) {
@@ -498,13 +521,13 @@ void reduce_squares(numerator_terms& n, const analysis& a) {
         for (size_t i = 0; i < squared.size(); ++i) {
             auto at = n.find(squared[i]);
             if (at == n.end()) continue;
-            const dense c = std::move(at->second);
+            const integer_dense c = std::move(at->second);
             n.erase(at);
             monomial lower = squared[i];
             lower[rule.even] -= 2;
             monomial other = lower;
             other[rule.odd] += 2;
-            for (const auto& [to, part] : {std::pair{lower, c}, std::pair{other, scaled(c, unit(rule.sign))}}) {
+            for (const auto& [to, part] : {std::pair{lower, c}, std::pair{other, scaled(c, mpz_class(rule.sign))}}) {
                 auto [into, fresh] = n.try_emplace(to, part);
                 if (!fresh) into->second = into->second + part;
                 if (to[rule.even] >= 2 && fresh) squared.push_back(to);

@@ -50,7 +50,10 @@ struct generator {
 
 // The powers of the generators, one exponent each, and the polynomial multiplying them.
 using monomial = std::vector<int>;
-using numerator_terms = std::map<monomial, dense>;
+template <class C>
+using terms_of = std::map<monomial, std::vector<C>>;
+using numerator_terms = terms_of<cln::cl_RA>;
+using integer_terms = terms_of<mpz_class>;  // the step's (dense_polynomial.hpp)
 
 // What one f and x give, kept for the calls that ask for other orders of the same f.
 struct analysis {
@@ -65,7 +68,7 @@ struct analysis {
     std::vector<generator> generators;
     // the generators T (atan, atanh, log of a rational function: T' is rational), each with
     // T' q, times scale
-    std::map<size_t, numerator_terms> logarithmic;
+    std::map<size_t, integer_terms> logarithmic;
     // sin and cos (sinh and cosh) of one argument, and the sign in cos^2 = 1 - sin^2
     // (cosh^2 = 1 + sinh^2): the numerators keep cos to the first power, so that their
     // monomials grow linearly with the order, not quadratically
@@ -87,10 +90,10 @@ struct analysis {
     // denominators): the numerators are kept as integers, numerator_scale * scale^(2n) N_n
     // (CLN adds fractions through a gcd: 41% of tanh(5/7*x + 6)/(1 + x^2)'s time)
     // q, W, q', T' q: polynomials in v and the generators (q has generators where D has)
-    numerator_terms q, w, dq;
-    numerator_terms hq;  // h' q, times scale^2
+    integer_terms q, w, dq;
+    integer_terms hq;  // h' q, times scale^2
     cln::cl_RA scale = 1, numerator_scale = 1, scaled_g = 0;
-    std::vector<numerator_terms> numerators;  // N_0, N_1, ... as far as asked
+    std::vector<integer_terms> numerators;  // N_0, N_1, ... as far as asked
     double products = 0;                      // coefficient products the steps made so far
     int lowest_order = 1;                     // below it, the rules and simplify answer
     int highest_order = std::numeric_limits<int>::max();  // above it, the numerators grew too big
@@ -103,7 +106,11 @@ std::optional<numerator_terms> by_monomials_of(const ex& polynomial, const std::
                                                size_t max_monomials = 256);
 
 // n with every cos^2 (cosh^2) written as 1 - sin^2 (1 + sinh^2).
-void reduce_squares(numerator_terms& n, const analysis& a);
+void reduce_squares(integer_terms& n, const analysis& a);
+
+// n's coefficients as GMP integers (nothing where one is not an integer), and back.
+std::optional<integer_terms> to_integers(const numerator_terms& n);
+numerator_terms to_rationals(const integer_terms& n);
 
 // f's analysis: read once, then found among the last few (f, x), so that asking for orders
 // 1..n of one f costs n steps in all. A cache of a pure function's results, like GiNaC's

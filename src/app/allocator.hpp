@@ -4,7 +4,8 @@
 
 namespace ddx {
 
-/// Makes CLN allocate its numbers through the same allocator (large blocks only can fail).
-void route_cln_allocations();
+/// Makes CLN and GMP allocate their numbers through the same allocator, counted against the
+/// memory budget (CLN's large blocks can fail; GMP's never do).
+void route_number_allocations();
 
 }  // namespace ddx

@@ -27,7 +27,7 @@ void install_stop_handlers() {
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGALRM, &action, nullptr);
-    route_cln_allocations();
+    route_number_allocations();
 }
 
 void set_time_limit(unsigned seconds) { alarm(seconds); }
