@@ -79,3 +79,23 @@ TEST_CASE("the step's derivative in x and in u = exp(g*x), into storage that hel
     derivative(into, integer_dense{7}, false, to_gmp(0), to_gmp(1));
     CHECK(is_zero(into));
 }
+
+TEST_CASE("division by a monic polynomial in place: the quotient where it divides, else p unchanged") {
+    const dense q{big(400, 1), 3, 0, big(300, 2)}, monic{1, 0, 1};  // 1 + x^2
+    dense product(q.size() + monic.size() - 1, 0);
+    for (size_t i = 0; i < q.size(); ++i) {
+        for (size_t j = 0; j < monic.size(); ++j) product[i + j] = product[i + j] + q[i] * monic[j];
+    }
+    integer_dense p = *to_integers(product);
+    REQUIRE(divide_exactly(p, *to_integers(monic)));
+    CHECK(to_rationals(p) == q);
+    // the product plus 1 is not a multiple of 1 + x^2: p stays as it was
+    dense plus_one = product;
+    plus_one[0] = plus_one[0] + 1;
+    p = *to_integers(plus_one);
+    CHECK_FALSE(divide_exactly(p, *to_integers(monic)));
+    CHECK(to_rationals(p) == plus_one);
+    // and the rationals' division agrees
+    CHECK(divided_exactly(product, monic) == std::optional<dense>(q));
+    CHECK_FALSE(divided_exactly(plus_one, monic));
+}

@@ -176,16 +176,42 @@ std::optional<dense> divided_exactly(dense p, const dense& d) {
         const cln::cl_RA c = monic ? p[k + top] : p[k + top] / d.back();
         quotient[k] = c;
         if (cln::zerop(c)) continue;
-        p[k + top] = 0;
         for (size_t i = 0; i < top; ++i) {
             if (!cln::zerop(d[i])) p[k + i] = p[k + i] - c * d[i];
         }
     }
-    for (size_t i = 0; i + 1 < d.size(); ++i) {
+    for (size_t i = 0; i < top; ++i) {
         if (!cln::zerop(p[i])) return std::nullopt;
     }
     trim(quotient);
     return quotient;
+}
+
+bool divide_exactly(integer_dense& p, const integer_dense& monic) {
+    trim(p);
+    const size_t top = monic.size() - 1;
+    if (p.size() < monic.size()) return false;
+    // p[k + top] becomes the quotient's k-th coefficient, and stays it while the steps below
+    // it run: so each step can be undone
+    auto step = [&](size_t k, bool undo) {
+        if (sgn(p[k + top]) == 0) return;
+        for (size_t i = 0; i < top; ++i) {
+            if (sgn(monic[i]) == 0) continue;
+            if (undo) {
+                mpz_addmul(p[k + i].get_mpz_t(), p[k + top].get_mpz_t(), monic[i].get_mpz_t());
+            } else {
+                mpz_submul(p[k + i].get_mpz_t(), p[k + top].get_mpz_t(), monic[i].get_mpz_t());
+            }
+        }
+    };
+    const size_t steps = p.size() - top;
+    for (size_t k = steps; k-- > 0;) step(k, false);
+    if (std::all_of(p.begin(), p.begin() + static_cast<long>(top), [](const mpz_class& c) { return sgn(c) == 0; })) {
+        p.erase(p.begin(), p.begin() + static_cast<long>(top));
+        return true;
+    }
+    for (size_t k = 0; k < steps; ++k) step(k, true);
+    return false;
 }
 
 template <class C>

@@ -47,6 +47,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <type_traits>
 #include <vector>
 
 namespace ddx {
@@ -192,7 +193,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         const size_t previous = a.numerators.size() - 2;
         if (previous > max_kept_order) a.numerators[previous] = integer_terms{};
     }
-    const numerator_terms numerator = to_rationals(a.numerators[static_cast<size_t>(order)]);  // scaled
+    const integer_terms& numerator = a.numerators[static_cast<size_t>(order)];  // scaled
     const cln::cl_RA unscale = 1 / (a.numerator_scale * cln::expt(a.scale, 2 * order));
     auto unscaled = [&](const dense& p) { return unscale == 1 ? p : scaled(p, unscale); };
     if (std::all_of(numerator.begin(), numerator.end(), [](const auto& term) { return is_zero(term.second); })) return ex(0);
@@ -215,7 +216,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         constexpr size_t max_divided_coefficients = 1000;
         if (!a.factors[i].empty() || coefficients > max_divided_coefficients) continue;
         ex whole = 0;
-        for (const auto& [m, c] : divided_numerator ? *divided_numerator : numerator) {
+        for (const auto& [m, c] : divided_numerator ? *divided_numerator : to_rationals(numerator)) {
             GiNaC::exvector factors{sum_of_powers(c, a.x)};
             for (size_t j = 0; j < m.size(); ++j) factors.push_back(GiNaC::pow(a.generators[j].symbol, m[j]));
             whole += GiNaC::mul(factors);
@@ -229,20 +230,41 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         divided_numerator = by_monomials_of(whole, a.generators, a.x, SIZE_MAX);
         if (!divided_numerator) return std::nullopt;  // (a polynomial over the rationals still)
     }
-    const numerator_terms& reduced_numerator = divided_numerator ? *divided_numerator : numerator;
-    auto reduced = [&](const dense& n, bool reduce) {
-        std::pair<dense, exponents> out{n, {}};
-        for (size_t i = 0; i < a.den.factors.size(); ++i) {
-            numeric exponent = power_below(i) - divided[i];
-            while (reduce && exponent >= 1 && !a.factors[i].empty()) {
-                auto quotient = divided_exactly(out.first, a.factors[i]);
-                if (!quotient) break;
-                out.first = std::move(*quotient);
-                --exponent;
+    // the monic factors as integers (empty for the others): they divide the numerator's
+    // integers in place before those become rationals, and the shorter quotients are what is
+    // converted
+    std::vector<integer_dense> monic_factors(a.factors.size());
+    for (size_t i = 0; i < a.factors.size(); ++i) {
+        auto integers = a.factors[i].empty() ? std::nullopt : to_integers(a.factors[i]);
+        if (integers && integers->back() == 1) monic_factors[i] = std::move(*integers);
+    }
+    // n (integers or rationals) divided by each factor of q as often as it divides it, and the
+    // exponents of the factors left
+    auto reduced = [&](const auto& n, bool reduce) {
+        exponents below;
+        for (size_t i = 0; i < a.den.factors.size(); ++i) below.push_back(power_below(i) - divided[i]);
+        std::vector<bool> done(a.factors.size(), false);
+        dense top;
+        if constexpr (std::is_same_v<std::decay_t<decltype(n)>, integer_dense>) {
+            integer_dense integers = n;
+            for (size_t i = 0; i < a.factors.size(); ++i) {
+                if (monic_factors[i].empty()) continue;
+                while (reduce && below[i] >= 1 && divide_exactly(integers, monic_factors[i])) --below[i];
+                done[i] = true;
             }
-            out.second.push_back(exponent);
+            top = to_rationals(integers);
+        } else {
+            top = n;
         }
-        return out;
+        for (size_t i = 0; i < a.factors.size(); ++i) {
+            while (reduce && below[i] >= 1 && !done[i] && !a.factors[i].empty()) {
+                auto quotient = divided_exactly(top, a.factors[i]);
+                if (!quotient) break;
+                top = std::move(*quotient);
+                --below[i];
+            }
+        }
+        return std::pair{std::move(top), std::move(below)};
     };
     auto over = [&](const ex& top, const exponents& powers) {
         GiNaC::exvector bottom{a.den.constant};
@@ -266,8 +288,8 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         std::vector<term> reduced_terms;
         monomial common;
         size_t common_v = SIZE_MAX;
-        for (const auto& [m, c] : reduced_numerator) {
-            if (is_zero(c)) continue;
+        auto add_reduced = [&](const monomial& m, const auto& c) {
+            if (is_zero(c)) return;
             auto [top, below] = reduced(c, true);  // on integers, then scaled back
             if (common.empty()) common = m;
             for (size_t i = 0; i < m.size(); ++i) common[i] = std::min(common[i], m[i]);
@@ -275,6 +297,11 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
             while (lowest + 1 < top.size() && cln::zerop(top[lowest])) ++lowest;
             common_v = std::min(common_v, lowest);
             reduced_terms.push_back({m, std::move(top), std::move(below)});
+        };
+        if (divided_numerator) {
+            for (const auto& [m, c] : *divided_numerator) add_reduced(m, c);
+        } else {
+            for (const auto& [m, c] : numerator) add_reduced(m, c);
         }
         std::map<exponents, GiNaC::exvector, exponents_less> by_denominator;
         for (term& t : reduced_terms) {
@@ -289,7 +316,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         in_front.push_back(GiNaC::add(terms));
         return in_x(GiNaC::mul(in_front));
     }
-    const dense n = unscaled(numerator.begin()->second);
+    const dense n = unscaled(to_rationals(numerator.begin()->second));
     auto form = [&](const pairing* pairs) {
         auto [top, exponents] = reduced(n, false);
         return in_x(over(readable_product(top, v, pairs), exponents));
