@@ -78,6 +78,42 @@ std::optional<ex> outer_rational_derivative(const ex& call) {
     return std::nullopt;
 }
 
+// asin(u), acos(u), asinh(u) with u a polynomial in x over the rationals: the call's
+// derivative is sign*u'/sqrt(P), P = 1 -+ u^2, read as sign*u'*L*S/P~ with S = sqrt(P~) and
+// P~ = L^2*P of integer coefficients without a square common factor (L rational). (A
+// content left in the root stays inside it: GiNaC turns 16*sqrt(2) into a float.)
+struct inverse_of_root {
+    ex u, p;        // u and P~
+    numeric times;  // sign*L
+};
+std::optional<inverse_of_root> inverse_of_root_of(const ex& call, const ex& x) {
+    const bool sine = GiNaC::is_the_function<GiNaC::asin_SERIAL>(call) || GiNaC::is_the_function<GiNaC::acos_SERIAL>(call);
+    if (!sine && !GiNaC::is_the_function<GiNaC::asinh_SERIAL>(call)) return std::nullopt;
+    const ex& u = call.op(0);
+    if (!u.is_polynomial(x) || !to_dense(u, x)) return std::nullopt;
+    const ex p = (sine ? 1 - GiNaC::pow(u, 2) : 1 + GiNaC::pow(u, 2)).expand();
+    const auto coefficients = to_dense(p, x);
+    if (!coefficients) return std::nullopt;
+    cln::cl_I denominators = 1;
+    for (const auto& c : *coefficients) denominators = cln::lcm(denominators, cln::denominator(c));
+    cln::cl_I l_integer;
+    if (!cln::sqrtp(denominators, &l_integer)) l_integer = denominators;
+    numeric l(l_integer);
+    ex integral = (l * l * p).expand();
+    // the largest square k^2 dividing the content (small contents only: a search)
+    const numeric content = integral.integer_content();
+    constexpr long max_searched_content = 1000000;
+    for (long k = content < max_searched_content ? GiNaC::isqrt(content).to_long() : 1; k > 1; --k) {
+        if (GiNaC::mod(content, numeric(k * k)).is_zero()) {
+            integral = (integral / numeric(k * k)).expand();
+            l = l / k;
+            break;
+        }
+    }
+    const numeric sign = GiNaC::is_the_function<GiNaC::acos_SERIAL>(call) ? -1 : 1;
+    return inverse_of_root{u, integral, sign * l};
+}
+
 // How analyse reads f: a rational function of x or of u = exp(g*x) (times exp(h)); or a
 // polynomial in generators with such coefficients, the exponentials of linear arguments read
 // as u (then no other generator but T) or as generators themselves.
@@ -93,8 +129,10 @@ numeric rate_of_linear(const ex& e, const ex& x) {
 
 // The generators of the calls of f: T, and for sin, cos, sinh, cosh (and exp, when read so)
 // of a linear argument the pair (or the one) its derivatives run through. False where f
-// has two T, or a linear exponential beside another generator when read as u.
-bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analysis& a) {
+// has two T, or a linear exponential beside another generator when read as u. asin, acos
+// and asinh stand as T too, each with its root S (also read as T): their derivatives, in x
+// and S's symbol, go to `derivatives`.
+bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analysis& a, std::map<size_t, ex>& derivatives) {
     auto index_of = [&](const ex& call) -> size_t {
         for (size_t i = 0; i < a.generators.size(); ++i) {
             if (a.generators[i].call.is_equal(call)) return i;
@@ -107,6 +145,21 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
         if (!is_a<GiNaC::function>(node) || node.nops() != 1 || !(node.op(0).has(x) || node.op(0).has(a.u))) continue;
         if (outer_rational_derivative(node)) {
             a.logarithmic.try_emplace(index_of(node));
+            continue;
+        }
+        if (auto inverse = inverse_of_root_of(node, x)) {
+            const size_t t = index_of(node), root = index_of(GiNaC::sqrt(inverse->p));
+            const ex s = a.generators[root].symbol;
+            differentiator d_dx(x);
+            derivatives[t] = inverse->times * d_dx(inverse->u) * s / inverse->p;
+            derivatives[root] = d_dx(inverse->p) * s / (2 * inverse->p);
+            a.logarithmic.try_emplace(t);
+            a.logarithmic.try_emplace(root);
+            const auto square = to_integers(*to_dense(inverse->p, x));
+            if (!square) return false;  // (integers by construction)
+            if (std::none_of(a.roots.begin(), a.roots.end(), [&](const auto& rule) { return rule.root == root; })) {
+                a.roots.push_back({root, *square});
+            }
             continue;
         }
         const ex& arg = node.op(0);
@@ -265,10 +318,11 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     if (how != reading::rational) {
         GiNaC::lst read{r, h_derivative};
         for (const auto& [p, k] : powers) read.append(p);
-        if (!find_generators(read, x, how, tangents, a) || a.generators.empty() || a.generators.size() > 8) {
+        std::map<size_t, ex> known_derivatives;
+        if (!find_generators(read, x, how, tangents, a, known_derivatives) || a.generators.empty() || a.generators.size() > 8) {
             return std::nullopt;
         }
-        if (a.in_u && a.generators.size() > 1) return std::nullopt;  // T alone beside u
+        if (a.in_u && (a.generators.size() > 1 || !a.roots.empty())) return std::nullopt;  // T alone beside u
         // whole calls first (log(sin(x)) is a generator, and so is the sin(x) in it; GiNaC's
         // subs replaces operands first)
         struct calls_as_symbols : GiNaC::map_function {
@@ -286,6 +340,10 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         // T = log(p), atan(p), atanh(p): p rational in x and the other generators but T's
         // (log(sin(x)), sin(x)^x's: T' = cos(x)/sin(x)), T' by the chain rule
         for (const auto& [i, unused] : a.logarithmic) {
+            if (auto known = known_derivatives.find(i); known != known_derivatives.end()) {
+                t_derivatives[i] = known->second;
+                continue;
+            }
             const ex p = generators_as_symbols(a.generators[i].call.op(0));
             if (!is_rational_in(p, vars) || (a.in_u && p.has(x))) return std::nullopt;
             for (const auto& [j, other] : a.logarithmic) {
@@ -532,6 +590,25 @@ void reduce_squares(integer_terms& n, const analysis& a) {
                 if (!fresh) into->second = into->second + part;
                 if (to[rule.even] >= 2 && fresh) squared.push_back(to);
             }
+        }
+    }
+    for (const auto& rule : a.roots) {
+        std::vector<monomial> squared;
+        for (const auto& [m, c] : n) {
+            if (m[rule.root] >= 2) squared.push_back(m);
+        }
+        std::sort(squared.begin(), squared.end(), [&](const monomial& l, const monomial& r) { return l[rule.root] > r[rule.root]; });
+        for (size_t i = 0; i < squared.size(); ++i) {
+            auto at = n.find(squared[i]);
+            if (at == n.end()) continue;
+            const integer_dense c = std::move(at->second);
+            n.erase(at);
+            monomial lower = squared[i];
+            lower[rule.root] -= 2;
+            auto [into, fresh] = n.try_emplace(lower);
+            add_product(into->second, c, rule.square, 1);
+            trim(into->second);
+            if (lower[rule.root] >= 2 && fresh) squared.push_back(lower);
         }
     }
     for (auto at = n.begin(); at != n.end();) at = is_zero(at->second) && n.size() > 1 ? n.erase(at) : std::next(at);

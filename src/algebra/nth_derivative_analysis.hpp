@@ -77,6 +77,13 @@ struct analysis {
         int sign;
     };
     std::vector<square_rule> squares;
+    // S = sqrt(P), the root beside asin, acos and asinh of a polynomial: S^2 = P (integer
+    // coefficients, in x), so that S stands to the first power at most
+    struct root_rule {
+        size_t root;
+        integer_dense square;
+    };
+    std::vector<root_rule> roots;
     factored_denominator den;
     // how often each p_i divides q: 1, or k where h' or a T' has p_i^k below (exp(1/x));
     // order n's denominator is D times p_i^(q_powers[i] * n) for each i
@@ -105,7 +112,7 @@ struct analysis {
 std::optional<numerator_terms> by_monomials_of(const ex& polynomial, const std::vector<generator>& generators, const ex& v,
                                                size_t max_monomials = 256);
 
-// n with every cos^2 (cosh^2) written as 1 - sin^2 (1 + sinh^2).
+// n with every cos^2 (cosh^2) written as 1 - sin^2 (1 + sinh^2), and every S^2 as P.
 void reduce_squares(integer_terms& n, const analysis& a);
 
 // n's coefficients as GMP integers (nothing where one is not an integer), and back.
