@@ -314,7 +314,9 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         for (const auto& [below, tops] : by_denominator) terms.push_back(over(GiNaC::add(tops), below));
         for (size_t i = 0; i < common.size(); ++i) in_front.push_back(GiNaC::pow(a.generators[i].call, common[i]));
         in_front.push_back(GiNaC::add(terms));
-        return in_x(GiNaC::mul(in_front));
+        std::vector<ex> radicands;
+        for (const auto& rule : a.roots) radicands.push_back(a.generators[rule.root].call.op(0));
+        return with_roots_joined(in_x(GiNaC::mul(in_front)), radicands);
     }
     const dense n = unscaled(to_rationals(numerator.begin()->second));
     auto form = [&](const pairing* pairs) {

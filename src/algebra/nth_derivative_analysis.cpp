@@ -78,40 +78,68 @@ std::optional<ex> outer_rational_derivative(const ex& call) {
     return std::nullopt;
 }
 
-// asin(u), acos(u), asinh(u) with u a polynomial in x over the rationals: the call's
-// derivative is sign*u'/sqrt(P), P = 1 -+ u^2, read as sign*u'*L*S/P~ with S = sqrt(P~) and
-// P~ = L^2*P of integer coefficients without a square common factor (L rational). (A
-// content left in the root stays inside it: GiNaC turns 16*sqrt(2) into a float.)
-struct inverse_of_root {
-    ex u, p;        // u and P~
-    numeric times;  // sign*L
+// asin(u), acos(u), asinh(u), acosh(u) with u a polynomial in x over the rationals: the
+// call's derivative is sign*u'/sqrt(P) with P = 1 - u^2 or 1 + u^2, or u'/(sqrt(u - 1)*
+// sqrt(u + 1)), read as times*u'*S_1*...*S_k/(P_1*...*P_k) with roots S_i = sqrt(P_i) and P_i
+// the radicands times squares of integer coefficients, common factors that are squares taken
+// out, and all common factors where together they make a square (acosh(2*x + 3): sqrt(x + 1)*
+// sqrt(x + 2), not sqrt(2*x + 2)*sqrt(2*x + 4)). (A factor left in a root stays inside it:
+// GiNaC turns 16*sqrt(2) into a float.)
+struct inverse_of_roots {
+    ex u;
+    std::vector<ex> radicands;  // the P_i
+    numeric times;
 };
-std::optional<inverse_of_root> inverse_of_root_of(const ex& call, const ex& x) {
-    const bool sine = GiNaC::is_the_function<GiNaC::asin_SERIAL>(call) || GiNaC::is_the_function<GiNaC::acos_SERIAL>(call);
-    if (!sine && !GiNaC::is_the_function<GiNaC::asinh_SERIAL>(call)) return std::nullopt;
+std::optional<inverse_of_roots> inverse_of_roots_of(const ex& call, const ex& x) {
     const ex& u = call.op(0);
-    if (!u.is_polynomial(x) || !to_dense(u, x)) return std::nullopt;
-    const ex p = (sine ? 1 - GiNaC::pow(u, 2) : 1 + GiNaC::pow(u, 2)).expand();
-    const auto coefficients = to_dense(p, x);
-    if (!coefficients) return std::nullopt;
-    cln::cl_I denominators = 1;
-    for (const auto& c : *coefficients) denominators = cln::lcm(denominators, cln::denominator(c));
-    cln::cl_I l_integer;
-    if (!cln::sqrtp(denominators, &l_integer)) l_integer = denominators;
-    numeric l(l_integer);
-    ex integral = (l * l * p).expand();
-    // the largest square k^2 dividing the content (small contents only: a search)
-    const numeric content = integral.integer_content();
-    constexpr long max_searched_content = 1000000;
-    for (long k = content < max_searched_content ? GiNaC::isqrt(content).to_long() : 1; k > 1; --k) {
-        if (GiNaC::mod(content, numeric(k * k)).is_zero()) {
-            integral = (integral / numeric(k * k)).expand();
-            l = l / k;
-            break;
-        }
+    std::vector<ex> radicands;
+    numeric sign = 1;
+    if (GiNaC::is_the_function<GiNaC::asin_SERIAL>(call) || GiNaC::is_the_function<GiNaC::acos_SERIAL>(call)) {
+        radicands = {1 - GiNaC::pow(u, 2)};
+        if (GiNaC::is_the_function<GiNaC::acos_SERIAL>(call)) sign = -1;
+    } else if (GiNaC::is_the_function<GiNaC::asinh_SERIAL>(call)) {
+        radicands = {1 + GiNaC::pow(u, 2)};
+    } else if (GiNaC::is_the_function<GiNaC::acosh_SERIAL>(call)) {
+        radicands = {u - 1, u + 1};
+    } else {
+        return std::nullopt;
     }
-    const numeric sign = GiNaC::is_the_function<GiNaC::acos_SERIAL>(call) ? -1 : 1;
-    return inverse_of_root{u, integral, sign * l};
+    if (!u.is_polynomial(x) || !to_dense(u, x)) return std::nullopt;
+    inverse_of_roots out{u, {}, sign};
+    std::vector<numeric> contents;
+    for (const ex& radicand : radicands) {
+        const ex p = radicand.expand();
+        const auto coefficients = to_dense(p, x);
+        if (!coefficients) return std::nullopt;
+        cln::cl_I denominators = 1;
+        for (const auto& c : *coefficients) denominators = cln::lcm(denominators, cln::denominator(c));
+        cln::cl_I l_integer;
+        if (!cln::sqrtp(denominators, &l_integer)) l_integer = denominators;
+        numeric l(l_integer);
+        ex integral = (l * l * p).expand();
+        // the largest square k^2 dividing the content (small contents only: a search)
+        numeric content = integral.integer_content();
+        constexpr long max_searched_content = 1000000;
+        for (long k = content < max_searched_content ? GiNaC::isqrt(content).to_long() : 1; k > 1; --k) {
+            if (GiNaC::mod(content, numeric(k * k)).is_zero()) {
+                integral = (integral / numeric(k * k)).expand();
+                content = content / (k * k);
+                l = l / k;
+                break;
+            }
+        }
+        out.radicands.push_back(integral);
+        out.times = out.times * l;
+        contents.push_back(content);
+    }
+    numeric together = 1;
+    for (const numeric& c : contents) together = together * c;
+    const numeric root = GiNaC::isqrt(together);
+    if (root * root == together && together != 1) {
+        for (size_t i = 0; i < contents.size(); ++i) out.radicands[i] = (out.radicands[i] / contents[i]).expand();
+        out.times = out.times / root;
+    }
+    return out;
 }
 
 // How analyse reads f: a rational function of x or of u = exp(g*x) (times exp(h)); or a
@@ -129,9 +157,9 @@ numeric rate_of_linear(const ex& e, const ex& x) {
 
 // The generators of the calls of f: T, and for sin, cos, sinh, cosh (and exp, when read so)
 // of a linear argument the pair (or the one) its derivatives run through. False where f
-// has two T, or a linear exponential beside another generator when read as u. asin, acos
-// and asinh stand as T too, each with its root S (also read as T): their derivatives, in x
-// and S's symbol, go to `derivatives`.
+// has two T, or a linear exponential beside another generator when read as u. asin, acos,
+// asinh and acosh stand as T too, each with its roots S (also read as T): their derivatives,
+// in x and the roots' symbols, go to `derivatives`.
 bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analysis& a, std::map<size_t, ex>& derivatives) {
     auto index_of = [&](const ex& call) -> size_t {
         for (size_t i = 0; i < a.generators.size(); ++i) {
@@ -147,19 +175,24 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
             a.logarithmic.try_emplace(index_of(node));
             continue;
         }
-        if (auto inverse = inverse_of_root_of(node, x)) {
-            const size_t t = index_of(node), root = index_of(GiNaC::sqrt(inverse->p));
-            const ex s = a.generators[root].symbol;
+        if (auto inverse = inverse_of_roots_of(node, x)) {
+            const size_t t = index_of(node);
             differentiator d_dx(x);
-            derivatives[t] = inverse->times * d_dx(inverse->u) * s / inverse->p;
-            derivatives[root] = d_dx(inverse->p) * s / (2 * inverse->p);
-            a.logarithmic.try_emplace(t);
-            a.logarithmic.try_emplace(root);
-            const auto square = to_integers(*to_dense(inverse->p, x));
-            if (!square) return false;  // (integers by construction)
-            if (std::none_of(a.roots.begin(), a.roots.end(), [&](const auto& rule) { return rule.root == root; })) {
-                a.roots.push_back({root, *square});
+            ex rate = inverse->times * d_dx(inverse->u);
+            for (const ex& p : inverse->radicands) {
+                const size_t root = index_of(GiNaC::sqrt(p));
+                const ex s = a.generators[root].symbol;
+                rate = rate * s / p;
+                derivatives[root] = d_dx(p) * s / (2 * p);
+                a.logarithmic.try_emplace(root);
+                const auto square = to_integers(*to_dense(p, x));
+                if (!square) return false;  // (integers by construction)
+                if (std::none_of(a.roots.begin(), a.roots.end(), [&](const auto& rule) { return rule.root == root; })) {
+                    a.roots.push_back({root, *square});
+                }
             }
+            derivatives[t] = rate;
+            a.logarithmic.try_emplace(t);
             continue;
         }
         const ex& arg = node.op(0);
@@ -409,6 +442,11 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         }
         return true;
     };
+    // each root's radicand a factor of its own (acosh's T' has (x + 1)*(x + 2) below, whose
+    // square-free part is x^2 + 3*x + 2: beside sqrt(x + 1) that printed no power of x + 1)
+    for (const auto& rule : a.roots) {
+        if (!joined(sum_of_powers(to_rationals(rule.square), x))) return std::nullopt;
+    }
     std::map<size_t, ex> t_parts;
     for (const auto& [i, t_derivative] : t_derivatives) {
         t_parts[i] = GiNaC::numer_denom(t_derivative);

@@ -1,6 +1,11 @@
 #include "algebra/nth_derivative_forms.hpp"
 
+#include "core/class_test.hpp"
+#include "core/construct.hpp"
+
 #include <cln/integer.h>
+
+#include <algorithm>
 
 namespace ddx::high_order {
 
@@ -113,6 +118,29 @@ ex readable_product(dense p, const ex& v, const pairing* pair, const cln::cl_RA&
     }
     factors.push_back(sum_of_powers(p, v));
     return GiNaC::mul(factors);
+}
+
+ex with_roots_joined(const ex& e, const std::vector<ex>& radicands) {
+    if (radicands.empty()) return e;
+    return rewrite_bottom_up(e, [&](const ex& node) -> ex {
+        if (!is_class<GiNaC::mul>(node)) return node;
+        GiNaC::exvector factors(node.begin(), node.end());
+        bool joined = false;
+        for (const ex& p : radicands) {
+            auto root = std::find_if(factors.begin(), factors.end(), [&](const ex& f) { return f.is_equal(GiNaC::sqrt(p)); });
+            if (root == factors.end()) continue;
+            auto negated = std::find_if(factors.begin(), factors.end(), [&](const ex& f) {
+                return is_class<GiNaC::power>(f) && is_class<numeric>(f.op(1)) && GiNaC::ex_to<numeric>(f.op(1)).is_integer() &&
+                       (f.op(0) + p).expand().is_zero();
+            });
+            if (negated == factors.end()) continue;
+            const numeric n = GiNaC::ex_to<numeric>(negated->op(1));
+            *root = GiNaC::pow(p, n + numeric(1, 2));
+            *negated = n.is_even() ? 1 : -1;
+            joined = true;
+        }
+        return joined ? GiNaC::mul(factors) : node;
+    });
 }
 
 }  // namespace ddx::high_order

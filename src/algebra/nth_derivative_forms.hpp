@@ -33,4 +33,9 @@ bool worth_multiplying_out(const dense& p);
 // derivative's time).
 GiNaC::ex readable_product(dense p, const GiNaC::ex& v, const pairing* pair, const cln::cl_RA& scale = 1);
 
+// e with sqrt(P)*(-P)^n (n whole) in a product written (-1)^n*P^(n + 1/2), for each radicand
+// P: GiNaC writes a whole power of 4 - x^2 as one of x^2 - 4 (moving the sign), which then
+// stands beside sqrt(4 - x^2) instead of joining it.
+GiNaC::ex with_roots_joined(const GiNaC::ex& e, const std::vector<GiNaC::ex>& radicands);
+
 }  // namespace ddx::high_order
