@@ -13,7 +13,8 @@ Families (N of each, inputs up to 2 KB):
   radicals_logs     nested sqrt, log, powers with rational exponents
   compositions      long compositions of the language's functions
   high_orders       (with --high-orders, alone) one function of x (of a linear argument,
-                    times x^k or over 1 + x^2): diff(f, x, n) for n = 20, 50, 100, 200
+                    also asin, acos, acosh; times x^k or over 1 + x^2): diff(f, x, n) for
+                    n = 20, 50, 100, 200
   three_factors     (with --three-factors, alone) a product of three factors, each a square
                     root or logarithm of a sum of 1-3 calls, or an exponential of a call or
                     of a rational function: diff(f, x, n) for n = 4, 6, 8 (answers of
@@ -99,9 +100,14 @@ def compositions(rng):
     return e, names
 
 
+# the inverse functions whose derivatives hold roots (asin, acos: inside [-1, 1] only, so
+# their argument is x over a number), beside the others
+HIGH_ORDER_FUNCTIONS = FUNCTIONS + ["asin", "acos", "acosh"]
+
+
 def high_orders(rng):
-    f = rng.choice(FUNCTIONS)
-    inner = f"{rational(rng)}*x + {rational(rng)}"
+    f = rng.choice(HIGH_ORDER_FUNCTIONS)
+    inner = f"{rational(rng)}*x + {rational(rng)}" if f not in ("asin", "acos") else f"x/{rng.randint(2, 9)}"
     e = f"{f}({inner})" if f not in ("log", "sqrt") else f"{f}(1 + ({inner})^2)"
     if f == "exp" and rng.random() < 0.5:  # a rational exponent: its derivative has a square below
         e = f"exp(({inner})/(1 + x^2))"

@@ -606,48 +606,58 @@ numerator_terms to_rationals(const integer_terms& n) {
     return out;
 }
 
-void reduce_squares(integer_terms& n, const analysis& a) {
-    for (const auto& rule : a.squares) {
-        std::vector<monomial> squared;
-        for (const auto& [m, c] : n) {
-            if (m[rule.even] >= 2) squared.push_back(m);
-        }
-        // highest powers of cos first: what they give has lower ones, taken in turn
-        std::sort(squared.begin(), squared.end(), [&](const monomial& l, const monomial& r) { return l[rule.even] > r[rule.even]; });
-        for (size_t i = 0; i < squared.size(); ++i) {
-            auto at = n.find(squared[i]);
-            if (at == n.end()) continue;
-            const integer_dense c = std::move(at->second);
-            n.erase(at);
-            monomial lower = squared[i];
-            lower[rule.even] -= 2;
-            monomial other = lower;
-            other[rule.odd] += 2;
-            for (const auto& [to, part] : {std::pair{lower, c}, std::pair{other, scaled(c, mpz_class(rule.sign))}}) {
-                auto [into, fresh] = n.try_emplace(to, part);
-                if (!fresh) into->second = into->second + part;
-                if (to[rule.even] >= 2 && fresh) squared.push_back(to);
-            }
+namespace {
+
+// Each monomial of n with g^2 or more, highest powers of g first (what they give has lower
+// ones, taken in turn): its coefficient taken out and given to `rewrite` with the monomial
+// lowered by g^2, which adds what it stands for and returns the monomials it made anew.
+template <class Rewrite>
+void lower_squares(integer_terms& n, size_t g, Rewrite rewrite) {
+    std::vector<monomial> squared;
+    for (const auto& [m, c] : n) {
+        if (m[g] >= 2) squared.push_back(m);
+    }
+    std::sort(squared.begin(), squared.end(), [&](const monomial& l, const monomial& r) { return l[g] > r[g]; });
+    for (size_t i = 0; i < squared.size(); ++i) {
+        auto at = n.find(squared[i]);
+        if (at == n.end()) continue;
+        const integer_dense c = std::move(at->second);
+        n.erase(at);
+        monomial lower = squared[i];
+        lower[g] -= 2;
+        for (const monomial& made : rewrite(lower, c)) {
+            if (made[g] >= 2) squared.push_back(made);
         }
     }
+}
+
+// n[m] += part; whether m is new in n.
+bool add_into(integer_terms& n, const monomial& m, const integer_dense& part) {
+    auto [into, fresh] = n.try_emplace(m, part);
+    if (!fresh) into->second = into->second + part;
+    return fresh;
+}
+
+}  // namespace
+
+void reduce_squares(integer_terms& n, const analysis& a) {
+    for (const auto& rule : a.squares) {
+        lower_squares(n, rule.even, [&](const monomial& lower, const integer_dense& c) {
+            monomial other = lower;
+            other[rule.odd] += 2;
+            std::vector<monomial> made;
+            if (add_into(n, lower, c)) made.push_back(lower);
+            if (add_into(n, other, scaled(c, mpz_class(rule.sign)))) made.push_back(other);
+            return made;
+        });
+    }
     for (const auto& rule : a.roots) {
-        std::vector<monomial> squared;
-        for (const auto& [m, c] : n) {
-            if (m[rule.root] >= 2) squared.push_back(m);
-        }
-        std::sort(squared.begin(), squared.end(), [&](const monomial& l, const monomial& r) { return l[rule.root] > r[rule.root]; });
-        for (size_t i = 0; i < squared.size(); ++i) {
-            auto at = n.find(squared[i]);
-            if (at == n.end()) continue;
-            const integer_dense c = std::move(at->second);
-            n.erase(at);
-            monomial lower = squared[i];
-            lower[rule.root] -= 2;
-            auto [into, fresh] = n.try_emplace(lower);
-            add_product(into->second, c, rule.square, 1);
-            trim(into->second);
-            if (lower[rule.root] >= 2 && fresh) squared.push_back(lower);
-        }
+        lower_squares(n, rule.root, [&](const monomial& lower, const integer_dense& c) {
+            integer_dense part;
+            add_product(part, c, rule.square, 1);
+            trim(part);
+            return add_into(n, lower, part) ? std::vector<monomial>{lower} : std::vector<monomial>{};
+        });
     }
     for (auto at = n.begin(); at != n.end();) at = is_zero(at->second) && n.size() > 1 ? n.erase(at) : std::next(at);
 }
