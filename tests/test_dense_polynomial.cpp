@@ -102,3 +102,26 @@ TEST_CASE("division by a monic polynomial in place: the quotient where it divide
     CHECK(divided_exactly(product, monic) == std::optional<dense>(q));
     CHECK_FALSE(divided_exactly(plus_one, monic));
 }
+
+TEST_CASE("division by a primitive polynomial in place: a leading coefficient that does not divide means no quotient") {
+    // 9*x^2 - 12*x + 5 (1 + (3*x - 2)^2) and 4 - x^2: not monic, primitive
+    for (const dense& d : {dense{n(5), n(-12), n(9)}, dense{n(4), n(0), n(-1)}}) {
+        const dense q{big(300, 1), n(7), big(200, 2), n(-2)};
+        dense product(q.size() + d.size() - 1, n(0));
+        for (size_t i = 0; i < q.size(); ++i) {
+            for (size_t j = 0; j < d.size(); ++j) product[i + j] = product[i + j] + q[i] * d[j];
+        }
+        integer_dense p = *to_integers(product);
+        REQUIRE(divide_exactly(p, *to_integers(d)));
+        CHECK(to_rationals(p) == q);
+        // the product's top coefficient plus 1: 9 no longer divides it (for 9*x^2 - ...), or
+        // the remainder is not 0 (for 4 - x^2): p stays as it was either way
+        for (size_t at : {product.size() - 1, size_t(0)}) {
+            dense changed = product;
+            changed[at] = changed[at] + 1;
+            p = *to_integers(changed);
+            CHECK_FALSE(divide_exactly(p, *to_integers(d)));
+            CHECK(to_rationals(p) == changed);
+        }
+    }
+}

@@ -187,30 +187,48 @@ std::optional<dense> divided_exactly(dense p, const dense& d) {
     return quotient;
 }
 
-bool divide_exactly(integer_dense& p, const integer_dense& monic) {
+bool divide_exactly(integer_dense& p, const integer_dense& primitive) {
     trim(p);
-    const size_t top = monic.size() - 1;
-    if (p.size() < monic.size()) return false;
+    const size_t top = primitive.size() - 1;
+    if (p.size() < primitive.size()) return false;
+    const mpz_class& lead = primitive.back();
+    const bool unit = lead == 1, minus_unit = lead == -1;
     // p[k + top] becomes the quotient's k-th coefficient, and stays it while the steps below
-    // it run: so each step can be undone
+    // it run: so each step can be undone. With d primitive the quotient, where there is one,
+    // has integer coefficients (Gauss's lemma): a leading coefficient that does not divide
+    // means no quotient.
     auto step = [&](size_t k, bool undo) {
-        if (sgn(p[k + top]) == 0) return;
+        mpz_class& quotient = p[k + top];
+        if (sgn(quotient) == 0) return true;
+        if (!undo && minus_unit) {
+            mpz_neg(quotient.get_mpz_t(), quotient.get_mpz_t());
+        } else if (!undo && !unit) {
+            if (!mpz_divisible_p(quotient.get_mpz_t(), lead.get_mpz_t())) return false;
+            mpz_divexact(quotient.get_mpz_t(), quotient.get_mpz_t(), lead.get_mpz_t());
+        }
         for (size_t i = 0; i < top; ++i) {
-            if (sgn(monic[i]) == 0) continue;
+            if (sgn(primitive[i]) == 0) continue;
             if (undo) {
-                mpz_addmul(p[k + i].get_mpz_t(), p[k + top].get_mpz_t(), monic[i].get_mpz_t());
+                mpz_addmul(p[k + i].get_mpz_t(), quotient.get_mpz_t(), primitive[i].get_mpz_t());
             } else {
-                mpz_submul(p[k + i].get_mpz_t(), p[k + top].get_mpz_t(), monic[i].get_mpz_t());
+                mpz_submul(p[k + i].get_mpz_t(), quotient.get_mpz_t(), primitive[i].get_mpz_t());
             }
         }
+        if (undo && !unit) quotient *= lead;
+        return true;
     };
     const size_t steps = p.size() - top;
-    for (size_t k = steps; k-- > 0;) step(k, false);
-    if (std::all_of(p.begin(), p.begin() + static_cast<long>(top), [](const mpz_class& c) { return sgn(c) == 0; })) {
+    size_t k = steps;
+    while (k-- > 0) {
+        if (!step(k, false)) break;
+    }
+    // k wrapped past 0 where every step was made
+    const bool made = k == SIZE_MAX;
+    if (made && std::all_of(p.begin(), p.begin() + static_cast<long>(top), [](const mpz_class& c) { return sgn(c) == 0; })) {
         p.erase(p.begin(), p.begin() + static_cast<long>(top));
         return true;
     }
-    for (size_t k = 0; k < steps; ++k) step(k, true);
+    for (size_t j = made ? 0 : k + 1; j < steps; ++j) step(j, true);
     return false;
 }
 

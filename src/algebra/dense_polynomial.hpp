@@ -70,9 +70,9 @@ bool has_repeated_unit_root(dense p);
 
 // p / d when d (not zero) divides p exactly.
 std::optional<dense> divided_exactly(dense p, const dense& d);
-// p = p / monic where that divides it exactly (true), in place: no integer is allocated
-// anew. Else p is left as it was (false).
-bool divide_exactly(integer_dense& p, const integer_dense& monic);
+// p = p / d where d, primitive (its coefficients without a common factor), divides it
+// exactly (true), in place: no integer is allocated anew. Else p is left as it was (false).
+bool divide_exactly(integer_dense& p, const integer_dense& primitive);
 
 // Whether p is the zero polynomial (trimmed: {0}).
 template <class C>

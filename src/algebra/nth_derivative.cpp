@@ -230,13 +230,16 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         divided_numerator = by_monomials_of(whole, a.generators, a.x, SIZE_MAX);
         if (!divided_numerator) return std::nullopt;  // (a polynomial over the rationals still)
     }
-    // the monic factors as integers (empty for the others): they divide the numerator's
+    // the primitive factors as integers (empty for the others): they divide the numerator's
     // integers in place before those become rationals, and the shorter quotients are what is
     // converted
-    std::vector<integer_dense> monic_factors(a.factors.size());
+    std::vector<integer_dense> primitive_factors(a.factors.size());
     for (size_t i = 0; i < a.factors.size(); ++i) {
         auto integers = a.factors[i].empty() ? std::nullopt : to_integers(a.factors[i]);
-        if (integers && integers->back() == 1) monic_factors[i] = std::move(*integers);
+        if (!integers) continue;
+        mpz_class content = 0;
+        for (const mpz_class& c : *integers) content = gcd(content, c);
+        if (content == 1) primitive_factors[i] = std::move(*integers);
     }
     // n (integers or rationals) divided by each factor of q as often as it divides it, and the
     // exponents of the factors left
@@ -248,8 +251,8 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         if constexpr (std::is_same_v<std::decay_t<decltype(n)>, integer_dense>) {
             integer_dense integers = n;
             for (size_t i = 0; i < a.factors.size(); ++i) {
-                if (monic_factors[i].empty()) continue;
-                while (reduce && below[i] >= 1 && divide_exactly(integers, monic_factors[i])) --below[i];
+                if (primitive_factors[i].empty()) continue;
+                while (reduce && below[i] >= 1 && divide_exactly(integers, primitive_factors[i])) --below[i];
                 done[i] = true;
             }
             top = to_rationals(integers);
