@@ -158,8 +158,9 @@ numeric rate_of_linear(const ex& e, const ex& x) {
 // The generators of the calls of f: T, and for sin, cos, sinh, cosh (and exp, when read so)
 // of a linear argument the pair (or the one) its derivatives run through. False where f
 // has two T, or a linear exponential beside another generator when read as u. asin, acos,
-// asinh and acosh stand as T too, each with its roots S (also read as T): their derivatives,
-// in x and the roots' symbols, go to `derivatives`.
+// asinh and acosh stand as T too, each with its roots S (also read as T), and so do sin, cos,
+// sinh, cosh (tan, tanh) of a rational function of x that is not linear: their derivatives,
+// in x and the generators' symbols, go to `derivatives`.
 bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analysis& a, std::map<size_t, ex>& derivatives) {
     auto index_of = [&](const ex& call) -> size_t {
         for (size_t i = 0; i < a.generators.size(); ++i) {
@@ -196,11 +197,34 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
             continue;
         }
         const ex& arg = node.op(0);
-        const numeric rate = rate_of_linear(arg, x);
-        if (rate.is_zero()) continue;  // left to the test for a rational function, which fails
-        const cln::cl_RA c = cln::the<cln::cl_RA>(rate.to_cl_N());
         const bool trigonometric = GiNaC::is_the_function<GiNaC::sin_SERIAL>(node) || GiNaC::is_the_function<GiNaC::cos_SERIAL>(node);
         const bool hyperbolic = GiNaC::is_the_function<GiNaC::sinh_SERIAL>(node) || GiNaC::is_the_function<GiNaC::cosh_SERIAL>(node);
+        const bool tangent = tangents && (GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node));
+        const numeric rate = rate_of_linear(arg, x);
+        if (rate.is_zero() && (trigonometric || hyperbolic || tangent) && !arg.has(a.u) && is_rational_in(arg, GiNaC::lst{x})) {
+            // of a rational function p of x beyond a*x + b (sin(x^2), tanh(1/x)): a T whose
+            // T' is p' times the other of the pair (sin(p)' = p'*cos(p)), or p'*(1 +- T^2)
+            const ex dp = differentiator(x)(arg);
+            if (trigonometric || hyperbolic) {
+                const size_t s = index_of(trigonometric ? GiNaC::sin(arg) : GiNaC::sinh(arg));
+                const size_t k = index_of(trigonometric ? GiNaC::cos(arg) : GiNaC::cosh(arg));
+                derivatives[s] = dp * a.generators[k].symbol;
+                derivatives[k] = (trigonometric ? -dp : dp) * a.generators[s].symbol;
+                a.logarithmic.try_emplace(s);
+                a.logarithmic.try_emplace(k);
+                if (std::none_of(a.squares.begin(), a.squares.end(), [&](const auto& rule) { return rule.odd == s; })) {
+                    a.squares.push_back({s, k, trigonometric ? -1 : 1});
+                }
+            } else {
+                const size_t t = index_of(node);
+                const ex square = GiNaC::pow(a.generators[t].symbol, 2);
+                derivatives[t] = dp * (GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) ? 1 + square : 1 - square);
+                a.logarithmic.try_emplace(t);
+            }
+            continue;
+        }
+        if (rate.is_zero()) continue;  // left to the test for a rational function, which fails
+        const cln::cl_RA c = cln::the<cln::cl_RA>(rate.to_cl_N());
         if (trigonometric || hyperbolic) {
             // (sin, cos)' = a*(cos, -sin); (sinh, cosh)' = a*(cosh, sinh)
             const size_t s = index_of(trigonometric ? GiNaC::sin(arg) : GiNaC::sinh(arg));
@@ -213,7 +237,7 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
         } else if (is_exp(node) && how == reading::generators_and_exponentials) {
             const size_t e = index_of(node);
             a.generators[e].derivative = {{e, c}};
-        } else if (tangents && (GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node))) {
+        } else if (tangent) {
             generator& t = a.generators[index_of(node)];
             t.square_free = c;
             t.square = GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) ? c : cln::cl_RA(-c);
