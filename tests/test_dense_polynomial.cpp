@@ -85,10 +85,7 @@ TEST_CASE("the step's derivative in x and in u = exp(g*x), into storage that hel
 
 TEST_CASE("division by a monic polynomial in place: the quotient where it divides, else p unchanged") {
     const dense q{big(400, 1), n(3), n(0), big(300, 2)}, monic{n(1), n(0), n(1)};  // 1 + x^2
-    dense product(q.size() + monic.size() - 1, n(0));
-    for (size_t i = 0; i < q.size(); ++i) {
-        for (size_t j = 0; j < monic.size(); ++j) product[i + j] = product[i + j] + q[i] * monic[j];
-    }
+    const dense product = q * monic;
     integer_dense p = *to_integers(product);
     REQUIRE(divide_exactly(p, *to_integers(monic)));
     CHECK(to_rationals(p) == q);
@@ -107,10 +104,7 @@ TEST_CASE("division by a primitive polynomial in place: a leading coefficient th
     // 9*x^2 - 12*x + 5 (1 + (3*x - 2)^2) and 4 - x^2: not monic, primitive
     for (const dense& d : {dense{n(5), n(-12), n(9)}, dense{n(4), n(0), n(-1)}}) {
         const dense q{big(300, 1), n(7), big(200, 2), n(-2)};
-        dense product(q.size() + d.size() - 1, n(0));
-        for (size_t i = 0; i < q.size(); ++i) {
-            for (size_t j = 0; j < d.size(); ++j) product[i + j] = product[i + j] + q[i] * d[j];
-        }
+        const dense product = q * d;
         integer_dense p = *to_integers(product);
         REQUIRE(divide_exactly(p, *to_integers(d)));
         CHECK(to_rationals(p) == q);
