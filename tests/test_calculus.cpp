@@ -283,6 +283,10 @@ TEST_CASE_FIXTURE(fixture, "sines, cosines, sinh and cosh of rational functions:
     // sin(p)' = p'*cos(p): a T whose T' is p' times the other of the pair, cos^2 = 1 - sin^2
     each_by_polynomials_from_order_4({"sin(x^2)", "cos(1/x)", "sin(x^2)/(1 + x^2)", "x*cosh(x^3 - x)", "exp(-x^2)*sin(3*x^2)",
                                      "sinh(x/(1 + x^2))", "sin(x^2)*cos(x)"});
+    // and of arguments in the other generators: sin(sin(x)) to order 100 printed 162 KB in
+    // 1.1 s by the rules, sin(x*exp(x)) to order 50 was an error (4 million operands)
+    each_by_polynomials_from_order_4({"sin(sin(x))", "cos(exp(x))", "sin(x*exp(x))", "cosh(x*sin(x))", "sinh(cos(x))/(1 + x^2)"});
+    CHECK(ddx::to_string(ddx::diff(p("sin(sin(x))"), x, 100)).size() < 20000);
     // the 100th derivative of sin(x^2)/(1 + x^2) printed 600 KB by the rules (in 3.4 s), and
     // the 200th was an error (4 million operands at order 127)
     CHECK(ddx::to_string(ddx::diff(p("sin(x^2)/(1 + x^2)"), x, 100)).size() < 50000);

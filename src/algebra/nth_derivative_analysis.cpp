@@ -158,10 +158,12 @@ numeric rate_of_linear(const ex& e, const ex& x) {
 // The generators of the calls of f: T, and for sin, cos, sinh, cosh (and exp, when read so)
 // of a linear argument the pair (or the one) its derivatives run through. False where f
 // has two T, or a linear exponential beside another generator when read as u. asin, acos,
-// asinh and acosh stand as T too, each with its roots S (also read as T), and so do sin, cos,
-// sinh, cosh (tan, tanh) of a rational function of x that is not linear: their derivatives,
-// in x and the generators' symbols, go to `derivatives`.
-bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analysis& a, std::map<size_t, ex>& derivatives) {
+// asinh and acosh stand as T too, each with its roots S (also read as T): their derivatives,
+// in x and the generators' symbols, go to `derivatives`. So do sin, cos, sinh, cosh (tan,
+// tanh) of arguments that are not linear: their derivatives with respect to the argument go
+// to `outer_derivatives`.
+bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analysis& a, std::map<size_t, ex>& derivatives,
+                     std::map<size_t, ex>& outer_derivatives) {
     auto index_of = [&](const ex& call) -> size_t {
         for (size_t i = 0; i < a.generators.size(); ++i) {
             if (a.generators[i].call.is_equal(call)) return i;
@@ -201,15 +203,18 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
         const bool hyperbolic = GiNaC::is_the_function<GiNaC::sinh_SERIAL>(node) || GiNaC::is_the_function<GiNaC::cosh_SERIAL>(node);
         const bool tangent = tangents && (GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node));
         const numeric rate = rate_of_linear(arg, x);
-        if (rate.is_zero() && (trigonometric || hyperbolic || tangent) && !arg.has(a.u) && is_rational_in(arg, GiNaC::lst{x})) {
-            // of a rational function p of x beyond a*x + b (sin(x^2), tanh(1/x)): a T whose
-            // T' is p' times the other of the pair (sin(p)' = p'*cos(p)), or p'*(1 +- T^2)
-            const ex dp = differentiator(x)(arg);
+        // (tangents of other generators print longer: tanh(sin(x))'s 6th by 45%)
+        const bool tangent_of_x = tangent && is_rational_in(arg, GiNaC::lst{x});
+        if (rate.is_zero() && (trigonometric || hyperbolic || tangent_of_x) && !arg.has(a.u)) {
+            // of a p beyond a*x + b, rational in x and the other generators (sin(x^2),
+            // sin(x*exp(x)), sin(sin(x)); tan and tanh of a rational function of x: tanh(1/x)):
+            // a T whose outer derivative is the other of the pair (sin(p)' = p'*cos(p)), or
+            // 1 +- T^2; p' by the chain rule as T's
             if (trigonometric || hyperbolic) {
                 const size_t s = index_of(trigonometric ? GiNaC::sin(arg) : GiNaC::sinh(arg));
                 const size_t k = index_of(trigonometric ? GiNaC::cos(arg) : GiNaC::cosh(arg));
-                derivatives[s] = dp * a.generators[k].symbol;
-                derivatives[k] = (trigonometric ? -dp : dp) * a.generators[s].symbol;
+                outer_derivatives[s] = a.generators[k].symbol;
+                outer_derivatives[k] = (trigonometric ? -1 : 1) * a.generators[s].symbol;
                 a.logarithmic.try_emplace(s);
                 a.logarithmic.try_emplace(k);
                 if (std::none_of(a.squares.begin(), a.squares.end(), [&](const auto& rule) { return rule.odd == s; })) {
@@ -218,7 +223,7 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
             } else {
                 const size_t t = index_of(node);
                 const ex square = GiNaC::pow(a.generators[t].symbol, 2);
-                derivatives[t] = dp * (GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) ? 1 + square : 1 - square);
+                outer_derivatives[t] = GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) ? 1 + square : 1 - square;
                 a.logarithmic.try_emplace(t);
             }
             continue;
@@ -375,8 +380,9 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     if (how != reading::rational) {
         GiNaC::lst read{r, h_derivative};
         for (const auto& [p, k] : powers) read.append(p);
-        std::map<size_t, ex> known_derivatives;
-        if (!find_generators(read, x, how, tangents, a, known_derivatives) || a.generators.empty() || a.generators.size() > 8) {
+        std::map<size_t, ex> known_derivatives, outer_derivatives;
+        if (!find_generators(read, x, how, tangents, a, known_derivatives, outer_derivatives) || a.generators.empty() ||
+            a.generators.size() > 8) {
             return std::nullopt;
         }
         if (a.in_u && (a.generators.size() > 1 || !a.roots.empty())) return std::nullopt;  // T alone beside u
@@ -394,8 +400,8 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         h_derivative = generators_as_symbols(h_derivative);
         for (auto& [p, k] : powers) p = generators_as_symbols(p);
         for (const generator& gen : a.generators) vars.append(gen.symbol);
-        // T = log(p), atan(p), atanh(p): p rational in x and the other generators but T's
-        // (log(sin(x)), sin(x)^x's: T' = cos(x)/sin(x)), T' by the chain rule
+        // T = log(p), atan(p), atanh(p), sin(p), ...: p rational in x and the other generators
+        // but T's (log(sin(x)), sin(x)^x's: T' = cos(x)/sin(x)), T' by the chain rule
         for (const auto& [i, unused] : a.logarithmic) {
             if (auto known = known_derivatives.find(i); known != known_derivatives.end()) {
                 t_derivatives[i] = known->second;
@@ -409,7 +415,9 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
             const ex p_parts = GiNaC::numer_denom(GiNaC::normal(p));
             const ex dp = GiNaC::normal((d_dx(p_parts.op(0)) * p_parts.op(1) - p_parts.op(0) * d_dx(p_parts.op(1))) /
                                         GiNaC::pow(p_parts.op(1), 2));
-            const ex outer = generators_as_symbols(*outer_rational_derivative(a.generators[i].call));
+            auto outer_known = outer_derivatives.find(i);
+            const ex outer = outer_known != outer_derivatives.end() ? outer_known->second
+                                                                     : generators_as_symbols(*outer_rational_derivative(a.generators[i].call));
             t_derivatives[i] = GiNaC::normal(dp * outer);
         }
     }
