@@ -13,8 +13,9 @@ Families (N of each, inputs up to 2 KB):
   radicals_logs     nested sqrt, log, powers with rational exponents
   compositions      long compositions of the language's functions
   high_orders       (with --high-orders, alone) one function of x (of a linear argument,
-                    also asin, acos, acosh; times x^k or over 1 + x^2): diff(f, x, n) for
-                    n = 20, 50, 100, 200
+                    also asin, acos, acosh; a quarter of the trigonometric and hyperbolic
+                    ones of x^2, sin(x) or x*exp(x); times x^k or over 1 + x^2):
+                    diff(f, x, n) for n = 20, 50, 100, 200
   three_factors     (with --three-factors, alone) a product of three factors, each a square
                     root or logarithm of a sum of 1-3 calls, or an exponential of a call or
                     of a rational function: diff(f, x, n) for n = 4, 6, 8 (answers of
@@ -108,6 +109,8 @@ HIGH_ORDER_FUNCTIONS = FUNCTIONS + ["asin", "acos", "acosh"]
 def high_orders(rng):
     f = rng.choice(HIGH_ORDER_FUNCTIONS)
     inner = f"{rational(rng)}*x + {rational(rng)}" if f not in ("asin", "acos") else f"x/{rng.randint(2, 9)}"
+    if f in ("sin", "cos", "sinh", "cosh", "tan", "tanh", "atan") and rng.random() < 0.25:
+        inner = rng.choice([f"{rational(rng)}*x^2 + {rational(rng)}", "sin(x)", f"x*exp({rational(rng)}*x)"])
     e = f"{f}({inner})" if f not in ("log", "sqrt") else f"{f}(1 + ({inner})^2)"
     if f == "exp" and rng.random() < 0.5:  # a rational exponent: its derivative has a square below
         e = f"exp(({inner})/(1 + x^2))"

@@ -68,10 +68,12 @@ factored_denominator square_free_parts(const ex& d, const GiNaC::lst& vars) {
     return out;
 }
 
-// atan(p), atanh(p) or log(p): d/dp of the call, else nothing.
-std::optional<ex> outer_rational_derivative(const ex& call) {
+// atan(p), atanh(p) or log(p): d/dp of the call, else nothing; written in `p` where that is
+// given (the argument with the generators as symbols: from the call itself GiNaC evaluates
+// atan(x*exp(2*x))'s 1 + (x*exp(2*x))^2 as 1 + x^2*exp(4*x), where exp(4*x) is no generator).
+std::optional<ex> outer_rational_derivative(const ex& call, const std::optional<ex>& argument = std::nullopt) {
     if (!is_a<GiNaC::function>(call) || call.nops() != 1) return std::nullopt;
-    const ex& p = call.op(0);
+    const ex& p = argument ? *argument : call.op(0);
     if (GiNaC::is_the_function<GiNaC::atan_SERIAL>(call)) return GiNaC::pow(1 + GiNaC::pow(p, 2), -1);
     if (GiNaC::is_the_function<GiNaC::atanh_SERIAL>(call)) return GiNaC::pow(1 - GiNaC::pow(p, 2), -1);
     if (GiNaC::is_the_function<GiNaC::log_SERIAL>(call)) return GiNaC::pow(p, -1);
@@ -417,7 +419,7 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
                                         GiNaC::pow(p_parts.op(1), 2));
             auto outer_known = outer_derivatives.find(i);
             const ex outer = outer_known != outer_derivatives.end() ? outer_known->second
-                                                                     : generators_as_symbols(*outer_rational_derivative(a.generators[i].call));
+                                                                     : *outer_rational_derivative(a.generators[i].call, p);
             t_derivatives[i] = GiNaC::normal(dp * outer);
         }
     }
