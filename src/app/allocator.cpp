@@ -21,10 +21,11 @@ namespace {
 
 // The live bytes, counted per thread and added to the shared total in batches: an atomic
 // addition on every allocation and release serialised the memory traffic of CLN's bignum
-// arithmetic (a sixth of the time of a high-order derivative). The budget is then checked
-// against a total off by at most one batch per thread. Signed: blocks allocated before the
-// hooks were installed (CLN's static numbers) may be released through them, and a block may
-// be released by another thread than its own.
+// arithmetic (in perf, a sixth of a high-order derivative's samples). The budget is then
+// checked against a total off by at most one batch per thread (a thread's last batch is lost
+// when it ends: the program runs its statements on one thread for its whole life). Signed:
+// blocks allocated before the hooks were installed (CLN's static numbers) may be released
+// through them, and a block may be released by another thread than its own.
 constexpr std::ptrdiff_t batch_bytes = std::ptrdiff_t(1) << 18;
 std::atomic<std::ptrdiff_t> shared_live_bytes{0};
 thread_local std::ptrdiff_t unshared_live_bytes = 0;
