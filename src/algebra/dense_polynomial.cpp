@@ -218,17 +218,13 @@ bool divide_exactly(integer_dense& p, const integer_dense& primitive) {
         return true;
     };
     const size_t steps = p.size() - top;
-    size_t k = steps;
-    while (k-- > 0) {
-        if (!step(k, false)) break;
-    }
-    // k wrapped past 0 where every step was made
-    const bool made = k == SIZE_MAX;
-    if (made && std::all_of(p.begin(), p.begin() + static_cast<long>(top), [](const mpz_class& c) { return sgn(c) == 0; })) {
+    size_t lowest_made = steps;  // the steps made are lowest_made..steps - 1
+    while (lowest_made > 0 && step(lowest_made - 1, false)) --lowest_made;
+    if (lowest_made == 0 && std::all_of(p.begin(), p.begin() + static_cast<long>(top), [](const mpz_class& c) { return sgn(c) == 0; })) {
         p.erase(p.begin(), p.begin() + static_cast<long>(top));
         return true;
     }
-    for (size_t j = made ? 0 : k + 1; j < steps; ++j) step(j, true);
+    for (size_t k = lowest_made; k < steps; ++k) step(k, true);
     return false;
 }
 

@@ -160,12 +160,10 @@ numeric rate_of_linear(const ex& e, const ex& x) {
 // The generators of the calls of f: T, and for sin, cos, sinh, cosh (and exp, when read so)
 // of a linear argument the pair (or the one) its derivatives run through. False where f
 // has two T, or a linear exponential beside another generator when read as u. asin, acos,
-// asinh and acosh stand as T too, each with its roots S (also read as T): their derivatives,
-// in x and the generators' symbols, go to `derivatives`. So do sin, cos, sinh, cosh (tan,
-// tanh) of arguments that are not linear: their derivatives with respect to the argument go
-// to `outer_derivatives`.
-bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analysis& a, std::map<size_t, ex>& derivatives,
-                     std::map<size_t, ex>& outer_derivatives) {
+// asinh and acosh stand as T too, each with its roots S (also read as T), and so do sin, cos,
+// sinh, cosh (tan, tanh) of arguments that are not linear: their derivatives with respect to
+// their argument, in x and the generators' symbols, go to `outer_derivatives`.
+bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analysis& a, std::map<size_t, ex>& outer_derivatives) {
     auto index_of = [&](const ex& call) -> size_t {
         for (size_t i = 0; i < a.generators.size(); ++i) {
             if (a.generators[i].call.is_equal(call)) return i;
@@ -182,13 +180,12 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
         }
         if (auto inverse = inverse_of_roots_of(node, x)) {
             const size_t t = index_of(node);
-            differentiator d_dx(x);
-            ex rate = inverse->times * d_dx(inverse->u);
+            ex outer = inverse->times;  // d/du of the call
             for (const ex& p : inverse->radicands) {
                 const size_t root = index_of(GiNaC::sqrt(p));
                 const ex s = a.generators[root].symbol;
-                rate = rate * s / p;
-                derivatives[root] = d_dx(p) * s / (2 * p);
+                outer = outer * s / p;
+                outer_derivatives[root] = s / (2 * p);  // d/dp of sqrt(p)
                 a.logarithmic.try_emplace(root);
                 const auto square = to_integers(*to_dense(p, x));
                 if (!square) return false;  // (integers by construction)
@@ -196,7 +193,7 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
                     a.roots.push_back({root, *square});
                 }
             }
-            derivatives[t] = rate;
+            outer_derivatives[t] = outer;
             a.logarithmic.try_emplace(t);
             continue;
         }
@@ -382,9 +379,8 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     if (how != reading::rational) {
         GiNaC::lst read{r, h_derivative};
         for (const auto& [p, k] : powers) read.append(p);
-        std::map<size_t, ex> known_derivatives, outer_derivatives;
-        if (!find_generators(read, x, how, tangents, a, known_derivatives, outer_derivatives) || a.generators.empty() ||
-            a.generators.size() > 8) {
+        std::map<size_t, ex> outer_derivatives;
+        if (!find_generators(read, x, how, tangents, a, outer_derivatives) || a.generators.empty() || a.generators.size() > 8) {
             return std::nullopt;
         }
         if (a.in_u && (a.generators.size() > 1 || !a.roots.empty())) return std::nullopt;  // T alone beside u
@@ -405,10 +401,6 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         // T = log(p), atan(p), atanh(p), sin(p), ...: p rational in x and the other generators
         // but T's (log(sin(x)), sin(x)^x's: T' = cos(x)/sin(x)), T' by the chain rule
         for (const auto& [i, unused] : a.logarithmic) {
-            if (auto known = known_derivatives.find(i); known != known_derivatives.end()) {
-                t_derivatives[i] = known->second;
-                continue;
-            }
             const ex p = generators_as_symbols(a.generators[i].call.op(0));
             if (!is_rational_in(p, vars) || (a.in_u && p.has(x))) return std::nullopt;
             for (const auto& [j, other] : a.logarithmic) {
