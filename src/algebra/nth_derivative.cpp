@@ -247,12 +247,17 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         exponents below;
         for (size_t i = 0; i < a.den.factors.size(); ++i) below.push_back(power_below(i) - divided[i]);
         std::vector<bool> done(a.factors.size(), false);
+        // each quotient by c_i p_i times c_i: the quotient by p_i, whose power is lowered
+        cln::cl_I scales_divided = 1;
         dense top;
         if constexpr (std::is_same_v<std::decay_t<decltype(n)>, integer_dense>) {
             integer_dense integers = n;
             for (size_t i = 0; i < a.factors.size(); ++i) {
                 if (primitive_factors[i].empty()) continue;
-                while (reduce && below[i] >= 1 && divide_exactly(integers, primitive_factors[i])) --below[i];
+                while (reduce && below[i] >= 1 && divide_exactly(integers, primitive_factors[i])) {
+                    --below[i];
+                    scales_divided = scales_divided * a.factor_scales[i];
+                }
                 done[i] = true;
             }
             top = to_rationals(integers);
@@ -265,8 +270,10 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
                 if (!quotient) break;
                 top = std::move(*quotient);
                 --below[i];
+                scales_divided = scales_divided * a.factor_scales[i];
             }
         }
+        if (scales_divided != 1) top = scaled(std::move(top), cln::cl_RA(scales_divided));
         return std::pair{std::move(top), std::move(below)};
     };
     auto over = [&](const ex& top, const exponents& powers) {

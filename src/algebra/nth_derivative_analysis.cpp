@@ -496,13 +496,15 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
         w += k * d_dx(p) * others;
         if (has_generator(p)) {
             a.factors.emplace_back();
+            a.factor_scales.emplace_back(1);
             continue;
         }
         auto as_dense = to_dense(p, v);
         if (!as_dense) return std::nullopt;
-        cln::cl_I integral = 1;  // (a constant does not change what divides what)
+        cln::cl_I integral = 1;
         for (const auto& c : *as_dense) integral = cln::lcm(integral, cln::denominator(c));
         a.factors.push_back(scaled(*as_dense, integral));
+        a.factor_scales.push_back(integral);
     }
     auto qd = by_monomials(q), wd = by_monomials(w), dqd = by_monomials(d_dx(q));
     if (!qd || !wd || !dqd) return std::nullopt;

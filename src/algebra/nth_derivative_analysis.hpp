@@ -88,9 +88,11 @@ struct analysis {
     // how often each p_i divides q: 1, or k where h' or a T' has p_i^k below (exp(1/x));
     // order n's denominator is D times p_i^(q_powers[i] * n) for each i
     std::vector<int> q_powers;
-    // the p_i as polynomials in v (the terms of generators are reduced by them); empty for a
-    // p_i in the generators (1/(2 + sin(x))), which is not divided out
+    // the p_i as polynomials in v with integer coefficients, c_i p_i (the terms of generators
+    // are reduced by them); empty for a p_i in the generators (1/(2 + sin(x))), which is not
+    // divided out. A quotient by c_i p_i is c_i times the quotient by p_i.
     std::vector<dense> factors;
+    std::vector<cln::cl_I> factor_scales;  // the c_i
     std::vector<ex> factor_symbols;  // the p_i in the generators' symbols
     bool in_u = false;                // the dense polynomials are in u (else in x)
     // q, W, q', h', T' q, and the generators' rates, each times `scale` (the lcm of their
