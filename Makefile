@@ -80,6 +80,8 @@ bench: build
 	python3 bench/stress.py $(BUILD_DIR)/ddx --count 12
 	@echo "Stress inputs, values (each result at a random point against central differences of its input):"
 	python3 bench/stress.py $(BUILD_DIR)/ddx --count 12 --values --check
+	@echo "High-order derivatives, values (orders 4-12 at two points against mpmath's numerical derivatives of the input):"
+	python3 bench/stress.py $(BUILD_DIR)/ddx --count 200 --high-order-values --check
 	@echo "Orders 4, 6, 8 of products of three radicals, exponentials and logarithms (bench/stress.py --three-factors):"
 	python3 bench/stress.py $(BUILD_DIR)/ddx --count 10 --three-factors
 	@echo "factor of polynomials with many cyclotomic factors, degree 2 to 203 (bench/stress.py --factor):"

@@ -4,7 +4,7 @@ simplify busy for minutes, each differentiated (and its gradient and Hessian tak
 simplified) by the ddx program in a process of its own, timed by wall clock.
 
 usage: stress.py DDX [--count N] [--seed S] [--limit SECONDS] [--check] [--values]
-                     [--high-orders | --three-factors]
+                     [--high-orders | --three-factors | --high-order-values]
 
 Families (N of each, inputs up to 2 KB):
   nested_rational   continued-fraction-like 1/(s + c/(1 + (t + c/(1 + L^2))^2)), L linear in
@@ -30,6 +30,13 @@ Prints one line per family (tasks, median and slowest wall clock, slowest CPU ti
 process, which load on the machine does not inflate) and the slowest task overall; with
 --check, exits 1 if any task fails (an error other than a refused limit), or runs past
 --limit seconds (default 1).
+
+With --high-order-values, instead of timing: products of one to three functions of x of the
+kinds the n-th derivatives read as polynomials (calls of linear and rational arguments and
+of sin(x), exp(x), ..., fractional powers and roots of sums with fractions in them, asin,
+acos, acosh, atanh of fractions of x), diff(f, x, n) for a random n in 4..12 printed at x =
+3/10 and 7/10 with 30 digits, against mpmath's numerical n-th derivative of the input itself
+(mpmath.diff at 60 digits); a value differing by more than 1e-9 relatively fails.
 
 With --values, instead of timing: each input's derivative, gradient, Hessian and simplify
 printed at a random point (exact rationals in [0.3, 1.3]) with 30 digits, against central
@@ -292,6 +299,77 @@ def check_values(ddx, count, seed):
     return failures
 
 
+def high_order_input(rng):
+    """A product of one to three functions of x of the kinds the n-th derivatives read as
+    polynomials, with fractions in the arguments and bases."""
+    def argument():
+        if rng.random() < 0.5:
+            return f"{rational(rng)}*x + {rational(rng)}"
+        return rng.choice([f"{rational(rng)}*x^2 + {rational(rng)}", "x^2 + x + 1", "sin(x)", "cos(x)", "exp(x)",
+                           f"x*exp({rational(rng)}*x)", "1/(1 + x^2)", "x/(1 + x^2)", "log(1 + x^2)", "atan(x)"])
+
+    def factor():
+        f = rng.choice(HIGH_ORDER_FUNCTIONS + ["atanh", "power", "reciprocal", "monomial"])
+        if f == "log":
+            return f"log(1 + ({argument()})^2)"
+        if f == "sqrt":
+            return f"sqrt(2 + ({argument()})^2)"
+        if f in ("asin", "acos", "atanh"):
+            return f"{f}(x/{rng.randint(3, 9)})" if rng.random() < 0.7 else f"{f}(x^2/{rng.randint(3, 9)})"
+        if f == "acosh":
+            return f"acosh({rational(rng)}*x + {rng.randint(2, 5)})"
+        if f == "power":
+            return f"(1 + ({argument()})^2)^({rng.choice(['1/3', '-1/2', '3/2', '-2', '2/5'])})"
+        if f == "reciprocal":
+            return f"1/(1 + ({argument()})^2)"
+        if f == "monomial":
+            return f"x^{rng.randint(1, 4)}"
+        return f"{f}({argument()})"
+
+    e = "*".join(f"({factor()})" for _ in range(rng.choice([1, 2, 2, 3])))
+    return f"({e})/(1 + x^2)" if rng.random() < 0.2 else e
+
+
+def check_high_order_values(ddx, count, seed):
+    """High-order derivatives at two points against mpmath's numerical derivatives of the
+    input (an oracle independent of ddx: the input evaluated by mpmath, differentiated by
+    finite differences at 60 digits)."""
+    import mpmath
+    mpmath.mp.dps = 60
+    names = {f: getattr(mpmath, f) for f in HIGH_ORDER_FUNCTIONS + ["atanh"]}
+    rng = random.Random(seed + 2)
+    checked, skipped, failures = 0, 0, []
+    for _ in range(count):
+        e, n = high_order_input(rng), rng.randint(4, 12)
+        # the input as a Python expression over mpmath numbers (each integer exact)
+        code = compile(re.sub(r"\d+", lambda m: f"mpf({m.group()})", e.replace("^", "**")), "<input>", "eval")
+        points = ["3/10", "7/10"]
+        script = [f"d = diff({e}, x, {n})"] + [f"evalf(d, x = {p}, digits = 30)" for p in points]
+        r = subprocess.run([ddx, "--timeout", "120", "-e", "\n".join(script)], capture_output=True, text=True, timeout=240)
+        lines = r.stdout.splitlines()
+        if r.returncode != 0 or len(lines) != len(points):
+            if refused_limit(r.returncode, r.stderr):
+                skipped += 1
+                continue
+            failures.append(f"status {r.returncode}: {r.stderr.strip()[:200]}: diff({e}, x, {n})")
+            continue
+        for p, line in zip(points, lines):
+            at = mpmath.mpf(int(p.split("/")[0])) / int(p.split("/")[1])
+            want = mpmath.diff(lambda t: eval(code, {"mpf": mpmath.mpf, **names}, {"x": t}), at, n)
+            got = numbers(line)
+            if mpmath.im(want) != 0 or len(got) != 1:  # not real there (acosh, asin of a big argument)
+                skipped += 1
+                continue
+            checked += 1
+            if abs(got[0] - float(want)) > 1e-9 * max(1.0, abs(float(want))):
+                failures.append(f"diff({e}, x, {n}) at x = {p}: {line[:100]} against {mpmath.nstr(want, 20)}")
+    print(f"stress high-order values: {checked} values checked, {skipped} skipped (not real there or refused), "
+          f"{len(failures)} differ")
+    for f in failures:
+        print("FAIL " + f)
+    return failures
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("ddx")
@@ -300,6 +378,7 @@ def main():
     ap.add_argument("--limit", type=float, default=1.0)
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--values", action="store_true")
+    ap.add_argument("--high-order-values", action="store_true")
     # not in make test: the tanh quotient to order 200 takes seconds (make bench lists it)
     ap.add_argument("--high-orders", action="store_true")
     ap.add_argument("--three-factors", action="store_true")
@@ -307,6 +386,8 @@ def main():
     a = ap.parse_args()
     if a.values:
         return 1 if check_values(a.ddx, a.count, a.seed) and a.check else 0
+    if a.high_order_values:
+        return 1 if check_high_order_values(a.ddx, a.count, a.seed) and a.check else 0
     by_family = {}
     slowest = (0.0, "", "")
     failures = []
