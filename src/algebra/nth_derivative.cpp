@@ -77,33 +77,34 @@ constexpr double products_per_order_to_the_4th = 10, min_products = 100000;
 // that memory touched; an order above this one asked for again is made again from here.
 constexpr size_t max_kept_order = 30;
 
-std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first, bool tangents);
+std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first, tangent_reading tangents);
 
 }  // namespace
 
 std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int order) {
-    return nth_derivative(f, x, order, true, false);
+    return nth_derivative(f, x, order, true, tangent_reading::none);
 }
 
-std::optional<ex> nth_derivative_by_polynomials_with_tangents(const ex& f, const ex& x, int order) {
+std::optional<ex> nth_derivative_by_polynomials_with_tangents(const ex& f, const ex& x, int order, tangents_of which) {
     // (asked at every order of every derivative by stepping: reading f costs, a scan does not)
     const bool tangents = any_distinct(f, [](const ex& node) {
         return GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node);
     });
     if (!tangents) return std::nullopt;
-    return nth_derivative(f, x, order, false, true);
+    return nth_derivative(f, x, order, false,
+                          which == tangents_of::any_generators ? tangent_reading::of_any_generators : tangent_reading::of_rational_functions);
 }
 
 namespace {
 
-std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first, bool tangents) {
+std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first, tangent_reading tangents) {
     // (the expressions this is for are small; a big DAG is better left to the differentiator)
     if (order < 1 || !is_class<GiNaC::symbol>(x) || tree_size_exceeds(f, limits::evaluated_argument_nodes)) return std::nullopt;
     analysis& a = analysed(f, x, may_step_first, tangents);
     if (a.by == analysis::route::none) return std::nullopt;
     if (a.by == analysis::route::first_derivative) {
         if (order < 2) return std::nullopt;
-        return nth_derivative(differentiator(x)(f), x, order - 1, false, false);
+        return nth_derivative(differentiator(x)(f), x, order - 1, false, tangent_reading::none);
     }
     if (order < a.lowest_order || order > a.highest_order) return std::nullopt;
     const bool scaled_step = a.scale != 1;

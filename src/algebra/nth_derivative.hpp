@@ -18,10 +18,17 @@ namespace ddx {
 /// `-sinh(x/2)/(2*cosh(x/2)^3)`; `log(x)/x`, order 2: `(2*log(x) - 3)/x^3`.
 std::optional<GiNaC::ex> nth_derivative_by_polynomials(const GiNaC::ex& f, const GiNaC::ex& x, int order);
 
-/// The same with tan and tanh of linear arguments among the generators too (tan' = c*(1 +
-/// tan^2): the degree in them grows by one each order), for orders past what simplifying
-/// order after order can afford: tanh(5/7*x + 6)/(1 + x^2) to order 100 took 79 s by the
-/// rules, its sums reaching millions of terms.
-std::optional<GiNaC::ex> nth_derivative_by_polynomials_with_tangents(const GiNaC::ex& f, const GiNaC::ex& x, int order);
+/// Which tan and tanh calls are generators besides the others: those of rational functions
+/// of x (tanh(5/7*x + 6), tanh(1/x)), or also those of the other generators (tanh(sin(x))),
+/// whose forms print longer at low orders (tanh(sin(x))'s 6th by 45%) but are polynomials
+/// where the rules' sums grow past millions of terms (its 50th: 0.5 s, 7 s by the rules).
+enum class tangents_of { rational_functions, any_generators };
+
+/// The same with tan and tanh among the generators too (tan' = c*(1 + tan^2): the degree in
+/// them grows by one each order), for orders past what simplifying order after order can
+/// afford: tanh(5/7*x + 6)/(1 + x^2) to order 100 took 79 s by the rules, its sums reaching
+/// millions of terms.
+std::optional<GiNaC::ex> nth_derivative_by_polynomials_with_tangents(const GiNaC::ex& f, const GiNaC::ex& x, int order,
+                                                                     tangents_of which = tangents_of::rational_functions);
 
 }  // namespace ddx

@@ -163,7 +163,8 @@ numeric rate_of_linear(const ex& e, const ex& x) {
 // asinh and acosh stand as T too, each with its roots S (also read as T), and so do sin, cos,
 // sinh, cosh (tan, tanh) of arguments that are not linear: their derivatives with respect to
 // their argument, in x and the generators' symbols, go to `outer_derivatives`.
-bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analysis& a, std::map<size_t, ex>& outer_derivatives) {
+bool find_generators(const ex& r, const ex& x, reading how, tangent_reading tangents, analysis& a,
+                     std::map<size_t, ex>& outer_derivatives) {
     auto index_of = [&](const ex& call) -> size_t {
         for (size_t i = 0; i < a.generators.size(); ++i) {
             if (a.generators[i].call.is_equal(call)) return i;
@@ -200,11 +201,11 @@ bool find_generators(const ex& r, const ex& x, reading how, bool tangents, analy
         const ex& arg = node.op(0);
         const bool trigonometric = GiNaC::is_the_function<GiNaC::sin_SERIAL>(node) || GiNaC::is_the_function<GiNaC::cos_SERIAL>(node);
         const bool hyperbolic = GiNaC::is_the_function<GiNaC::sinh_SERIAL>(node) || GiNaC::is_the_function<GiNaC::cosh_SERIAL>(node);
-        const bool tangent = tangents && (GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node));
+        const bool tangent = tangents != tangent_reading::none &&
+                             (GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node));
         const numeric rate = rate_of_linear(arg, x);
-        // (tangents of other generators print longer: tanh(sin(x))'s 6th by 45%)
-        const bool tangent_of_x = tangent && is_rational_in(arg, GiNaC::lst{x});
-        if (rate.is_zero() && (trigonometric || hyperbolic || tangent_of_x) && !arg.has(a.u)) {
+        const bool tangent_read = tangent && (tangents == tangent_reading::of_any_generators || is_rational_in(arg, GiNaC::lst{x}));
+        if (rate.is_zero() && (trigonometric || hyperbolic || tangent_read) && !arg.has(a.u)) {
             // of a p beyond a*x + b, rational in x and the other generators (sin(x^2),
             // sin(x*exp(x)), sin(sin(x)); tan and tanh of a rational function of x: tanh(1/x)):
             // a T whose outer derivative is the other of the pair (sin(p)' = p'*cos(p)), or
@@ -275,7 +276,7 @@ std::optional<std::pair<ex, numeric>> primitive_base(const ex& p, const numeric&
 }
 
 // f's analysis, read as `how` says.
-std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tangents) {
+std::optional<analysis> analyse(const ex& f, const ex& x, reading how, tangent_reading tangents) {
     // dense polynomials of a few thousand terms at most (the expansion limit is for users)
     if (estimated_expanded_terms(f) > 2000) return std::nullopt;
     analysis a;
@@ -581,7 +582,7 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
     const bool polynomial_exponent = is_exp(a.exp_factor) && a.exp_factor.op(0).is_polynomial(x);
     // And for two or more T (log(x)*atan(x)).
     const bool more = a.generators.size() > a.logarithmic.size() || a.logarithmic.size() > 1 || !powers.empty();
-    if (!tangents && (more || (!a.exp_factor.is_equal(1) && !polynomial_exponent))) {
+    if (tangents == tangent_reading::none && (more || (!a.exp_factor.is_equal(1) && !polynomial_exponent))) {
         a.lowest_order = 4;
     }
     return a;
@@ -589,7 +590,7 @@ std::optional<analysis> analyse(const ex& f, const ex& x, reading how, bool tang
 
 // f as a polynomial in generators: exponentials of linear arguments read as u first, else as
 // generators themselves.
-std::optional<analysis> analyse_generators(const ex& f, const ex& x, bool tangents) {
+std::optional<analysis> analyse_generators(const ex& f, const ex& x, tangent_reading tangents) {
     if (auto a = analyse(f, x, reading::generators, tangents)) return a;
     return analyse(f, x, reading::generators_and_exponentials, tangents);
 }
@@ -690,27 +691,27 @@ void reduce_squares(integer_terms& n, const analysis& a) {
     for (auto at = n.begin(); at != n.end();) at = is_zero(at->second) && n.size() > 1 ? n.erase(at) : std::next(at);
 }
 
-analysis& analysed(const ex& f, const ex& x, bool may_step_first, bool tangents) {
+analysis& analysed(const ex& f, const ex& x, bool may_step_first, tangent_reading tangents) {
     thread_local std::vector<analysis> recent;
     auto it = std::find_if(recent.begin(), recent.end(),
                            [&](const analysis& a) { return a.f.is_equal(f) && a.x.is_equal(x) && a.tangents == tangents; });
     if (it != recent.end()) return *it;
     std::optional<analysis> a;
-    if (tangents) {
-        a = analyse_generators(f, x, true);
+    if (tangents != tangent_reading::none) {
+        a = analyse_generators(f, x, tangents);
     } else {
-        a = analyse(f, x, reading::rational, false);
+        a = analyse(f, x, reading::rational, tangents);
     }
     if (!a && may_step_first) {
         // atan(x), log(1 + x^2), asinh(x): the first derivative may be of the form (one step
         // only: tanh's derivatives never are, and stepping on would differentiate by the
         // rules); else f may be a polynomial in generators: atan, atanh or log, sin and
         // cos, sinh and cosh, exp of linear arguments
-        if (analysed(differentiator(x)(f), x, false, false).by == analysis::route::numerators) {
+        if (analysed(differentiator(x)(f), x, false, tangent_reading::none).by == analysis::route::numerators) {
             a.emplace();
             a->by = analysis::route::first_derivative;
         } else {
-            a = analyse_generators(f, x, false);
+            a = analyse_generators(f, x, tangent_reading::none);
         }
     }
     if (!a) a.emplace();

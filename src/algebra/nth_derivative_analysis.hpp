@@ -55,10 +55,14 @@ using terms_of = std::map<monomial, std::vector<C>>;
 using numerator_terms = terms_of<cln::cl_RA>;
 using integer_terms = terms_of<mpz_class>;  // the step's (dense_polynomial.hpp)
 
+// Which tan and tanh calls are read as generators: none, those of rational functions of x,
+// or those of any generators too (nth_derivative.hpp's tangents_of).
+enum class tangent_reading { none, of_rational_functions, of_any_generators };
+
 // What one f and x give, kept for the calls that ask for other orders of the same f.
 struct analysis {
     ex f, x;
-    bool tangents = false;  // tan and tanh of linear arguments read as generators
+    tangent_reading tangents = tangent_reading::none;  // which tan and tanh are generators
     // by its numerators; else by its first derivative's, or by neither (remembered too: every
     // order asks again)
     enum class route { numerators, first_derivative, none } by = route::none;
@@ -125,7 +129,7 @@ numerator_terms to_rationals(const integer_terms& n);
 // 1..n of one f costs n steps in all. A cache of a pure function's results, like GiNaC's
 // remember tables, one per thread (GiNaC's objects must not be shared between threads).
 // The reference holds until the next call.
-analysis& analysed(const ex& f, const ex& x, bool may_step_first, bool tangents);
+analysis& analysed(const ex& f, const ex& x, bool may_step_first, tangent_reading tangents);
 
 // tan and tanh are the generators whose derivative has a square: the degree grows.
 inline bool is_tangent(const generator& g) { return !cln::zerop(g.square); }
