@@ -108,6 +108,9 @@ struct analysis {
     cln::cl_RA scale = 1, numerator_scale = 1, scaled_g = 0;
     std::vector<integer_terms> numerators;  // N_0, N_1, ... as far as asked
     double products = 0;                      // coefficient products the steps made so far
+    // each order's numerator as made: its monomials and coefficients (their growth with the
+    // order projects an order asked for before it is made)
+    std::vector<std::pair<size_t, size_t>> numerator_sizes;
     int lowest_order = 1;                     // below it, the rules and simplify answer
     int highest_order = std::numeric_limits<int>::max();  // above it, the numerators grew too big
 };
