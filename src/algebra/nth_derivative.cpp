@@ -114,6 +114,13 @@ std::optional<ex> nth_derivative_by_polynomials_with_tangents(const ex& f, const
                           which == tangents_of::any_generators ? tangent_reading::of_any_generators : tangent_reading::of_rational_functions);
 }
 
+bool has_tangents_of_generators(const ex& f, const ex& x) {
+    return any_distinct(f, [&](const ex& node) {
+        const bool tangent = GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node);
+        return tangent && !is_rational_in(node.op(0), GiNaC::lst{x});
+    });
+}
+
 namespace {
 
 std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first, tangent_reading tangents) {

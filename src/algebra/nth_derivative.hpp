@@ -31,4 +31,8 @@ enum class tangents_of { rational_functions, any_generators };
 std::optional<GiNaC::ex> nth_derivative_by_polynomials_with_tangents(const GiNaC::ex& f, const GiNaC::ex& x, int order,
                                                                      tangents_of which = tangents_of::rational_functions);
 
+/// Whether f holds tan or tanh of an argument other than a rational function of x
+/// (tanh(sin(x))), which only tangents_of::any_generators reads.
+bool has_tangents_of_generators(const GiNaC::ex& f, const GiNaC::ex& x);
+
 }  // namespace ddx

@@ -15,19 +15,7 @@ namespace ddx::high_order {
 
 using GiNaC::is_a;
 
-namespace {
-
-// exp(c*x) with c rational: c; otherwise 0.
-numeric linear_rate(const ex& exp_call, const ex& x) {
-    ex arg = exp_call.op(0);
-    if (!arg.is_polynomial(x) || arg.degree(x) != 1 || arg.ldegree(x) != 1) return 0;
-    ex c = arg.coeff(x, 1);
-    if (!is_class<GiNaC::numeric>(c) || !GiNaC::ex_to<numeric>(c).is_rational()) return 0;
-    return GiNaC::ex_to<numeric>(c);
-}
-
-// Whether `e` is a rational function of the symbols in `vars` with rational coefficients
-// (the dense arithmetic below has no room for parameters).
+// (rational coefficients: the dense arithmetic has no room for parameters)
 bool is_rational_in(const ex& e, const GiNaC::lst& vars) {
     if (is_class<GiNaC::numeric>(e)) return GiNaC::ex_to<numeric>(e).is_rational();
     if (is_class<GiNaC::symbol>(e)) return std::any_of(vars.begin(), vars.end(), [&](const ex& v) { return v.is_equal(e); });
@@ -39,6 +27,17 @@ bool is_rational_in(const ex& e, const GiNaC::lst& vars) {
         return is_class<GiNaC::numeric>(exponent) && GiNaC::ex_to<numeric>(exponent).is_integer() && is_rational_in(e.op(0), vars);
     }
     return false;
+}
+
+namespace {
+
+// exp(c*x) with c rational: c; otherwise 0.
+numeric linear_rate(const ex& exp_call, const ex& x) {
+    ex arg = exp_call.op(0);
+    if (!arg.is_polynomial(x) || arg.degree(x) != 1 || arg.ldegree(x) != 1) return 0;
+    ex c = arg.coeff(x, 1);
+    if (!is_class<GiNaC::numeric>(c) || !GiNaC::ex_to<numeric>(c).is_rational()) return 0;
+    return GiNaC::ex_to<numeric>(c);
 }
 
 factored_denominator square_free_parts(const ex& d, const GiNaC::lst& vars) {

@@ -134,6 +134,9 @@ numerator_terms to_rationals(const integer_terms& n);
 // The reference holds until the next call.
 analysis& analysed(const ex& f, const ex& x, bool may_step_first, tangent_reading tangents);
 
+// Whether `e` is a rational function of the symbols in `vars` with rational coefficients.
+bool is_rational_in(const ex& e, const GiNaC::lst& vars);
+
 // tan and tanh are the generators whose derivative has a square: the degree grows.
 inline bool is_tangent(const generator& g) { return !cln::zerop(g.square); }
 
