@@ -41,7 +41,7 @@ derivative of the input itself (mpmath.diff at 100 digits); a value differing by
 
 With --values, instead of timing: each input's derivative, gradient, Hessian and simplify
 printed at a random point (exact rationals in [0.3, 1.3]) with 30 digits, against central
-differences of the input itself at 60 digits (step 10^-12; a mixed second partial from four
+differences of the input itself at 60 digits (step 10^-20, so that a steep input's third derivative does not show; a mixed second partial from four
 points), and simplify against the input; an entry differing by more than 1e-9 relatively
 fails. Points where the input is not real are skipped (counted).
 """
@@ -252,7 +252,7 @@ def check_values(ddx, count, seed):
         v = names[:3]
         point = {n: f"{rng.randint(3, 13)}/10" for n in sorted(set(names))}
         at = ", ".join(f"{n} = {x}" for n, x in point.items())
-        h = "1/10^12"
+        h = "1/10^20"
 
         def shifted(shifts):
             # the input at the point with some variables moved by +-h
@@ -260,13 +260,13 @@ def check_values(ddx, count, seed):
             return f"subs(F0, {moved})"
 
         def first(n):
-            return f"({shifted([(n, '+')])} - {shifted([(n, '-')])})*10^12/2"
+            return f"({shifted([(n, '+')])} - {shifted([(n, '-')])})*10^20/2"
 
         def second(a, b):
             if a == b:
-                return f"({shifted([(a, '+')])} - 2*F0 + {shifted([(a, '-')])})*10^24"
+                return f"({shifted([(a, '+')])} - 2*F0 + {shifted([(a, '-')])})*10^40"
             terms = [shifted([(a, sa), (b, sb)]) for sa in "+-" for sb in "+-"]
-            return f"({terms[0]} - {terms[1]} - {terms[2]} + {terms[3]})*10^24/4"
+            return f"({terms[0]} - {terms[1]} - {terms[2]} + {terms[3]})*10^40/4"
 
         pairs = [(f"diff(F0, {names[-1]})", first(names[-1]))]
         pairs.append((f"grad(F0, [{', '.join(v)}])", "[" + ", ".join(first(n) for n in v) + "]"))

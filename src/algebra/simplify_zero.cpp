@@ -46,10 +46,65 @@ std::vector<ex> symbols_by_name(const ex& e) {
     return out;
 }
 
+// A trigonometric function's argument beyond this size, or an exponential's, has no value
+// here: GiNaC's numbers leave the doubles' range instead of overflowing (sinh(2.4e11) is
+// 3e104230675656), and CLN reduces such an argument of tan modulo pi to all of its digits
+// (tan(sinh(sinh(asinh(1 + exp(exp(x + y + z))^2)*x)*x))'s second derivative took 3 GB and
+// 10 s in its zero test; exp(10^8) takes minutes).
+constexpr double max_evaluated_argument = 1e6;
+
+bool argument_too_big(const ex& call, const GiNaC::numeric& argument) {
+    const bool trigonometric = GiNaC::is_the_function<GiNaC::sin_SERIAL>(call) || GiNaC::is_the_function<GiNaC::cos_SERIAL>(call) ||
+                               GiNaC::is_the_function<GiNaC::tan_SERIAL>(call);
+    const bool exponential = GiNaC::is_the_function<GiNaC::exp_SERIAL>(call) || GiNaC::is_the_function<GiNaC::sinh_SERIAL>(call) ||
+                             GiNaC::is_the_function<GiNaC::cosh_SERIAL>(call) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(call);
+    return (trigonometric || exponential) && GiNaC::abs(argument) > max_evaluated_argument;
+}
+
+// The operands of a node replaced, in order, by given numbers (GiNaC's map visits them in
+// the order of op(i)).
+struct operands_replaced : GiNaC::map_function {
+    explicit operands_replaced(const GiNaC::exvector& values) : values_(values) {}
+    ex operator()(const ex&) override { return values_[next_++]; }
+
+private:
+    const GiNaC::exvector& values_;
+    std::size_t next_ = 0;
+};
+
+// e at the point `at`, evaluated node by node, each distinct node once, or nothing where a
+// call's argument is beyond the size above (GiNaC's subs and evalf evaluate everything).
+std::optional<GiNaC::numeric> guarded_value(const ex& e, const GiNaC::exmap& at,
+                                            detail::node_map<std::optional<GiNaC::numeric>>& done) {
+    if (is_class<GiNaC::numeric>(e)) return GiNaC::ex_to<GiNaC::numeric>(e);
+    if (auto it = done.find(e); it != done.end()) return it->second;
+    std::optional<GiNaC::numeric> value;
+    if (auto bound = at.find(e); bound != at.end()) {
+        value = GiNaC::ex_to<GiNaC::numeric>(bound->second);
+    } else if (e.nops() == 0) {
+        const ex v = e.evalf();  // a constant (pi)
+        if (is_class<GiNaC::numeric>(v)) value = GiNaC::ex_to<GiNaC::numeric>(v);
+    } else {
+        GiNaC::exvector operands;
+        for (const ex& operand : e) {
+            const auto v = guarded_value(operand, at, done);
+            if (!v || (GiNaC::is_a<GiNaC::function>(e) && argument_too_big(e, *v))) break;
+            operands.push_back(*v);
+        }
+        if (operands.size() == e.nops()) {
+            operands_replaced replace(operands);
+            const ex v = e.map(replace).evalf();
+            if (is_class<GiNaC::numeric>(v)) value = GiNaC::ex_to<GiNaC::numeric>(v);
+        }
+    }
+    done.emplace(e, value);
+    return value;
+}
+
 // The value of e at point k (symbols in `symbols` get values in (0.3, 1.3), the same on
-// every run), or nothing where it has none (a pole, a function with no numeric value). With
-// `digits`, the point's values are exact fractions and e is evaluated to that many digits;
-// else they are doubles, and so is the arithmetic.
+// every run), or nothing where it has none (a pole, a function with no numeric value, an
+// argument too big to evaluate). With `digits`, the point's values are exact fractions and e
+// is evaluated to that many digits; else they are doubles, and so is the arithmetic.
 std::optional<GiNaC::numeric> value_at(const ex& e, const std::vector<ex>& symbols, int k, long digits = 0) {
     GiNaC::exmap at;
     for (std::size_t i = 0; i < symbols.size(); ++i) {
@@ -60,10 +115,10 @@ std::optional<GiNaC::numeric> value_at(const ex& e, const std::vector<ex>& symbo
     const long saved_digits = GiNaC::Digits;
     try {
         if (digits) GiNaC::Digits = digits;
-        ex v = e.subs(at, GiNaC::subs_options::no_pattern).evalf();
+        detail::node_map<std::optional<GiNaC::numeric>> done;
+        const std::optional<GiNaC::numeric> v = guarded_value(e, at, done);
         GiNaC::Digits = saved_digits;
-        if (!is_class<GiNaC::numeric>(v)) return std::nullopt;
-        return GiNaC::ex_to<GiNaC::numeric>(v);
+        return v;
     } catch (const std::exception&) {
         GiNaC::Digits = saved_digits;
         return std::nullopt;
