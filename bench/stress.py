@@ -246,6 +246,19 @@ def numbers(text):
     return [float(t) for t in re.findall(NUMBER, text)]
 
 
+def differs(got, want):
+    """Whether a value differs from its reference by more than 1e-9 relatively."""
+    return abs(got - want) > 1e-9 * max(1.0, abs(want))
+
+
+def reported(summary, failures):
+    """Prints a check's summary line and its failures; returns the failures."""
+    print(summary)
+    for f in failures:
+        print("FAIL " + f)
+    return failures
+
+
 def check_values(ddx, count, seed):
     """The tasks' results at random points against central differences of their inputs."""
     rng = random.Random(seed + 1)
@@ -293,20 +306,17 @@ def check_values(ddx, count, seed):
             skipped += 1
             continue
         lower, higher = numbers(lines[0]), numbers(lines[1])
-        if len(lower) != 1 or len(higher) != 1 or abs(lower[0] - higher[0]) > 1e-9 * max(1.0, abs(higher[0])):
+        if len(lower) != 1 or len(higher) != 1 or differs(lower[0], higher[0]):
             ill_conditioned += 1
             continue
         for k, (got, _) in enumerate(pairs):
             a, b = numbers(lines[2 + 2 * k]), numbers(lines[3 + 2 * k])
-            bad = len(a) != len(b) or any(abs(x - y) > 1e-9 * max(1.0, abs(y)) for x, y in zip(a, b))
+            bad = len(a) != len(b) or any(differs(x, y) for x, y in zip(a, b))
             checked += 1
             if bad:
                 failures.append(f"{family}: {got.replace('F0', e[:200], 1)} at {at}: {lines[2 + 2 * k][:200]} against {lines[3 + 2 * k][:200]}")
-    print(f"stress values: {checked} results checked at random points, {skipped} inputs skipped (not real there), "
-          f"{ill_conditioned} (their value there needs more than 30 digits), {len(failures)} differ")
-    for f in failures:
-        print("FAIL " + f)
-    return failures
+    return reported(f"stress values: {checked} results checked at random points, {skipped} inputs skipped (not real there), "
+                    f"{ill_conditioned} (their value there needs more than 30 digits), {len(failures)} differ", failures)
 
 
 def high_order_input(rng):
@@ -372,13 +382,10 @@ def check_high_order_values(ddx, count, seed):
                 skipped += 1
                 continue
             checked += 1
-            if abs(got[0] - float(want)) > 1e-9 * max(1.0, abs(float(want))):
+            if differs(got[0], float(want)):
                 failures.append(f"diff({e}, x, {n}) at x = {p}: {line[:100]} against {mpmath.nstr(want, 20)}")
-    print(f"stress high-order values: {checked} values checked, {skipped} skipped (not real there or refused), "
-          f"{len(failures)} differ")
-    for f in failures:
-        print("FAIL " + f)
-    return failures
+    return reported(f"stress high-order values: {checked} values checked, {skipped} skipped (not real there or refused), "
+                    f"{len(failures)} differ", failures)
 
 
 def main():
