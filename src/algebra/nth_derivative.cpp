@@ -153,10 +153,6 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         for (const auto& [j, rate] : g.derivative) r.derivative.emplace_back(j, to_gmp(cln::the<cln::cl_I>(rate)));
         generator_rates.push_back(std::move(r));
     }
-    // the integers of an order dropped, whose limbs the next orders' coefficients take over
-    // (allocating each afresh and growing it limb by limb was a fifth of
-    // tan(9*x + 9)/(1 + x^2)'s 200th derivative)
-    std::vector<integer_dense> spare;
     while (a.numerators.size() <= static_cast<size_t>(order)) {
         check_stop();
         const integer_terms& n = a.numerators.back();
@@ -168,13 +164,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
             for (const auto& [mp, cp] : p) {
                 monomial to = m;
                 for (size_t i = 0; i < to.size(); ++i) to[i] += mp[i];
-                auto [sum, fresh] = next.try_emplace(std::move(to));
-                if (fresh && !spare.empty()) {
-                    sum->second = std::move(spare.back());
-                    spare.pop_back();
-                    for (mpz_class& z : sum->second) z = 0;  // (keeps its limbs)
-                }
-                add_product(sum->second, c, cp, factor);
+                add_product(next[to], c, cp, factor);
                 a.products += c.size() * cp.size();
             }
         };
@@ -241,10 +231,7 @@ std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_s
         }
         a.numerators.push_back(std::move(next));
         const size_t previous = a.numerators.size() - 2;
-        if (previous > max_kept_order) {
-            for (auto& [m, c] : a.numerators[previous]) spare.push_back(std::move(c));
-            a.numerators[previous] = integer_terms{};
-        }
+        if (previous > max_kept_order) a.numerators[previous] = integer_terms{};
     }
     const integer_terms& numerator = a.numerators[static_cast<size_t>(order)];  // scaled
     const cln::cl_RA unscale = 1 / (a.numerator_scale * cln::expt(a.scale, 2 * order));
