@@ -98,6 +98,10 @@ constexpr size_t max_kept_order = 30;
 
 std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first, tangent_reading tangents);
 
+bool is_tangent_call(const ex& node) {
+    return GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node);
+}
+
 }  // namespace
 
 std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int order) {
@@ -106,19 +110,13 @@ std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int or
 
 std::optional<ex> nth_derivative_by_polynomials_with_tangents(const ex& f, const ex& x, int order, tangents_of which) {
     // (asked at every order of every derivative by stepping: reading f costs, a scan does not)
-    const bool tangents = any_distinct(f, [](const ex& node) {
-        return GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node);
-    });
-    if (!tangents) return std::nullopt;
+    if (!any_distinct(f, is_tangent_call)) return std::nullopt;
     return nth_derivative(f, x, order, false,
                           which == tangents_of::any_generators ? tangent_reading::of_any_generators : tangent_reading::of_rational_functions);
 }
 
 bool has_tangents_of_generators(const ex& f, const ex& x) {
-    return any_distinct(f, [&](const ex& node) {
-        const bool tangent = GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node);
-        return tangent && !is_rational_in(node.op(0), GiNaC::lst{x});
-    });
+    return any_distinct(f, [&](const ex& node) { return is_tangent_call(node) && !is_rational_in(node.op(0), GiNaC::lst{x}); });
 }
 
 namespace {
