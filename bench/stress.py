@@ -326,7 +326,8 @@ def high_order_input(rng):
         if rng.random() < 0.5:
             return f"{rational(rng)}*x + {rational(rng)}"
         return rng.choice([f"{rational(rng)}*x^2 + {rational(rng)}", "x^2 + x + 1", "sin(x)", "cos(x)", "exp(x)",
-                           f"x*exp({rational(rng)}*x)", "1/(1 + x^2)", "x/(1 + x^2)", "log(1 + x^2)", "atan(x)"])
+                           f"x*exp({rational(rng)}*x)", "1/(1 + x^2)", "x/(1 + x^2)", "log(1 + x^2)", "atan(x)",
+                           f"sin(x)/{rng.randint(2, 5)} + {rational(rng)}", f"exp(x)/{rng.randint(2, 5)}"])
 
     def factor():
         f = rng.choice(HIGH_ORDER_FUNCTIONS + ["atanh", "power", "reciprocal", "monomial"])
