@@ -5,8 +5,9 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PACKAGES := libginac-dev libcln-dev libgmp-dev doctest-dev libreadline-dev cmake g++ pkg-config gnuplot-nox
-# Test-only oracle (never used by the product): SymPy for cross-checking derivatives.
-TEST_PACKAGES := python3-sympy python3-pexpect
+# Test-only oracles (never used by the product): SymPy for cross-checking derivatives, mpmath
+# for numerical derivatives of high orders (bench/stress.py --high-order-values).
+TEST_PACKAGES := python3-sympy python3-mpmath python3-pexpect
 
 # `make install` / `make uninstall`: where the program, library, headers, CMake package and
 # pkg-config file go (PREFIX=~/.local needs no root). `make docs`: the API reference.
