@@ -67,7 +67,7 @@ constexpr size_t max_numerator_coefficients = 200000;
 constexpr size_t max_numerator_monomials = 20000;
 
 // From this order on, the size of the order asked for is projected from the growth of the
-// sizes made (each a power of the order: x*tanh(sin(x))'s monomials grow as its square, 258
+// sizes made (each a power of the order: x*tanh(sin(x))'s monomials grow as its square, 281
 // at order 16, 40,301 at 200): past the bounds above the rules answer from the start, not
 // after the steps up to the bound (seconds).
 constexpr size_t min_projected_order = 16;
