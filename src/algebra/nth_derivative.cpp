@@ -98,10 +98,6 @@ constexpr size_t max_kept_order = 30;
 
 std::optional<ex> nth_derivative(const ex& f, const ex& x, int order, bool may_step_first, tangent_reading tangents);
 
-bool is_tangent_call(const ex& node) {
-    return GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node);
-}
-
 }  // namespace
 
 std::optional<ex> nth_derivative_by_polynomials(const ex& f, const ex& x, int order) {

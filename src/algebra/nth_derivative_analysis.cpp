@@ -29,6 +29,10 @@ bool is_rational_in(const ex& e, const GiNaC::lst& vars) {
     return false;
 }
 
+bool is_tangent_call(const ex& node) {
+    return GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node);
+}
+
 namespace {
 
 // exp(c*x) with c rational: c; otherwise 0.
@@ -200,8 +204,7 @@ bool find_generators(const ex& r, const ex& x, reading how, tangent_reading tang
         const ex& arg = node.op(0);
         const bool trigonometric = GiNaC::is_the_function<GiNaC::sin_SERIAL>(node) || GiNaC::is_the_function<GiNaC::cos_SERIAL>(node);
         const bool hyperbolic = GiNaC::is_the_function<GiNaC::sinh_SERIAL>(node) || GiNaC::is_the_function<GiNaC::cosh_SERIAL>(node);
-        const bool tangent = tangents != tangent_reading::none &&
-                             (GiNaC::is_the_function<GiNaC::tan_SERIAL>(node) || GiNaC::is_the_function<GiNaC::tanh_SERIAL>(node));
+        const bool tangent = tangents != tangent_reading::none && is_tangent_call(node);
         const numeric rate = rate_of_linear(arg, x);
         const bool tangent_read = tangent && (tangents == tangent_reading::of_any_generators || is_rational_in(arg, GiNaC::lst{x}));
         if (rate.is_zero() && (trigonometric || hyperbolic || tangent_read) && !arg.has(a.u)) {

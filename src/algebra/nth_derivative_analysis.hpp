@@ -137,6 +137,9 @@ analysis& analysed(const ex& f, const ex& x, bool may_step_first, tangent_readin
 // Whether `e` is a rational function of the symbols in `vars` with rational coefficients.
 bool is_rational_in(const ex& e, const GiNaC::lst& vars);
 
+// Whether `node` is a call of tan or tanh.
+bool is_tangent_call(const ex& node);
+
 // tan and tanh are the generators whose derivative has a square: the degree grows.
 inline bool is_tangent(const generator& g) { return !cln::zerop(g.square); }
 
